@@ -1,0 +1,63 @@
+package dev.eden.artifacts;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * What the metadata store records about one artifact. The bytes themselves live in the
+ * {@linkplain dev.eden.artifacts.spi.ArtifactBackend backend}.
+ *
+ * @param experimentId the experiment the artifact was deposited in; it is only visible there
+ * @param id the opaque id
+ * @param createdBy who deposited it, from the authenticated bearer
+ * @param sizeBytes exact number of bytes
+ * @param contentType the sanitised declared content type, echoed verbatim on fetch
+ * @param createdAt deposit time, in UTC, truncated to milliseconds (the wire's precision)
+ * @param sha256 lowercase hex SHA-256 of the bytes, computed while they streamed in
+ * @param filename the sanitised original filename of the uploaded part, offered back on fetch
+ */
+public record ArtifactMetadata(
+    ExperimentId experimentId,
+    ArtifactId id,
+    Principal createdBy,
+    long sizeBytes,
+    String contentType,
+    Instant createdAt,
+    String sha256,
+    String filename) {
+
+  private static final DateTimeFormatter WIRE_TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  /** Validates every field and truncates {@code createdAt} to milliseconds. */
+  public ArtifactMetadata {
+    requireNonNull(experimentId, "experimentId");
+    requireNonNull(id, "id");
+    requireNonNull(createdBy, "createdBy");
+    requireNonNull(contentType, "contentType");
+    requireNonNull(createdAt, "createdAt");
+    requireNonNull(sha256, "sha256");
+    requireNonNull(filename, "filename");
+    if (sizeBytes < 0) {
+      throw new IllegalArgumentException("sizeBytes must not be negative: " + sizeBytes);
+    }
+    if (!sha256.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("sha256 must be 64 lowercase hex characters");
+    }
+    createdAt = createdAt.truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /** The URI under which this artifact was issued. */
+  public String uri() {
+    return ArtifactUris.toUri(id);
+  }
+
+  /** {@code createdAt} in the wire format {@code YYYY-MM-DDTHH:MM:SS.fffZ}. */
+  public String createdAtText() {
+    return WIRE_TIME.format(createdAt);
+  }
+}

@@ -1,0 +1,10 @@
+package dev.eden.artifacts;
+
+/** The artifact URI is unknown or was not issued by this server (or by this experiment). Reported as {@link ProblemType#NOT_FOUND}. */
+public class ArtifactNotFoundException extends ArtifactException {
+  private static final long serialVersionUID = 1L;
+
+  public ArtifactNotFoundException(String detail) {
+    super(ProblemType.NOT_FOUND, detail);
+  }
+}

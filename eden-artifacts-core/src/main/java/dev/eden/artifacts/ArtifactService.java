@@ -1,0 +1,216 @@
+package dev.eden.artifacts;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.eden.artifacts.internal.Sanitize;
+import dev.eden.artifacts.spi.ArtifactBackend;
+import dev.eden.artifacts.spi.ArtifactStore;
+import dev.eden.artifacts.spi.PendingBlob;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+
+/**
+ * The deposit and fetch rules of the wire contract, independent of HTTP: mint a fresh id for every
+ * deposit, stream the bytes into the backend while counting and hashing them, stop at the cap,
+ * make the blob durable before the metadata row commits, and on fetch check the experiment scope
+ * and the {@link AccessPolicy}.
+ *
+ * <p>Never holds a whole artifact in memory. Thread-safe; build one per deployment and share it.
+ *
+ * <pre>{@code
+ * ArtifactService service = ArtifactService.builder()
+ *     .backend(new FileArtifactBackend(dataDir.resolve("blobs")))
+ *     .store(new InMemoryArtifactStore())
+ *     .build();
+ * }</pre>
+ */
+public final class ArtifactService {
+  /** The reference default cap: 100 MiB. */
+  public static final long DEFAULT_MAX_ARTIFACT_BYTES = 100L * 1024 * 1024;
+
+  private final ArtifactBackend backend;
+  private final ArtifactStore store;
+  private final AccessPolicy accessPolicy;
+  private final Clock clock;
+  private final long maxArtifactBytes;
+
+  private ArtifactService(Builder builder) {
+    this.backend = builder.backend;
+    this.store = builder.store;
+    this.accessPolicy = builder.accessPolicy;
+    this.clock = builder.clock;
+    this.maxArtifactBytes = builder.maxArtifactBytes;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The cap applied by the overloads that take none. */
+  public long maxArtifactBytes() {
+    return maxArtifactBytes;
+  }
+
+  /**
+   * Deposits {@code content} (read to its end, not closed) under the service's cap.
+   *
+   * @see #deposit(ExperimentId, Principal, String, String, InputStream, long)
+   */
+  public DepositResult deposit(ExperimentId experimentId, Principal depositor, String filename,
+      String declaredContentType, InputStream content) throws IOException {
+    return deposit(experimentId, depositor, filename, declaredContentType, content, maxArtifactBytes);
+  }
+
+  /**
+   * Deposits {@code content}: reads it to its end (without closing it), stores the bytes durably
+   * under a freshly minted id, then records the metadata.
+   *
+   * @param filename the uploaded file's name, sanitised before it is recorded; may be null
+   * @param declaredContentType the declared type, sanitised; null or empty means
+   *     {@code application/octet-stream}
+   * @throws PayloadTooLargeException as soon as more than {@code maxBytes} bytes arrive; nothing is
+   *     left behind
+   * @throws ArtifactStorageException if the backend or the store fails; nothing is left behind
+   *     (best effort for the blob)
+   * @throws IOException if reading {@code content} fails; nothing is left behind
+   */
+  public DepositResult deposit(ExperimentId experimentId, Principal depositor, String filename,
+      String declaredContentType, InputStream content, long maxBytes) throws IOException {
+    requireNonNull(content, "content");
+    try (PendingDeposit deposit =
+        beginDeposit(experimentId, depositor, filename, declaredContentType, maxBytes)) {
+      deposit.transferFrom(content);
+      return deposit.complete();
+    }
+  }
+
+  /**
+   * Starts a deposit whose bytes arrive later, for callers that can only decide once the bytes are
+   * in whether the deposit stands (an HTTP binding that must see the end of a multipart body
+   * first). The caller must {@linkplain PendingDeposit#complete() complete} or close it.
+   *
+   * @throws ArtifactStorageException if the backend cannot start a blob
+   */
+  public PendingDeposit beginDeposit(ExperimentId experimentId, Principal depositor, String filename,
+      String declaredContentType, long maxBytes) {
+    requireNonNull(experimentId, "experimentId");
+    requireNonNull(depositor, "depositor");
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+    }
+    ArtifactId id = ArtifactId.mint();
+    PendingBlob blob;
+    try {
+      blob = backend.begin(id);
+    } catch (IOException e) {
+      throw new ArtifactStorageException("could not start storing the artifact", e);
+    }
+    return new PendingDeposit(this, blob, experimentId, depositor, Sanitize.filename(filename),
+        Sanitize.contentType(declaredContentType), maxBytes);
+  }
+
+  /**
+   * Opens an artifact for {@code principal}. The caller closes the result.
+   *
+   * @param artifactsUri the URI exactly as issued by a deposit
+   * @throws BadRequestException if {@code artifactsUri} is null
+   * @throws ArtifactNotFoundException if the URI was not issued by this library, is malformed, is
+   *     unknown, or belongs to another experiment
+   * @throws ForbiddenException if the access policy denies {@code principal}
+   * @throws ArtifactStorageException if the store or backend fails, or the bytes are missing
+   */
+  public FetchedArtifact open(ExperimentId experimentId, Principal principal, String artifactsUri) {
+    requireNonNull(experimentId, "experimentId");
+    requireNonNull(principal, "principal");
+    if (artifactsUri == null) {
+      throw new BadRequestException("the artifact URI is required");
+    }
+    ArtifactId id = ArtifactUris.parse(artifactsUri)
+        .orElseThrow(() -> new ArtifactNotFoundException("no artifact is known under this URI"));
+    ArtifactMetadata metadata;
+    try {
+      metadata = store.find(experimentId, id)
+          .orElseThrow(() -> new ArtifactNotFoundException("no artifact is known under this URI"));
+    } catch (IOException e) {
+      throw new ArtifactStorageException("could not look up the artifact", e);
+    }
+    if (!accessPolicy.mayFetch(principal, metadata)) {
+      throw new ForbiddenException("only the depositor or an admin may fetch this artifact");
+    }
+    try {
+      InputStream content = backend.open(id, 0)
+          .orElseThrow(() -> new IOException("metadata row without blob: " + id));
+      return new FetchedArtifact(metadata, content);
+    } catch (IOException e) {
+      throw new ArtifactStorageException("could not read the artifact", e);
+    }
+  }
+
+  ArtifactBackend backend() {
+    return backend;
+  }
+
+  ArtifactStore store() {
+    return store;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** Configures an {@link ArtifactService}. Not thread-safe. */
+  public static final class Builder {
+    private ArtifactBackend backend;
+    private ArtifactStore store;
+    private AccessPolicy accessPolicy = AccessPolicy.depositorOrAdmin();
+    private Clock clock = Clock.systemUTC();
+    private long maxArtifactBytes = DEFAULT_MAX_ARTIFACT_BYTES;
+
+    private Builder() {}
+
+    /** Where the bytes go. Required. */
+    public Builder backend(ArtifactBackend backend) {
+      this.backend = requireNonNull(backend, "backend");
+      return this;
+    }
+
+    /** Where the metadata goes. Required. */
+    public Builder store(ArtifactStore store) {
+      this.store = requireNonNull(store, "store");
+      return this;
+    }
+
+    /** Who may fetch what; defaults to {@link AccessPolicy#depositorOrAdmin()}. */
+    public Builder accessPolicy(AccessPolicy accessPolicy) {
+      this.accessPolicy = requireNonNull(accessPolicy, "accessPolicy");
+      return this;
+    }
+
+    /** The source of {@code created_at}; defaults to the UTC system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The default cap in bytes; defaults to {@link #DEFAULT_MAX_ARTIFACT_BYTES}. */
+    public Builder maxArtifactBytes(long maxArtifactBytes) {
+      if (maxArtifactBytes < 0) {
+        throw new IllegalArgumentException("maxArtifactBytes must not be negative: " + maxArtifactBytes);
+      }
+      this.maxArtifactBytes = maxArtifactBytes;
+      return this;
+    }
+
+    /** @throws IllegalStateException if the backend or store is missing */
+    public ArtifactService build() {
+      if (backend == null) {
+        throw new IllegalStateException("backend is required");
+      }
+      if (store == null) {
+        throw new IllegalStateException("store is required");
+      }
+      return new ArtifactService(this);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package dev.eden.artifacts;
+
+/**
+ * An infrastructure failure: disk full, I/O error, database down, a blob missing behind a metadata
+ * row. It is never the caller's fault and never reported as "not found". Reported as
+ * {@link ProblemType#INTERNAL}; the detail given to callers is generic, the cause keeps the facts
+ * for the operator's log.
+ */
+public class ArtifactStorageException extends ArtifactException {
+  private static final long serialVersionUID = 1L;
+
+  public ArtifactStorageException(String message, Throwable cause) {
+    super(ProblemType.INTERNAL, message, cause);
+  }
+}

@@ -1,0 +1,10 @@
+package dev.eden.artifacts;
+
+/** The request is malformed or breaks a rule of the deposit or fetch operation. Reported as {@link ProblemType#BAD_REQUEST}. */
+public class BadRequestException extends ArtifactException {
+  private static final long serialVersionUID = 1L;
+
+  public BadRequestException(String detail) {
+    super(ProblemType.BAD_REQUEST, detail);
+  }
+}

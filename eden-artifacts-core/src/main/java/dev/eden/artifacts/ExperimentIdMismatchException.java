@@ -1,0 +1,13 @@
+package dev.eden.artifacts;
+
+/**
+ * The {@code X-Eden-Experiment-Id} header is missing or differs from the path, or the experiment
+ * is not served here. Reported as {@link ProblemType#EXPERIMENT_ID_MISMATCH}.
+ */
+public class ExperimentIdMismatchException extends ArtifactException {
+  private static final long serialVersionUID = 1L;
+
+  public ExperimentIdMismatchException(String detail) {
+    super(ProblemType.EXPERIMENT_ID_MISMATCH, detail);
+  }
+}

@@ -1,0 +1,10 @@
+package dev.eden.artifacts;
+
+/** The caller is authenticated but may not fetch this artifact. Reported as {@link ProblemType#FORBIDDEN}. */
+public class ForbiddenException extends ArtifactException {
+  private static final long serialVersionUID = 1L;
+
+  public ForbiddenException(String detail) {
+    super(ProblemType.FORBIDDEN, detail);
+  }
+}

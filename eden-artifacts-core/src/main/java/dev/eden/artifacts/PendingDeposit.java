@@ -1,0 +1,158 @@
+package dev.eden.artifacts;
+
+import dev.eden.artifacts.spi.PendingBlob;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A deposit in progress, from {@link ArtifactService#beginDeposit}: feed it bytes with
+ * {@link #transferFrom(InputStream)}, then {@link #complete()} it, or close it to abandon it (which
+ * leaves nothing behind). Used by one thread at a time.
+ */
+public final class PendingDeposit implements Closeable {
+  private static final int BUFFER_SIZE = 64 * 1024;
+
+  private final ArtifactService service;
+  private final PendingBlob blob;
+  private final ExperimentId experimentId;
+  private final Principal depositor;
+  private final String filename;
+  private final String contentType;
+  private final long maxBytes;
+  private final MessageDigest sha256;
+  private long size;
+  private boolean finished;
+
+  PendingDeposit(ArtifactService service, PendingBlob blob, ExperimentId experimentId,
+      Principal depositor, String filename, String contentType, long maxBytes) {
+    this.service = service;
+    this.blob = blob;
+    this.experimentId = experimentId;
+    this.depositor = depositor;
+    this.filename = filename;
+    this.contentType = contentType;
+    this.maxBytes = maxBytes;
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("every JDK has SHA-256", e);
+    }
+  }
+
+  /** The id this deposit will be issued under. */
+  public ArtifactId id() {
+    return blob.id();
+  }
+
+  /** Bytes accepted so far. */
+  public long size() {
+    return size;
+  }
+
+  /** The sanitised content type that will be recorded. */
+  public String contentType() {
+    return contentType;
+  }
+
+  /**
+   * Reads {@code in} to its end (without closing it) into the pending blob, counting and hashing.
+   * May be called more than once; the bytes append.
+   *
+   * @return bytes read from {@code in}
+   * @throws PayloadTooLargeException as soon as the total passes the cap; the deposit is abandoned
+   * @throws ArtifactStorageException if the backend fails; the deposit is abandoned
+   * @throws IOException if reading {@code in} fails; the deposit is left open for the caller to
+   *     close
+   */
+  public long transferFrom(InputStream in) throws IOException {
+    requireOpen();
+    OutputStream out = blob.output();
+    byte[] buffer = new byte[BUFFER_SIZE];
+    long read = 0;
+    int n;
+    while ((n = in.read(buffer)) != -1) {
+      if (n == 0) {
+        continue;
+      }
+      if (size + n > maxBytes) {
+        long seen = size + n;
+        abandon();
+        throw new PayloadTooLargeException(maxBytes, seen);
+      }
+      try {
+        out.write(buffer, 0, n);
+      } catch (IOException e) {
+        abandon();
+        throw new ArtifactStorageException("could not store the artifact", e);
+      }
+      sha256.update(buffer, 0, n);
+      size += n;
+      read += n;
+    }
+    return read;
+  }
+
+  /**
+   * Makes the bytes durable, then records the metadata row, and returns what was recorded. If the
+   * row cannot be recorded the blob is deleted (best effort), so no metadata ever points at missing
+   * bytes.
+   *
+   * @throws ArtifactStorageException if the backend or store fails
+   * @throws IllegalStateException if already completed or abandoned
+   */
+  public DepositResult complete() {
+    requireOpen();
+    finished = true;
+    try {
+      blob.commit();
+    } catch (IOException e) {
+      closeQuietly(blob, e);
+      throw new ArtifactStorageException("could not store the artifact", e);
+    }
+    ArtifactMetadata metadata = new ArtifactMetadata(experimentId, blob.id(), depositor, size,
+        contentType, service.clock().instant(), HexFormat.of().formatHex(sha256.digest()), filename);
+    try {
+      service.store().create(metadata);
+    } catch (IOException | RuntimeException e) {
+      try {
+        service.backend().delete(blob.id());
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new ArtifactStorageException("could not record the artifact", e);
+    }
+    return new DepositResult(metadata);
+  }
+
+  /** Abandons the deposit unless it completed. Idempotent. */
+  @Override
+  public void close() throws IOException {
+    if (!finished) {
+      abandon();
+    }
+  }
+
+  private void abandon() throws IOException {
+    finished = true;
+    blob.abort();
+  }
+
+  private void requireOpen() {
+    if (finished) {
+      throw new IllegalStateException("deposit " + blob.id() + " is already finished");
+    }
+  }
+
+  private static void closeQuietly(PendingBlob blob, Exception primary) {
+    try {
+      blob.abort();
+    } catch (IOException | RuntimeException e) {
+      primary.addSuppressed(e);
+    }
+  }
+}

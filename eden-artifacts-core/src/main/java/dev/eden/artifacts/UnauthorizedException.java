@@ -1,0 +1,10 @@
+package dev.eden.artifacts;
+
+/** The bearer credential is missing, malformed or wrong. Reported as {@link ProblemType#UNAUTHORIZED}. */
+public class UnauthorizedException extends ArtifactException {
+  private static final long serialVersionUID = 1L;
+
+  public UnauthorizedException(String detail) {
+    super(ProblemType.UNAUTHORIZED, detail);
+  }
+}

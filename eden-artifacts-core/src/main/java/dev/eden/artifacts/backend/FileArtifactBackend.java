@@ -1,0 +1,334 @@
+package dev.eden.artifacts.backend;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.eden.artifacts.ArtifactId;
+import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
+import dev.eden.artifacts.spi.ArtifactBackend;
+import dev.eden.artifacts.spi.PendingBlob;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Blobs as files under a root directory, written crash-safely:
+ *
+ * <ol>
+ *   <li>the bytes go to a uniquely named temp file ({@code .tmp-<id>-<random>}) in the root;
+ *   <li>commit flushes and fsyncs it, then hard-links it to its final name
+ *       {@code <root>/<first two hex chars>/<id>} — atomic, and failing if the name exists, so a
+ *       commit can never overwrite;
+ *   <li>the final directory is fsynced so the new entry survives a crash, then the temp is removed.
+ * </ol>
+ *
+ * <p>The two-character fan-out keeps directories small at millions of artifacts. Reads never follow
+ * symbolic links and refuse anything but a regular file. Files and directories are created
+ * owner-only where the file system supports POSIX permissions. Temp files left by a crash are
+ * invisible to {@link #open} and {@link #ids()}; {@link #sweepStaleTemps(Duration)} removes them.
+ *
+ * <p>Thread-safe; several instances (or processes) may share one root.
+ */
+public final class FileArtifactBackend implements ArtifactBackend {
+  private static final String TEMP_PREFIX = ".tmp-";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Path root;
+  private final Clock clock;
+  private final boolean posix;
+
+  /** Uses {@code root}, creating it (owner-only) if it does not exist. */
+  public FileArtifactBackend(Path root) throws IOException {
+    this(root, Clock.systemUTC());
+  }
+
+  FileArtifactBackend(Path root, Clock clock) throws IOException {
+    this.root = requireNonNull(root, "root").toAbsolutePath().normalize();
+    this.clock = requireNonNull(clock, "clock");
+    this.posix = this.root.getFileSystem().supportedFileAttributeViews().contains("posix");
+    createDirectory(this.root);
+  }
+
+  /** The root directory. */
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public PendingBlob begin(ArtifactId id) throws IOException {
+    requireNonNull(id, "id");
+    Path temp = root.resolve(TEMP_PREFIX + id.value() + "-" + randomSuffix());
+    FileChannel channel = posix
+        ? FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+        : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return new FilePendingBlob(id, temp, channel);
+  }
+
+  @Override
+  public Optional<InputStream> open(ArtifactId id, long offset) throws IOException {
+    requireNonNull(id, "id");
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset must not be negative: " + offset);
+    }
+    Path path = finalPath(id);
+    BasicFileAttributes before;
+    try {
+      before = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    requireRegularFile(path, before);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // deleted between the check and the open
+    }
+    try {
+      // The checked entry must be the one we opened: refuse if it was swapped in between.
+      BasicFileAttributes after =
+          Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      requireRegularFile(path, after);
+      if (!Objects.equals(before.fileKey(), after.fileKey())) {
+        throw new IOException("blob file changed while being opened: " + id);
+      }
+      channel.position(offset);
+      return Optional.of(Channels.newInputStream(channel));
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean delete(ArtifactId id) throws IOException {
+    requireNonNull(id, "id");
+    Path path = finalPath(id);
+    boolean deleted = Files.deleteIfExists(path);
+    if (deleted) {
+      fsyncDirectory(path.getParent());
+    }
+    return deleted;
+  }
+
+  @Override
+  public Stream<ArtifactId> ids() throws IOException {
+    List<ArtifactId> ids = new ArrayList<>();
+    try (DirectoryStream<Path> shards = Files.newDirectoryStream(root, FileArtifactBackend::isShard)) {
+      for (Path shard : shards) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
+          for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (ArtifactId.isValid(name) && name.startsWith(shard.getFileName().toString())) {
+              ids.add(ArtifactId.parse(name));
+            }
+          }
+        }
+      }
+    }
+    return ids.stream();
+  }
+
+  /**
+   * Removes temp files last modified more than {@code olderThan} ago: the leftovers of writers that
+   * crashed. Call it at start-up or periodically; a value well above the longest upload keeps
+   * in-flight writers safe.
+   *
+   * @return how many temp files were removed
+   */
+  public int sweepStaleTemps(Duration olderThan) throws IOException {
+    requireNonNull(olderThan, "olderThan");
+    FileTime cutoff = FileTime.from(clock.instant().minus(olderThan));
+    int removed = 0;
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(root, TEMP_PREFIX + "*")) {
+      for (Path temp : temps) {
+        try {
+          BasicFileAttributes attrs =
+              Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          if (attrs.lastModifiedTime().compareTo(cutoff) < 0 && Files.deleteIfExists(temp)) {
+            removed++;
+          }
+        } catch (NoSuchFileException e) {
+          // another sweeper or its writer removed it first
+        }
+      }
+    }
+    return removed;
+  }
+
+  private Path finalPath(ArtifactId id) {
+    return root.resolve(id.value().substring(0, 2)).resolve(id.value());
+  }
+
+  private static boolean isShard(Path path) {
+    String name = path.getFileName().toString();
+    return name.length() == 2 && name.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))
+        && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static void requireRegularFile(Path path, BasicFileAttributes attrs) throws IOException {
+    if (!attrs.isRegularFile()) {
+      throw new IOException("blob is not a regular file: " + path.getFileName());
+    }
+  }
+
+  private void createDirectory(Path dir) throws IOException {
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    FileAttribute<?>[] attrs = posix
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
+        : new FileAttribute<?>[0];
+    try {
+      if (dir.getParent() != null) {
+        Files.createDirectories(dir.getParent());
+      }
+      Files.createDirectory(dir, attrs);
+      if (dir.getParent() != null) {
+        fsyncDirectory(dir.getParent());
+      }
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        throw e;
+      }
+    }
+  }
+
+  private static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Some platforms (Windows) cannot open a directory; there the rename/link is already durable.
+      if (System.getProperty("os.name", "").startsWith("Windows")) {
+        return;
+      }
+      throw e;
+    }
+  }
+
+  private static String randomSuffix() {
+    byte[] bytes = new byte[8];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  private final class FilePendingBlob implements PendingBlob {
+    private final ArtifactId id;
+    private final Path temp;
+    private final FileChannel channel;
+    private final OutputStream output;
+    private State state = State.OPEN;
+
+    FilePendingBlob(ArtifactId id, Path temp, FileChannel channel) {
+      this.id = id;
+      this.temp = temp;
+      this.channel = channel;
+      this.output = new OutputStream() {
+        private final OutputStream out = Channels.newOutputStream(channel);
+
+        @Override
+        public void write(int b) throws IOException {
+          requireOpen();
+          out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          requireOpen();
+          out.write(b, off, len);
+        }
+      };
+    }
+
+    private void requireOpen() throws IOException {
+      if (state != State.OPEN) {
+        throw new IOException("pending blob " + id + " is already " + state.name().toLowerCase());
+      }
+    }
+
+    @Override
+    public ArtifactId id() {
+      return id;
+    }
+
+    @Override
+    public OutputStream output() {
+      return output;
+    }
+
+    @Override
+    public void commit() throws IOException {
+      if (state != State.OPEN) {
+        throw new IllegalStateException("pending blob " + id + " is already " + state.name().toLowerCase());
+      }
+      state = State.ABORTED; // until the link succeeds, any failure leaves it aborted
+      try {
+        channel.force(true);
+        channel.close();
+        Path target = finalPath(id);
+        createDirectory(target.getParent());
+        try {
+          Files.createLink(target, temp);
+        } catch (FileAlreadyExistsException e) {
+          throw new ArtifactAlreadyExistsException(id);
+        }
+        fsyncDirectory(target.getParent());
+        state = State.COMMITTED;
+      } finally {
+        deleteTemp();
+      }
+    }
+
+    @Override
+    public void abort() throws IOException {
+      if (state == State.COMMITTED) {
+        return;
+      }
+      state = State.ABORTED;
+      deleteTemp();
+    }
+
+    @Override
+    public void close() throws IOException {
+      abort();
+    }
+
+    private void deleteTemp() throws IOException {
+      try {
+        channel.close();
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  private enum State { OPEN, COMMITTED, ABORTED }
+
+  @Override
+  public String toString() {
+    return "FileArtifactBackend[" + root + "]";
+  }
+}
