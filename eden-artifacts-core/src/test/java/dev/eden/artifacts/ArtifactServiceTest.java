@@ -360,6 +360,26 @@ class ArtifactServiceTest {
   }
 
   @Test
+  void failingCleanUpDoesNotHideThatTheCapWasExceeded() {
+    backend.abortFails = true;
+    assertThatThrownBy(() -> service.deposit(EXPERIMENT, ALICE, null, null, new GeneratedInputStream(20, 1), 10))
+        .isInstanceOf(PayloadTooLargeException.class)
+        .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+            .satisfies(s -> assertThat(s).hasMessage("injected: abort failed")));
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void failingCleanUpDoesNotHideTheStorageFailure() {
+    backend.fault = BackendFault.WRITE;
+    backend.abortFails = true;
+    assertThatThrownBy(() -> deposit(ALICE, new byte[10]))
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasRootCauseMessage("injected: disk full");
+    assertNothingLeftBehind();
+  }
+
+  @Test
   void storeLookupFailureIsAStorageFailureNotNotFound() throws Exception {
     DepositResult result = deposit(ALICE, new byte[] {1});
     store.findFailure = new IOException("injected: database down");

@@ -65,13 +65,18 @@ public final class FileArtifactBackend implements ArtifactBackend {
   }
 
   FileArtifactBackend(Path root, Clock clock) throws IOException {
-    this.root = requireNonNull(root, "root").toAbsolutePath().normalize();
+    Path absolute = requireNonNull(root, "root").toAbsolutePath().normalize();
     this.clock = requireNonNull(clock, "clock");
-    this.posix = this.root.getFileSystem().supportedFileAttributeViews().contains("posix");
-    createDirectory(this.root);
+    this.posix = absolute.getFileSystem().supportedFileAttributeViews().contains("posix");
+    if (!Files.isDirectory(absolute)) {
+      createDirectory(absolute);
+    }
+    // The root itself may be a symbolic link (a data disk mounted elsewhere): resolve it once
+    // here; only entries inside the root are refused when they are links.
+    this.root = absolute.toRealPath();
   }
 
-  /** The root directory. */
+  /** The root directory, with symbolic links resolved. */
   public Path root() {
     return root;
   }

@@ -212,6 +212,16 @@ class FileArtifactBackendTest {
   }
 
   @Test
+  void aRootThatIsASymlinkToADirectoryIsResolvedOnce() throws IOException {
+    Path link = Files.createSymbolicLink(dir.resolve("link"), root);
+    FileArtifactBackend viaLink = new FileArtifactBackend(link);
+    assertThat(viaLink.root()).isEqualTo(root.toRealPath());
+    ArtifactId id = ArtifactId.mint();
+    commit(viaLink, id, new byte[] {1});
+    assertThat(read(backend, id)).hasValueSatisfying(b -> assertThat(b).containsExactly(1));
+  }
+
+  @Test
   void twoInstancesOnOneRootShareBlobsAndExclusivity() throws IOException {
     FileArtifactBackend other = new FileArtifactBackend(root);
     ArtifactId id = ArtifactId.mint();
