@@ -101,6 +101,12 @@ public final class FileArtifactBackend implements ArtifactBackend {
     Path path = finalPath(id);
     BasicFileAttributes before;
     try {
+      // The shard must be a real directory too: a link there would lead reads out of the root.
+      BasicFileAttributes shard =
+          Files.readAttributes(path.getParent(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!shard.isDirectory()) {
+        throw new IOException("blob shard is not a directory: " + path.getParent().getFileName());
+      }
       before = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       return Optional.empty();

@@ -134,6 +134,23 @@ class FileArtifactBackendTest {
   }
 
   @Test
+  void symlinkedShardIsRefusedOnOpenAndCommit() throws IOException {
+    ArtifactId id = ArtifactId.mint();
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Files.write(elsewhere.resolve(id.value()), new byte[] {42});
+    Files.createSymbolicLink(root.resolve(id.value().substring(0, 2)), elsewhere);
+    assertThatThrownBy(() -> backend.open(id, 0))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not a directory");
+    try (PendingBlob blob = backend.begin(id)) {
+      blob.output().write(1);
+      assertThatThrownBy(blob::commit).isInstanceOf(IOException.class);
+    }
+    assertThat(elsewhere.resolve(id.value())).hasBinaryContent(new byte[] {42});
+    assertThat(ids(backend)).isEmpty();
+  }
+
+  @Test
   void commitDoesNotWriteThroughASymlinkAtTheFinalName() throws IOException {
     ArtifactId id = ArtifactId.mint();
     Path victim = Files.write(dir.resolve("victim"), new byte[] {42});
