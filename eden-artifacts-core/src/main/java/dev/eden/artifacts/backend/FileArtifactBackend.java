@@ -99,14 +99,11 @@ public final class FileArtifactBackend implements ArtifactBackend {
       throw new IllegalArgumentException("offset must not be negative: " + offset);
     }
     Path path = finalPath(id);
+    if (!shardExists(path.getParent())) {
+      return Optional.empty();
+    }
     BasicFileAttributes before;
     try {
-      // The shard must be a real directory too: a link there would lead reads out of the root.
-      BasicFileAttributes shard =
-          Files.readAttributes(path.getParent(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!shard.isDirectory()) {
-        throw new IOException("blob shard is not a directory: " + path.getParent().getFileName());
-      }
       before = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       return Optional.empty();
@@ -138,6 +135,9 @@ public final class FileArtifactBackend implements ArtifactBackend {
   public boolean delete(ArtifactId id) throws IOException {
     requireNonNull(id, "id");
     Path path = finalPath(id);
+    if (!shardExists(path.getParent())) {
+      return false;
+    }
     boolean deleted = Files.deleteIfExists(path);
     if (deleted) {
       fsyncDirectory(path.getParent());
@@ -192,6 +192,23 @@ public final class FileArtifactBackend implements ArtifactBackend {
 
   private Path finalPath(ArtifactId id) {
     return root.resolve(id.value().substring(0, 2)).resolve(id.value());
+  }
+
+  /**
+   * Whether the shard directory exists. A shard must be a real directory: a symbolic link there
+   * would lead reads and deletes out of the root, so it is refused.
+   */
+  private static boolean shardExists(Path shard) throws IOException {
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(shard, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    if (!attrs.isDirectory()) {
+      throw new IOException("blob shard is not a directory: " + shard.getFileName());
+    }
+    return true;
   }
 
   private static boolean isShard(Path path) {

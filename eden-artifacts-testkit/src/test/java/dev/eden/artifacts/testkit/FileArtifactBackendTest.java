@@ -134,7 +134,7 @@ class FileArtifactBackendTest {
   }
 
   @Test
-  void symlinkedShardIsRefusedOnOpenAndCommit() throws IOException {
+  void symlinkedShardIsRefusedOnOpenCommitAndDelete() throws IOException {
     ArtifactId id = ArtifactId.mint();
     Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
     Files.write(elsewhere.resolve(id.value()), new byte[] {42});
@@ -146,6 +146,9 @@ class FileArtifactBackendTest {
       blob.output().write(1);
       assertThatThrownBy(blob::commit).isInstanceOf(IOException.class);
     }
+    assertThatThrownBy(() -> backend.delete(id))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not a directory");
     assertThat(elsewhere.resolve(id.value())).hasBinaryContent(new byte[] {42});
     assertThat(ids(backend)).isEmpty();
   }
