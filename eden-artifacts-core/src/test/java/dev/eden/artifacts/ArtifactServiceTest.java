@@ -286,6 +286,16 @@ class ArtifactServiceTest {
   }
 
   @Test
+  void malformedUriIsRejectedBeforeAnyStorageIsTouched() {
+    store.findFailure = new IOException("injected: the store must not be asked");
+    backend.fault = BackendFault.OPEN;
+    for (String uri : List.of("eden://artifacts/../../etc/passwd", "eden://artifacts/ABCDEF0123456789ABCDEF0123456789")) {
+      assertThatThrownBy(() -> service.open(EXPERIMENT, Principal.admin(), uri))
+          .isInstanceOf(ArtifactNotFoundException.class);
+    }
+  }
+
+  @Test
   void nullUriIsABadRequest() {
     assertThatThrownBy(() -> service.open(EXPERIMENT, ALICE, null))
         .isInstanceOf(BadRequestException.class)
