@@ -100,6 +100,7 @@ class ContractsCatchFlawsTest {
         .configurationParameter("jqwik.reporting.onlyfailures", "true")
         .configurationParameter("jqwik.database", "target/jqwik-database-flaws")
         .configurationParameter("jqwik.shrinking.default", "OFF") // a failure is all we need here
+        .configurationParameter("jqwik.reporting.usejunitplatform", "true") // keep expected failures out of the log
         .build();
     Launcher launcher = LauncherFactory.create();
     launcher.execute(request, new TestExecutionListener() {
