@@ -63,6 +63,13 @@ class WireSchemaTest {
   }
 
   @Test
+  void methodNotAllowedMayUseAboutBlankButNothingElseMay() {
+    String notAllowed = "{\"type\":\"about:blank\",\"title\":\"Method Not Allowed\",\"status\":405}";
+    assertThat(WireSchema.PROBLEM.validate(notAllowed)).isEmpty();
+    assertThat(WireSchema.PROBLEM.validate(notAllowed.replace("405", "400"))).isNotEmpty();
+  }
+
+  @Test
   void problemWithATypeOutsideTheVocabularyIsInvalid() {
     String json = "{\"type\":\"eden://error/teapot\",\"title\":\"Teapot\",\"status\":418}";
     assertThat(WireSchema.PROBLEM.validate(json)).anySatisfy(m -> assertThat(m).contains("type"));
