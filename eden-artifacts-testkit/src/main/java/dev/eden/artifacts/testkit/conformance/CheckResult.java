@@ -34,13 +34,10 @@ public record CheckResult(String name, Outcome outcome, String message, Throwabl
 
   /** One report line: {@code PASS name}, {@code FAIL name: why} or {@code SKIP name: why}. */
   public String line() {
-    switch (outcome) {
-      case PASSED:
-        return "PASS " + name;
-      case FAILED:
-        return "FAIL " + name + ": " + message;
-      default:
-        return "SKIP " + name + ": " + message;
-    }
+    return switch (outcome) {
+      case PASSED -> "PASS " + name;
+      case FAILED -> "FAIL " + name + ": " + message;
+      case SKIPPED -> "SKIP " + name + ": " + message;
+    };
   }
 }

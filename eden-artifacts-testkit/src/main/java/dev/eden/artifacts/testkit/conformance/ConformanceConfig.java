@@ -198,18 +198,17 @@ public final class ConformanceConfig {
     public Builder set(Input input, String value) {
       requireNonNull(input, "input");
       requireNonNull(value, "value");
-      switch (input) {
-        case BASE_URL: return baseUrl(URI.create(value));
-        case EXPERIMENT_ID: return experimentId(value);
-        case ADMIN_BEARER: return adminBearer(value);
-        case WORKER_BEARER: return workerBearer(value);
-        case OTHER_WORKER_BEARER: return otherWorkerBearer(value);
-        case ADMINS_GROUP_WORKER_BEARER: return adminsGroupWorkerBearer(value);
-        case MAX_ARTIFACT_BYTES: return maxArtifactBytes(parseLong(input, value));
-        case OTHER_EXPERIMENT_ID: return otherExperimentId(value);
-        case TIMEOUT_SECONDS: return timeout(Duration.ofSeconds(parseLong(input, value)));
-        default: throw new AssertionError(input);
-      }
+      return switch (input) {
+        case BASE_URL -> baseUrl(URI.create(value));
+        case EXPERIMENT_ID -> experimentId(value);
+        case ADMIN_BEARER -> adminBearer(value);
+        case WORKER_BEARER -> workerBearer(value);
+        case OTHER_WORKER_BEARER -> otherWorkerBearer(value);
+        case ADMINS_GROUP_WORKER_BEARER -> adminsGroupWorkerBearer(value);
+        case MAX_ARTIFACT_BYTES -> maxArtifactBytes(parseLong(input, value));
+        case OTHER_EXPERIMENT_ID -> otherExperimentId(value);
+        case TIMEOUT_SECONDS -> timeout(Duration.ofSeconds(parseLong(input, value)));
+      };
     }
 
     public Builder baseUrl(URI baseUrl) {
