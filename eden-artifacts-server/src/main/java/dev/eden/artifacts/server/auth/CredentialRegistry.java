@@ -218,7 +218,7 @@ public final class CredentialRegistry {
     Path dir = file.getParent();
     Files.createDirectories(dir);
     Path lockFile = dir.resolve("." + file.getFileName() + ".lock");
-    try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel lockChannel = openLockFile(lockFile);
         FileLock lock = lockChannel.lock()) {
       ObjectNode root = (ObjectNode) readRoot();
       if (!root.has("workers")) {
@@ -247,6 +247,14 @@ public final class CredentialRegistry {
       }
     }
     refresh();
+  }
+
+  private static FileChannel openLockFile(Path lockFile) throws IOException {
+    if (lockFile.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return FileChannel.open(lockFile, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+    return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
   }
 
   private static void ownerOnly(Path path) throws IOException {
