@@ -38,6 +38,8 @@ class Problem(Exception):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    rbufsize = 64 * 1024
+    disable_nagle_algorithm = True
     config = None
     artifacts = {}
     lock = threading.Lock()
