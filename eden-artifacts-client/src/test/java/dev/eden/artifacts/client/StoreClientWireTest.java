@@ -239,6 +239,22 @@ class StoreClientWireTest extends MockServerSupport {
   }
 
   @Test
+  void malformedArgumentsAreRefusedBeforeAnythingIsSent() {
+    try (StoreClient client = clientBuilder().build()) {
+      assertThatThrownBy(() -> client.depositArtifact(new byte[1], "a", "text/plain\r\nX-Evil: 1"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("contentType is not a media type");
+      assertThatThrownBy(() -> client.depositArtifact(new byte[1], "", "text/plain"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("filename must not be empty");
+      assertThatThrownBy(() -> client.fetchArtifactBytes(ARTIFACT_URI, -1))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> client.fetchArtifact(ARTIFACT_URI, Path.of("/")))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("target must name a file: /");
+    }
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
   void builderNamesTheMissingOrBadSetting() {
     assertThatThrownBy(() -> StoreClient.builder().experimentId(EXPERIMENT).bearer(BEARER).build())
         .isInstanceOf(IllegalStateException.class).hasMessage("baseUrl is required");
