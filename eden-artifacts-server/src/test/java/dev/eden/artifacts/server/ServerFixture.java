@@ -171,8 +171,9 @@ final class ServerFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
-    http.dispatcher().executorService().shutdown();
+    // Idle keep-alive connections would hold up the graceful stop; drop them first.
     http.connectionPool().evictAll();
+    http.dispatcher().executorService().shutdown();
+    server.close();
   }
 }

@@ -5,13 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.eden.artifacts.ArtifactService;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.server.ArtifactHandler;
-import dev.eden.artifacts.server.ArtifactServlet;
 import dev.eden.artifacts.server.Authenticator;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Predicate;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -21,7 +18,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The artifact endpoints on an embedded Jetty 12 server: one HTTP/1.1 connector, the
- * {@link ArtifactServlet} at the root, idle time-outs that cut off stalled uploads, bounded request
+ * {@link ArtifactJettyHandler} at the root (Jetty's core API, no servlet layer), idle time-outs that cut off stalled uploads, bounded request
  * headers, and a graceful stop that lets in-flight requests finish.
  *
  * <pre>{@code
@@ -58,11 +55,8 @@ public final class JettyArtifactServer implements AutoCloseable {
     connector.setIdleTimeout(builder.idleTimeout.toMillis());
     server.addConnector(connector);
 
-    ServletContextHandler context = new ServletContextHandler("/");
-    context.addServlet(new ServletHolder("artifacts", new ArtifactServlet(handler)), "/*");
-    context.setErrorHandler(new ProblemErrorHandler());
     server.setErrorHandler(new ProblemErrorHandler());
-    server.setHandler(new GracefulHandler(context));
+    server.setHandler(new GracefulHandler(new ArtifactJettyHandler(handler)));
     server.setStopTimeout(builder.stopTimeout.toMillis());
     server.setStopAtShutdown(builder.stopAtShutdown);
   }

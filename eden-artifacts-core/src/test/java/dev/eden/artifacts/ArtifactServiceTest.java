@@ -1,0 +1,464 @@
+package dev.eden.artifacts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eden.artifacts.Faults.BackendFault;
+import dev.eden.artifacts.Faults.FailingInputStream;
+import dev.eden.artifacts.Faults.FaultyBackend;
+import dev.eden.artifacts.Faults.FaultyStore;
+import dev.eden.artifacts.backend.FileArtifactBackend;
+import dev.eden.artifacts.backend.InMemoryArtifactBackend;
+import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
+import dev.eden.artifacts.spi.ArtifactBackend;
+import dev.eden.artifacts.spi.ArtifactStore;
+import dev.eden.artifacts.store.InMemoryArtifactStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArtifactServiceTest {
+  private static final Instant NOW = Instant.parse("2025-03-04T05:06:07.891Z");
+  private static final ExperimentId EXPERIMENT = ExperimentId.mint();
+  private static final Principal ALICE = Principal.worker(Principal.mintWorkerId());
+  private static final Principal BOB = Principal.worker(Principal.mintWorkerId());
+  private static final Principal CAROL_ADMIN_CLASS = Principal.worker(Principal.mintWorkerId());
+
+  @TempDir Path dir;
+  Path blobRoot;
+  FaultyBackend backend;
+  FaultyStore store;
+  ArtifactService service;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    blobRoot = dir.resolve("blobs");
+    backend = new FaultyBackend(new FileArtifactBackend(blobRoot));
+    store = new FaultyStore(new InMemoryArtifactStore());
+    service = serviceWith(backend, store, AccessPolicy.depositorOrAdminClass(CAROL_ADMIN_CLASS::equals));
+  }
+
+  private static ArtifactService serviceWith(ArtifactBackend backend, ArtifactStore store, AccessPolicy policy) {
+    return ArtifactService.builder()
+        .backend(backend)
+        .store(store)
+        .accessPolicy(policy)
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+        .build();
+  }
+
+  private DepositResult deposit(Principal who, byte[] bytes) throws IOException {
+    return service.deposit(EXPERIMENT, who, "out.bin", "application/x-test", new ByteArrayInputStream(bytes));
+  }
+
+  private byte[] fetch(Principal who, String uri) throws IOException {
+    try (FetchedArtifact fetched = service.open(EXPERIMENT, who, uri)) {
+      return fetched.content().readAllBytes();
+    }
+  }
+
+  // ---- round trip and recorded metadata ------------------------------------------------------
+
+  @Test
+  void depositThenOpenReturnsTheBytesAndWhatWasRecorded() throws Exception {
+    byte[] bytes = "hello, eden".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    DepositResult result = service.deposit(EXPERIMENT, ALICE, "dir/../report.txt", "text/plain", new ByteArrayInputStream(bytes));
+
+    assertThat(result.artifactsUri()).matches("eden://artifacts/[0-9a-f]{32}");
+    assertThat(result.sizeBytes()).isEqualTo(bytes.length);
+    assertThat(result.contentType()).isEqualTo("text/plain");
+    assertThat(result.sha256()).isEqualTo(sha256(bytes));
+    try (FetchedArtifact fetched = service.open(EXPERIMENT, ALICE, result.artifactsUri())) {
+      ArtifactMetadata m = fetched.metadata();
+      assertThat(m).isEqualTo(result.metadata());
+      assertThat(m.experimentId()).isEqualTo(EXPERIMENT);
+      assertThat(m.createdBy()).isEqualTo(ALICE);
+      assertThat(m.createdAt()).isEqualTo(NOW);
+      assertThat(m.createdAtText()).isEqualTo("2025-03-04T05:06:07.891Z");
+      assertThat(m.filename()).isEqualTo("report.txt");
+      assertThat(m.uri()).isEqualTo(result.artifactsUri());
+      assertThat(fetched.content().readAllBytes()).isEqualTo(bytes);
+    }
+  }
+
+  @Test
+  void emptyDepositRecordsTheDigestOfNothing() throws Exception {
+    DepositResult result = deposit(ALICE, new byte[0]);
+    assertThat(result.sizeBytes()).isZero();
+    assertThat(result.sha256()).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assertThat(fetch(ALICE, result.artifactsUri())).isEmpty();
+  }
+
+  @Test
+  void largeDepositRecordsTheExactDigest() throws Exception {
+    byte[] bytes = new GeneratedInputStream(3_000_001, 9).readAllBytes();
+    DepositResult result = deposit(ALICE, bytes);
+    assertThat(result.sha256()).isEqualTo(sha256(bytes));
+    assertThat(fetch(ALICE, result.artifactsUri())).isEqualTo(bytes);
+  }
+
+  @Test
+  void twoDepositsOfTheSameBytesGetDifferentUris() throws Exception {
+    byte[] bytes = {1, 2, 3};
+    DepositResult first = deposit(ALICE, bytes);
+    DepositResult second = deposit(ALICE, bytes);
+    assertThat(first.artifactsUri()).isNotEqualTo(second.artifactsUri());
+    assertThat(first.sha256()).isEqualTo(second.sha256());
+    assertThat(blobIds()).hasSize(2);
+  }
+
+  @Test
+  void depositReadsButDoesNotCloseTheCallersStream() throws Exception {
+    GeneratedInputStream in = new GeneratedInputStream(100_000, 1);
+    DepositResult result = service.deposit(EXPERIMENT, ALICE, null, null, in);
+    assertThat(in.closed).isFalse();
+    assertThat(in.read()).isEqualTo(-1);
+    assertThat(result.sizeBytes()).isEqualTo(100_000);
+  }
+
+  // ---- the cap -------------------------------------------------------------------------------
+
+  @Test
+  void depositOfExactlyTheCapIsAccepted() throws Exception {
+    DepositResult result = service.deposit(EXPERIMENT, ALICE, "f", "a/b", new GeneratedInputStream(65_537, 2), 65_537);
+    assertThat(result.sizeBytes()).isEqualTo(65_537);
+    assertThat(fetch(ALICE, result.artifactsUri())).isEqualTo(new GeneratedInputStream(65_537, 2).readAllBytes());
+  }
+
+  @Test
+  void depositOfOneByteOverTheCapIsRejectedAndLeavesNothing() throws Exception {
+    assertThatThrownBy(() -> service.deposit(EXPERIMENT, ALICE, "f", "a/b", new GeneratedInputStream(65_538, 2), 65_537))
+        .isInstanceOf(PayloadTooLargeException.class)
+        .hasMessage("artifact exceeds the maximum size of 65537 bytes")
+        .satisfies(e -> {
+          PayloadTooLargeException tooLarge = (PayloadTooLargeException) e;
+          assertThat(tooLarge.maxBytes()).isEqualTo(65_537);
+          assertThat(tooLarge.bytesSeen()).isGreaterThan(65_537);
+          assertThat(tooLarge.type()).isEqualTo(ProblemType.PAYLOAD_TOO_LARGE);
+        });
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void zeroCapAcceptsOnlyEmptyContent() throws Exception {
+    assertThat(service.deposit(EXPERIMENT, ALICE, null, null, InputStream.nullInputStream(), 0).sizeBytes()).isZero();
+    assertThatThrownBy(() -> service.deposit(EXPERIMENT, ALICE, null, null, new ByteArrayInputStream(new byte[1]), 0))
+        .isInstanceOf(PayloadTooLargeException.class);
+    assertThat(blobIds()).hasSize(1);
+  }
+
+  @Test
+  void capStopsReadingEarlyInsteadOfDrainingAHugeUpload() {
+    GeneratedInputStream huge = new GeneratedInputStream(Long.MAX_VALUE, 3);
+    assertThatThrownBy(() -> service.deposit(EXPERIMENT, ALICE, null, null, huge, 1_000_000))
+        .isInstanceOfSatisfying(PayloadTooLargeException.class,
+            e -> assertThat(e.bytesSeen()).isBetween(1_000_001L, 1_000_000L + 64 * 1024));
+  }
+
+  @Test
+  void serviceCapAppliesWhenNoneIsGiven() throws Exception {
+    ArtifactService capped = ArtifactService.builder()
+        .backend(backend).store(store).maxArtifactBytes(10).build();
+    assertThat(capped.maxArtifactBytes()).isEqualTo(10);
+    assertThat(capped.deposit(EXPERIMENT, ALICE, null, null, new ByteArrayInputStream(new byte[10])).sizeBytes())
+        .isEqualTo(10);
+    assertThatThrownBy(() -> capped.deposit(EXPERIMENT, ALICE, null, null, new ByteArrayInputStream(new byte[11])))
+        .isInstanceOfSatisfying(PayloadTooLargeException.class, e -> assertThat(e.maxBytes()).isEqualTo(10));
+  }
+
+  @Test
+  void defaultCapIsTheReferences100MiB() {
+    ArtifactService defaults = ArtifactService.builder()
+        .backend(new InMemoryArtifactBackend()).store(new InMemoryArtifactStore()).build();
+    assertThat(defaults.maxArtifactBytes()).isEqualTo(100L * 1024 * 1024);
+  }
+
+  // ---- sanitising ----------------------------------------------------------------------------
+
+  @Test
+  void declaredContentTypeIsSanitisedBeforeItIsRecorded() throws Exception {
+    assertThat(depositTyped("text/plain\r\nX-Injected: yes").contentType()).isEqualTo("text/plainX-Injected: yes");
+    assertThat(depositTyped("text/csv; charset=\u00e9\u0000").contentType()).isEqualTo("text/csv; charset=");
+    assertThat(depositTyped("\u007f").contentType()).isEqualTo("application/octet-stream");
+    assertThat(depositTyped("").contentType()).isEqualTo("application/octet-stream");
+    assertThat(depositTyped(null).contentType()).isEqualTo("application/octet-stream");
+    DepositResult recorded = depositTyped("image/png\t");
+    try (FetchedArtifact fetched = service.open(EXPERIMENT, ALICE, recorded.artifactsUri())) {
+      assertThat(fetched.metadata().contentType()).isEqualTo("image/png");
+    }
+  }
+
+  @Test
+  void filenameIsSanitisedBeforeItIsRecorded() throws Exception {
+    DepositResult result = service.deposit(EXPERIMENT, ALICE, "C:\\tmp\\..\\evil\r\n.txt", null, InputStream.nullInputStream());
+    assertThat(result.metadata().filename()).isEqualTo("evil.txt");
+    assertThat(service.deposit(EXPERIMENT, ALICE, null, null, InputStream.nullInputStream()).metadata().filename())
+        .isEqualTo("artifact");
+  }
+
+  private DepositResult depositTyped(String contentType) throws IOException {
+    return service.deposit(EXPERIMENT, ALICE, "f", contentType, new ByteArrayInputStream(new byte[] {1}));
+  }
+
+  // ---- access --------------------------------------------------------------------------------
+
+  @Test
+  void depositorMayFetch() throws Exception {
+    DepositResult result = deposit(ALICE, new byte[] {7});
+    assertThat(fetch(ALICE, result.artifactsUri())).containsExactly(7);
+  }
+
+  @Test
+  void anotherWorkerIsForbidden() throws Exception {
+    DepositResult result = deposit(ALICE, new byte[] {7});
+    assertThatThrownBy(() -> service.open(EXPERIMENT, BOB, result.artifactsUri()))
+        .isInstanceOf(ForbiddenException.class)
+        .satisfies(e -> assertThat(((ForbiddenException) e).type().status()).isEqualTo(403));
+  }
+
+  @Test
+  void adminMayFetchAnyonesArtifact() throws Exception {
+    DepositResult result = deposit(ALICE, new byte[] {7});
+    assertThat(fetch(Principal.admin(), result.artifactsUri())).containsExactly(7);
+  }
+
+  @Test
+  void adminClassWorkerMayFetchAnyonesArtifact() throws Exception {
+    DepositResult result = deposit(ALICE, new byte[] {7});
+    assertThat(fetch(CAROL_ADMIN_CLASS, result.artifactsUri())).containsExactly(7);
+  }
+
+  @Test
+  void workerMayNotFetchTheAdminsArtifactUnlessAdminClass() throws Exception {
+    DepositResult result = deposit(Principal.admin(), new byte[] {7});
+    assertThat(result.metadata().createdBy()).isEqualTo(Principal.admin());
+    assertThatThrownBy(() -> service.open(EXPERIMENT, ALICE, result.artifactsUri()))
+        .isInstanceOf(ForbiddenException.class);
+    assertThat(fetch(CAROL_ADMIN_CLASS, result.artifactsUri())).containsExactly(7);
+  }
+
+  @Test
+  void defaultPolicyAdmitsOnlyDepositorAndAdmin() throws Exception {
+    ArtifactService defaults = ArtifactService.builder().backend(backend).store(store).build();
+    DepositResult result = defaults.deposit(EXPERIMENT, ALICE, null, null, new ByteArrayInputStream(new byte[] {1}));
+    defaults.open(EXPERIMENT, ALICE, result.artifactsUri()).close();
+    defaults.open(EXPERIMENT, Principal.admin(), result.artifactsUri()).close();
+    assertThatThrownBy(() -> defaults.open(EXPERIMENT, CAROL_ADMIN_CLASS, result.artifactsUri()))
+        .isInstanceOf(ForbiddenException.class);
+  }
+
+  // ---- not found -----------------------------------------------------------------------------
+
+  @Test
+  void artifactOfAnotherExperimentIsNotFoundEvenForItsDepositorAndTheAdmin() throws Exception {
+    DepositResult result = deposit(ALICE, new byte[] {7});
+    ExperimentId other = ExperimentId.mint();
+    for (Principal who : List.of(ALICE, Principal.admin(), BOB)) {
+      assertThatThrownBy(() -> service.open(other, who, result.artifactsUri()))
+          .isInstanceOf(ArtifactNotFoundException.class)
+          .satisfies(e -> assertThat(((ArtifactNotFoundException) e).type()).isEqualTo(ProblemType.NOT_FOUND));
+    }
+  }
+
+  @Test
+  void unrecognisedOrUnknownUrisAreNotFound() throws Exception {
+    String issued = deposit(ALICE, new byte[] {7}).artifactsUri();
+    for (String uri : List.of("", "eden://artifacts/", "https://example.com/x", issued + "/", issued + "?a=b",
+        issued + "#f", issued.toUpperCase(), "eden://artifacts/../" + issued.substring(17),
+        "eden://artifacts/%2e%2e%2fetc%2fpasswd", ArtifactUris.toUri(ArtifactId.mint()))) {
+      assertThatThrownBy(() -> service.open(EXPERIMENT, Principal.admin(), uri))
+          .as(uri)
+          .isInstanceOf(ArtifactNotFoundException.class);
+    }
+  }
+
+  @Test
+  void nullUriIsABadRequest() {
+    assertThatThrownBy(() -> service.open(EXPERIMENT, ALICE, null))
+        .isInstanceOf(BadRequestException.class)
+        .hasMessage("the artifact URI is required");
+  }
+
+  // ---- failures ------------------------------------------------------------------------------
+
+  @Test
+  void backendThatCannotBeginIsAStorageFailure() {
+    backend.fault = BackendFault.BEGIN;
+    assertThatThrownBy(() -> deposit(ALICE, new byte[] {1}))
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasRootCauseMessage("injected: begin failed")
+        .satisfies(e -> assertThat(((ArtifactStorageException) e).type().status()).isEqualTo(500));
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void backendWriteFailureIsAStorageFailureAndLeavesNothing() {
+    backend.fault = BackendFault.WRITE;
+    assertThatThrownBy(() -> deposit(ALICE, new byte[100_000]))
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasRootCauseMessage("injected: disk full");
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void backendCommitFailureIsAStorageFailureAndRecordsNoMetadata() {
+    backend.fault = BackendFault.COMMIT;
+    assertThatThrownBy(() -> deposit(ALICE, new byte[100_000]))
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasRootCauseMessage("injected: fsync failed");
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void storeCreateFailureDeletesTheCommittedBlob() {
+    store.createFailure = new IOException("injected: database down");
+    assertThatThrownBy(() -> deposit(ALICE, new byte[100_000]))
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasRootCauseMessage("injected: database down");
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void storeRejectingADuplicateIsAStorageFailureNotAnOverwrite() {
+    store.createFailure = new ArtifactAlreadyExistsException(ArtifactId.mint());
+    assertThatThrownBy(() -> deposit(ALICE, new byte[10]))
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasCauseInstanceOf(ArtifactAlreadyExistsException.class);
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void storeCreateRuntimeFailureDeletesTheCommittedBlob() {
+    store.createRuntimeFailure = new IllegalStateException("injected: pool closed");
+    assertThatThrownBy(() -> deposit(ALICE, new byte[10]))
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasRootCauseMessage("injected: pool closed");
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void uploadThatFailsMidReadIsAnIoExceptionAndLeavesNothing() {
+    FailingInputStream in = new FailingInputStream(new GeneratedInputStream(1_000_000, 4), 300_000);
+    assertThatThrownBy(() -> service.deposit(EXPERIMENT, ALICE, null, null, in))
+        .isExactlyInstanceOf(IOException.class)
+        .hasMessage("injected: connection reset");
+    assertThat(in.closed).isFalse();
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void storeLookupFailureIsAStorageFailureNotNotFound() throws Exception {
+    DepositResult result = deposit(ALICE, new byte[] {1});
+    store.findFailure = new IOException("injected: database down");
+    assertThatThrownBy(() -> service.open(EXPERIMENT, ALICE, result.artifactsUri()))
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasRootCauseMessage("injected: database down");
+  }
+
+  @Test
+  void backendReadFailureIsAStorageFailureNotNotFound() throws Exception {
+    DepositResult result = deposit(ALICE, new byte[] {1});
+    backend.fault = BackendFault.OPEN;
+    assertThatThrownBy(() -> service.open(EXPERIMENT, ALICE, result.artifactsUri()))
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasRootCauseMessage("injected: open failed");
+  }
+
+  @Test
+  void metadataWithoutBytesIsAStorageFailureNotNotFound() throws Exception {
+    DepositResult result = deposit(ALICE, new byte[] {1});
+    backend.delete(ArtifactUris.parse(result.artifactsUri()).orElseThrow());
+    assertThatThrownBy(() -> service.open(EXPERIMENT, ALICE, result.artifactsUri()))
+        .isInstanceOf(ArtifactStorageException.class);
+  }
+
+  // ---- two-phase deposit ---------------------------------------------------------------------
+
+  @Test
+  void pendingDepositAppendsTransfersAndLeavesNothingWhenAbandoned() throws Exception {
+    try (PendingDeposit deposit = service.beginDeposit(EXPERIMENT, ALICE, "a", "b/c", 10)) {
+      assertThat(deposit.transferFrom(new ByteArrayInputStream(new byte[] {1, 2, 3}))).isEqualTo(3);
+      assertThat(deposit.transferFrom(new ByteArrayInputStream(new byte[] {4}))).isEqualTo(1);
+      assertThat(deposit.size()).isEqualTo(4);
+      assertThat(deposit.contentType()).isEqualTo("b/c");
+      assertThat(blobIds()).isEmpty();
+    }
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void pendingDepositCapCountsAcrossTransfers() throws Exception {
+    try (PendingDeposit deposit = service.beginDeposit(EXPERIMENT, ALICE, "a", "b/c", 5)) {
+      deposit.transferFrom(new ByteArrayInputStream(new byte[3]));
+      assertThatThrownBy(() -> deposit.transferFrom(new ByteArrayInputStream(new byte[3])))
+          .isInstanceOf(PayloadTooLargeException.class);
+      assertThatThrownBy(deposit::complete).isInstanceOf(IllegalStateException.class);
+    }
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void completedDepositCannotCompleteAgain() throws Exception {
+    try (PendingDeposit deposit = service.beginDeposit(EXPERIMENT, ALICE, "a", "b/c", 5)) {
+      deposit.transferFrom(new ByteArrayInputStream(new byte[] {1}));
+      DepositResult result = deposit.complete();
+      assertThat(result.metadata().id()).isEqualTo(deposit.id());
+      assertThatThrownBy(deposit::complete).isInstanceOf(IllegalStateException.class);
+    }
+    assertThat(blobIds()).hasSize(1);
+  }
+
+  @Test
+  void badArgumentsAreRejected() {
+    assertThatThrownBy(() -> service.beginDeposit(EXPERIMENT, ALICE, null, null, -1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> service.deposit(null, ALICE, null, null, InputStream.nullInputStream()))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> service.deposit(EXPERIMENT, null, null, null, InputStream.nullInputStream()))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> service.deposit(EXPERIMENT, ALICE, null, null, null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> ArtifactService.builder().store(store).build())
+        .isInstanceOf(IllegalStateException.class).hasMessage("backend is required");
+    assertThatThrownBy(() -> ArtifactService.builder().backend(backend).build())
+        .isInstanceOf(IllegalStateException.class).hasMessage("store is required");
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private List<ArtifactId> blobIds() throws IOException {
+    try (Stream<ArtifactId> ids = backend.ids()) {
+      return ids.collect(Collectors.toList());
+    }
+  }
+
+  /** No blob, no metadata row, and no file of any kind (temps included) under the blob root. */
+  private void assertNothingLeftBehind() {
+    try {
+      assertThat(blobIds()).isEmpty();
+      assertThat(store.idsCreatedBefore(EXPERIMENT, Instant.MAX, 100)).isEmpty();
+      try (Stream<Path> files = Files.walk(blobRoot)) {
+        assertThat(files.filter(Files::isRegularFile).collect(Collectors.toList())).isEmpty();
+      }
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+}

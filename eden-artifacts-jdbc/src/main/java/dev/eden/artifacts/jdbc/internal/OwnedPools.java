@@ -1,0 +1,61 @@
+package dev.eden.artifacts.jdbc.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/** Connection pools the store builds (and therefore owns and closes) for its convenience factories. Not API. */
+public final class OwnedPools {
+  private OwnedPools() {}
+
+  /**
+   * A pool on the SQLite file {@code file} (created with its parent directories if missing). Every
+   * connection uses WAL, {@code synchronous=FULL} so that a commit is on disk before it returns,
+   * and a busy timeout so that a writer in another process makes us wait instead of fail.
+   */
+  public static HikariDataSource sqlite(Path file, Duration busyTimeout, int maximumPoolSize)
+      throws IOException {
+    Path absolute = file.toAbsolutePath();
+    if (absolute.getParent() != null) {
+      Files.createDirectories(absolute.getParent());
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout(busyTimeoutMillis(busyTimeout));
+    SQLiteDataSource dataSource = new SQLiteDataSource(config);
+    dataSource.setUrl("jdbc:sqlite:" + absolute);
+    HikariConfig pool = new HikariConfig();
+    pool.setPoolName("eden-artifacts-sqlite");
+    pool.setDataSource(dataSource);
+    pool.setMaximumPoolSize(maximumPoolSize);
+    return open(pool);
+  }
+
+  /** A pool on the PostgreSQL database at {@code jdbcUrl}; fails fast if it cannot connect once. */
+  public static HikariDataSource postgres(String jdbcUrl, int maximumPoolSize) throws IOException {
+    HikariConfig pool = new HikariConfig();
+    pool.setPoolName("eden-artifacts-postgres");
+    pool.setJdbcUrl(jdbcUrl);
+    pool.setMaximumPoolSize(maximumPoolSize);
+    return open(pool);
+  }
+
+  public static int busyTimeoutMillis(Duration busyTimeout) {
+    return (int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis());
+  }
+
+  private static HikariDataSource open(HikariConfig pool) throws IOException {
+    try {
+      return new HikariDataSource(pool);
+    } catch (RuntimeException e) {
+      // Hikari reports an unreachable database at start-up as an unchecked exception.
+      throw new IOException("cannot open connection pool " + pool.getPoolName() + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.eden.artifacts.jdbc;
+
+import static dev.eden.artifacts.jdbc.TestRows.row;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eden.artifacts.ArtifactMetadata;
+import dev.eden.artifacts.ExperimentId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteDataSource;
+
+class SqliteArtifactStoreTest extends JdbiArtifactStoreBehaviour {
+  @TempDir Path dir;
+
+  Path file() {
+    return dir.resolve("nested/metadata.db");
+  }
+
+  @Override
+  JdbiArtifactStore openStore(String tablePrefix) throws Exception {
+    return JdbiArtifactStore.builder().sqliteFile(file()).tablePrefix(tablePrefix).build();
+  }
+
+  @Override
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection("jdbc:sqlite:" + file());
+  }
+
+  @Test
+  void ownConnectionsUseWalFullSynchronousAndTheBusyTimeout() throws Exception {
+    try (JdbiArtifactStore store =
+        JdbiArtifactStore.builder().sqliteFile(file()).busyTimeout(Duration.ofMillis(1234)).build()) {
+      assertThat(Files.exists(file())).isTrue();
+      assertThat(ownPragma(store, "journal_mode")).isEqualTo("wal");
+      assertThat(ownPragma(store, "synchronous")).isEqualTo("2"); // FULL: WAL synced at every commit
+      assertThat(ownPragma(store, "busy_timeout")).isEqualTo("1234");
+    }
+  }
+
+  @Test
+  void writerInAnotherConnectionIsWaitedForNotReportedAsBusy() throws Exception {
+    JdbiArtifactStore store = open("eden_");
+    ExperimentId experiment = ExperimentId.mint();
+    ArtifactMetadata row = row(experiment, Instant.parse("2026-01-01T00:00:00Z"));
+    try (Connection other = connect();
+        Statement statement = other.createStatement()) {
+      statement.execute("BEGIN IMMEDIATE");
+      statement.execute("INSERT INTO eden_schema_version VALUES (100, 'held', 0)");
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<?> create =
+            pool.submit(
+                () -> {
+                  store.create(row);
+                  return null;
+                });
+        Thread.sleep(300); // the create is now waiting on the other connection's write lock
+        assertThat(create.isDone()).isFalse();
+        statement.execute("ROLLBACK");
+        create.get(30, TimeUnit.SECONDS);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    assertThat(store.find(experiment, row.id())).contains(row);
+  }
+
+  @Test
+  void busyTimeoutExceededIsAnIOExceptionWithTheCause() throws Exception {
+    JdbiArtifactStore store =
+        JdbiArtifactStore.builder().sqliteFile(file()).busyTimeout(Duration.ofMillis(50)).build();
+    opened(store);
+    try (Connection other = connect();
+        Statement statement = other.createStatement()) {
+      statement.execute("BEGIN IMMEDIATE");
+      statement.execute("INSERT INTO eden_schema_version VALUES (100, 'held', 0)");
+      assertThatThrownBy(() -> store.create(row(ExperimentId.mint(), Instant.EPOCH)))
+          .isExactlyInstanceOf(IOException.class)
+          .hasMessageContaining("SQLITE_BUSY")
+          .hasCauseInstanceOf(JdbiException.class);
+      statement.execute("ROLLBACK");
+    }
+  }
+
+  @Test
+  void callerDataSourceGetsWalAndIsNotClosedWithTheStore() throws Exception {
+    SQLiteDataSource dataSource = new SQLiteDataSource();
+    dataSource.setUrl("jdbc:sqlite:" + file());
+    Files.createDirectories(file().getParent());
+    ExperimentId experiment = ExperimentId.mint();
+    ArtifactMetadata row = row(experiment, Instant.parse("2026-01-01T00:00:00Z"));
+
+    try (JdbiArtifactStore store = JdbiArtifactStore.builder().dataSource(dataSource).build()) {
+      store.create(row);
+    }
+
+    assertThat(pragma(dataSource.getConnection(), "journal_mode")).isEqualTo("wal");
+    try (JdbiArtifactStore again = JdbiArtifactStore.builder().jdbi(Jdbi.create(dataSource)).build()) {
+      assertThat(again.find(experiment, row.id())).contains(row);
+    }
+  }
+
+  @Test
+  void twoStoresOnOneFileWritingAtOnceNeverSeeBusy() throws Exception {
+    JdbiArtifactStore first = open("eden_");
+    JdbiArtifactStore second = open("eden_");
+    ExperimentId experiment = ExperimentId.mint();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        JdbiArtifactStore store = t % 2 == 0 ? first : second;
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 100; i++) {
+                    store.create(row(experiment, Instant.now()));
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> future : futures) {
+        future.get(2, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(rowCount()).isEqualTo(400);
+  }
+
+  private static String ownPragma(JdbiArtifactStore store, String name) {
+    return store.jdbi().withHandle(h -> h.createQuery("PRAGMA " + name).mapTo(String.class).one());
+  }
+
+  private static String pragma(Connection connection, String name) throws SQLException {
+    try (connection;
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("PRAGMA " + name)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}

@@ -1,0 +1,489 @@
+package dev.eden.artifacts.testkit;
+
+import static dev.eden.artifacts.testkit.Blobs.commit;
+import static dev.eden.artifacts.testkit.Blobs.generated;
+import static dev.eden.artifacts.testkit.Blobs.ids;
+import static dev.eden.artifacts.testkit.Blobs.read;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eden.artifacts.ArtifactId;
+import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
+import dev.eden.artifacts.spi.ArtifactBackend;
+import dev.eden.artifacts.spi.PendingBlob;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The behaviour every {@link ArtifactBackend} must show. Implement this interface in a JUnit 5 test
+ * class and supply {@link #newBackend()}; every default method below then runs against your
+ * backend:
+ *
+ * <pre>{@code
+ * class S3ArtifactBackendTest implements ArtifactBackendContract {
+ *   @Override
+ *   public ArtifactBackend newBackend() {
+ *     return new S3ArtifactBackend(client, freshBucket());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Randomised checks live in {@link ArtifactBackendProperties}, which runs on the jqwik engine.
+ */
+public interface ArtifactBackendContract {
+
+  /**
+   * A fresh, empty backend. Called once or more per test; every call must return a backend that
+   * shares no blobs with any earlier one. The test class owns cleaning up afterwards (a JUnit
+   * {@code @TempDir}, {@code @AfterEach}).
+   */
+  ArtifactBackend newBackend() throws Exception;
+
+  // ---- round trips -------------------------------------------------------------------------
+
+  @Test
+  default void emptyBlobRoundTrips() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    commit(backend, id, new byte[0]);
+    assertThat(read(backend, id)).hasValueSatisfying(bytes -> assertThat(bytes).isEmpty());
+  }
+
+  @Test
+  default void oneByteRoundTrips() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    try (PendingBlob blob = backend.begin(id)) {
+      blob.output().write(0xff);
+      blob.commit();
+    }
+    assertThat(read(backend, id)).hasValueSatisfying(bytes -> assertThat(bytes).containsExactly(0xff));
+  }
+
+  @Test
+  default void everyByteValueRoundTrips() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    byte[] bytes = Blobs.everyByteValue();
+    commit(backend, id, bytes);
+    assertThat(read(backend, id)).hasValueSatisfying(back -> assertThat(back).isEqualTo(bytes));
+  }
+
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {4095, 4096, 4097, 8191, 8192, 8193, 65535, 65536, 65537, 1048577})
+  default void sizesAcrossBufferBoundariesRoundTrip(int size) throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    byte[] bytes = generated(size, size);
+    commit(backend, id, bytes);
+    assertThat(read(backend, id)).hasValueSatisfying(back -> assertThat(back).isEqualTo(bytes));
+  }
+
+  @Test
+  default void severalMebibytesWrittenInOddChunksRoundTrip() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    byte[] bytes = generated(5 * 1024 * 1024 + 3, 5);
+    Blobs.commitInChunks(backend, id, bytes, 12_345);
+    assertThat(read(backend, id)).hasValueSatisfying(back -> assertThat(back).isEqualTo(bytes));
+  }
+
+  @Test
+  default void pendingBlobCarriesItsId() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    try (PendingBlob blob = backend.begin(id)) {
+      assertThat(blob.id()).isEqualTo(id);
+    }
+  }
+
+  @Test
+  default void eachOpenIsAnIndependentStream() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    byte[] bytes = generated(10_000, 7);
+    commit(backend, id, bytes);
+    try (InputStream first = backend.open(id, 0).orElseThrow();
+        InputStream second = backend.open(id, 0).orElseThrow()) {
+      assertThat(first.readNBytes(100)).isEqualTo(Arrays.copyOf(bytes, 100));
+      assertThat(Blobs.readAll(second)).isEqualTo(bytes);
+      assertThat(Blobs.readAll(first)).isEqualTo(Arrays.copyOfRange(bytes, 100, bytes.length));
+    }
+  }
+
+  // ---- visibility and exclusive create -----------------------------------------------------
+
+  @Test
+  default void nothingIsVisibleBeforeCommit() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    try (PendingBlob blob = backend.begin(id)) {
+      blob.output().write(generated(1000, 1));
+      blob.output().flush();
+      assertThat(backend.open(id, 0)).isEmpty();
+      assertThat(ids(backend)).isEmpty();
+      blob.commit();
+      assertThat(ids(backend)).containsExactly(id);
+    }
+  }
+
+  @Test
+  default void secondCommitOfSameIdFailsAndKeepsFirstBytes() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    byte[] first = generated(3000, 1);
+    commit(backend, id, first);
+
+    try (PendingBlob second = backend.begin(id)) {
+      second.output().write(generated(5000, 2));
+      assertThatThrownBy(second::commit)
+          .isInstanceOf(ArtifactAlreadyExistsException.class)
+          .satisfies(e -> assertThat(((ArtifactAlreadyExistsException) e).id()).isEqualTo(id));
+    }
+    assertThat(read(backend, id)).hasValueSatisfying(back -> assertThat(back).isEqualTo(first));
+    assertThat(ids(backend)).containsExactly(id);
+  }
+
+  @Test
+  default void overlappingPendingBlobsOfSameIdFirstCommitWins() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    byte[] winner = generated(2000, 1);
+    byte[] loser = generated(2000, 2);
+    try (PendingBlob a = backend.begin(id); PendingBlob b = backend.begin(id)) {
+      a.output().write(winner);
+      b.output().write(loser);
+      b.output().write(loser); // longer, so a partial overwrite could not hide
+      a.commit();
+      assertThatThrownBy(b::commit).isInstanceOf(ArtifactAlreadyExistsException.class);
+    }
+    assertThat(read(backend, id)).hasValueSatisfying(back -> assertThat(back).isEqualTo(winner));
+  }
+
+  @Test
+  default void commitTwiceIsIllegalState() throws Exception {
+    ArtifactBackend backend = newBackend();
+    try (PendingBlob blob = backend.begin(ArtifactId.mint())) {
+      blob.output().write(1);
+      blob.commit();
+      assertThatThrownBy(blob::commit).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  default void writingAfterCommitFails() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    try (PendingBlob blob = backend.begin(id)) {
+      blob.output().write(new byte[] {1, 2, 3});
+      blob.commit();
+      assertThatThrownBy(() -> blob.output().write(4)).isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> blob.output().write(new byte[] {5, 6}, 0, 2))
+          .isInstanceOf(IOException.class);
+    }
+    assertThat(read(backend, id)).hasValueSatisfying(back -> assertThat(back).containsExactly(1, 2, 3));
+  }
+
+  @Test
+  default void closingAfterCommitKeepsTheBlob() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    PendingBlob blob = backend.begin(id);
+    blob.output().write(new byte[] {9, 8, 7});
+    blob.commit();
+    blob.close();
+    blob.abort();
+    assertThat(read(backend, id)).hasValueSatisfying(back -> assertThat(back).containsExactly(9, 8, 7));
+  }
+
+  // ---- abort ---------------------------------------------------------------------------------
+
+  @Test
+  default void abortLeavesNothing() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    try (PendingBlob blob = backend.begin(id)) {
+      blob.output().write(generated(70_000, 3));
+      blob.abort();
+    }
+    assertThat(backend.open(id, 0)).isEmpty();
+    assertThat(ids(backend)).isEmpty();
+    assertThat(backend.delete(id)).isFalse();
+  }
+
+  @Test
+  default void closeWithoutCommitLeavesNothing() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    try (PendingBlob blob = backend.begin(id)) {
+      blob.output().write(generated(70_000, 4));
+    }
+    assertThat(backend.open(id, 0)).isEmpty();
+    assertThat(ids(backend)).isEmpty();
+  }
+
+  @Test
+  default void abortOfAnUntouchedBlobLeavesNothing() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    backend.begin(id).close();
+    assertThat(backend.open(id, 0)).isEmpty();
+    assertThat(ids(backend)).isEmpty();
+  }
+
+  @Test
+  default void abortIsIdempotentAndForbidsFurtherUse() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    PendingBlob blob = backend.begin(id);
+    blob.output().write(1);
+    blob.abort();
+    blob.abort();
+    blob.close();
+    assertThatThrownBy(() -> blob.output().write(2)).isInstanceOf(IOException.class);
+    assertThatThrownBy(blob::commit).isInstanceOf(IllegalStateException.class);
+    assertThat(backend.open(id, 0)).isEmpty();
+    assertThat(ids(backend)).isEmpty();
+  }
+
+  @Test
+  default void idOfAnAbortedBlobCanStillBeCommitted() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    try (PendingBlob aborted = backend.begin(id)) {
+      aborted.output().write(generated(100, 1));
+    }
+    byte[] bytes = generated(100, 2);
+    commit(backend, id, bytes);
+    assertThat(read(backend, id)).hasValueSatisfying(back -> assertThat(back).isEqualTo(bytes));
+  }
+
+  @Test
+  default void failedSecondCommitDoesNotDisturbOtherBlobs() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    ArtifactId other = ArtifactId.mint();
+    commit(backend, id, new byte[] {1});
+    commit(backend, other, new byte[] {2});
+    try (PendingBlob dup = backend.begin(id)) {
+      dup.output().write(3);
+      assertThatThrownBy(dup::commit).isInstanceOf(ArtifactAlreadyExistsException.class);
+    }
+    assertThat(ids(backend)).containsExactlyInAnyOrder(id, other);
+    assertThat(read(backend, other)).hasValueSatisfying(b -> assertThat(b).containsExactly(2));
+  }
+
+  // ---- ids and lookups -----------------------------------------------------------------------
+
+  @Test
+  default void invalidIdsAreRejectedBeforeReachingTheBackend() throws Exception {
+    ArtifactBackend backend = newBackend();
+    for (String bad : InvalidIds.SAMPLES) {
+      assertThatThrownBy(() -> backend.open(ArtifactId.parse(bad), 0))
+          .as("id %s", bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> backend.begin(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> backend.open(null, 0)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> backend.delete(null)).isInstanceOf(NullPointerException.class);
+    assertThat(ids(backend)).isEmpty();
+  }
+
+  @Test
+  default void openOfAbsentIdIsEmpty() throws Exception {
+    ArtifactBackend backend = newBackend();
+    commit(backend, ArtifactId.mint(), new byte[] {1});
+    assertThat(backend.open(ArtifactId.mint(), 0)).isEmpty();
+    assertThat(backend.open(ArtifactId.mint(), 5)).isEmpty();
+  }
+
+  @Test
+  default void openAtOffsetReturnsExactlyTheSuffix() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    byte[] bytes = generated(100_003, 11);
+    commit(backend, id, bytes);
+    for (long offset : new long[] {0, 1, 8192, 50_000, 100_002}) {
+      assertThat(read(backend, id, offset))
+          .as("offset %d", offset)
+          .hasValueSatisfying(back ->
+              assertThat(back).isEqualTo(Arrays.copyOfRange(bytes, (int) offset, bytes.length)));
+    }
+  }
+
+  @Test
+  default void openAtOrPastTheEndIsAnEmptyStream() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    commit(backend, id, generated(1000, 12));
+    for (long offset : new long[] {1000, 1001, Integer.MAX_VALUE + 10L}) {
+      assertThat(read(backend, id, offset))
+          .as("offset %d", offset)
+          .hasValueSatisfying(back -> assertThat(back).isEmpty());
+    }
+  }
+
+  @Test
+  default void negativeOffsetIsRejected() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    commit(backend, id, new byte[] {1});
+    assertThatThrownBy(() -> backend.open(id, -1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  default void idsOfAnEmptyBackendIsEmpty() throws Exception {
+    assertThat(ids(newBackend())).isEmpty();
+  }
+
+  @Test
+  default void idsListsExactlyTheCommittedOnes() throws Exception {
+    ArtifactBackend backend = newBackend();
+    List<ArtifactId> committed = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      ArtifactId id = ArtifactId.mint();
+      commit(backend, id, generated(i, i));
+      committed.add(id);
+    }
+    try (PendingBlob pending = backend.begin(ArtifactId.mint())) {
+      pending.output().write(1);
+      try (PendingBlob aborted = backend.begin(ArtifactId.mint())) {
+        aborted.output().write(2);
+        aborted.abort();
+        assertThat(ids(backend)).containsExactlyInAnyOrderElementsOf(committed);
+      }
+    }
+  }
+
+  @Test
+  default void newBackendsShareNothing() throws Exception {
+    ArtifactBackend first = newBackend();
+    commit(first, ArtifactId.mint(), new byte[] {1});
+    assertThat(ids(newBackend())).isEmpty();
+  }
+
+  // ---- delete --------------------------------------------------------------------------------
+
+  @Test
+  default void deleteRemovesTheBlob() throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    ArtifactId kept = ArtifactId.mint();
+    commit(backend, id, generated(500, 1));
+    commit(backend, kept, generated(500, 2));
+    assertThat(backend.delete(id)).isTrue();
+    assertThat(backend.open(id, 0)).isEmpty();
+    assertThat(ids(backend)).containsExactly(kept);
+    assertThat(backend.delete(id)).isFalse();
+    assertThat(read(backend, kept)).hasValueSatisfying(b -> assertThat(b).isEqualTo(generated(500, 2)));
+  }
+
+  @Test
+  default void deleteOfAbsentIdIsFalse() throws Exception {
+    assertThat(newBackend().delete(ArtifactId.mint())).isFalse();
+  }
+
+  // ---- concurrency ---------------------------------------------------------------------------
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  default void concurrentCommitsOfDistinctIdsAllReadBack() throws Exception {
+    ArtifactBackend backend = newBackend();
+    int threads = 8;
+    int perThread = 12;
+    ArtifactId[][] ids = new ArtifactId[threads][perThread];
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        futures.add(pool.submit((Callable<Void>) () -> {
+          start.await();
+          for (int i = 0; i < perThread; i++) {
+            ArtifactId id = ArtifactId.mint();
+            ids[thread][i] = id;
+            Blobs.commitInChunks(backend, id, generated(1000 + thread * 997 + i * 31, seed(thread, i)), 777);
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    List<ArtifactId> all = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < perThread; i++) {
+        byte[] expected = generated(1000 + t * 997 + i * 31, seed(t, i));
+        assertThat(read(backend, ids[t][i])).hasValueSatisfying(b -> assertThat(b).isEqualTo(expected));
+        all.add(ids[t][i]);
+      }
+    }
+    assertThat(ids(backend)).containsExactlyInAnyOrderElementsOf(all);
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  default void threadsRacingToCommitTheSameIdExactlyOneWins() throws Exception {
+    ArtifactBackend backend = newBackend();
+    int threads = 8;
+    for (int round = 0; round < 5; round++) {
+      ArtifactId id = ArtifactId.mint();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      List<Future<Boolean>> outcomes = new ArrayList<>();
+      try {
+        CountDownLatch written = new CountDownLatch(threads);
+        for (int t = 0; t < threads; t++) {
+          byte[] bytes = generated(20_000, seed(round, t));
+          outcomes.add(pool.submit(() -> {
+            try (PendingBlob blob = backend.begin(id)) {
+              blob.output().write(bytes);
+              written.countDown();
+              written.await(); // every writer is ready before anyone commits
+              try {
+                blob.commit();
+                return true;
+              } catch (ArtifactAlreadyExistsException e) {
+                return false;
+              }
+            }
+          }));
+        }
+        List<Integer> winners = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          if (outcomes.get(t).get(60, TimeUnit.SECONDS)) {
+            winners.add(t);
+          }
+        }
+        assertThat(winners).as("round %d winners", round).hasSize(1);
+        byte[] expected = generated(20_000, seed(round, winners.get(0)));
+        assertThat(read(backend, id)).hasValueSatisfying(b -> assertThat(b).isEqualTo(expected));
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(ids(backend)).hasSize(round + 1).contains(id);
+    }
+  }
+
+  private static long seed(int a, int b) {
+    return a * 1_000_003L + b;
+  }
+}

@@ -1,0 +1,239 @@
+package dev.eden.artifacts.testkit;
+
+import static dev.eden.artifacts.testkit.Blobs.commit;
+import static dev.eden.artifacts.testkit.Blobs.ids;
+import static dev.eden.artifacts.testkit.Blobs.read;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.eden.artifacts.ArtifactId;
+import dev.eden.artifacts.backend.FileArtifactBackend;
+import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
+import dev.eden.artifacts.spi.PendingBlob;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@link FileArtifactBackend} promises beyond the backend contract. */
+class FileArtifactBackendTest {
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+
+  @TempDir Path dir;
+  Path root;
+  FileArtifactBackend backend;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    root = dir.resolve("data").resolve("blobs");
+    backend = new FileArtifactBackend(root);
+  }
+
+  @Test
+  void committedBlobLivesUnderItsShardAndNoTempRemains() throws IOException {
+    ArtifactId id = ArtifactId.mint();
+    commit(backend, id, new byte[] {1, 2, 3});
+    Path expected = root.resolve(id.value().substring(0, 2)).resolve(id.value());
+    assertThat(expected).isRegularFile().hasBinaryContent(new byte[] {1, 2, 3});
+    assertThat(listRoot()).containsExactly(id.value().substring(0, 2));
+  }
+
+  @Test
+  void pendingBlobIsATempThatIsNeverVisible() throws IOException {
+    ArtifactId id = ArtifactId.mint();
+    try (PendingBlob blob = backend.begin(id)) {
+      blob.output().write(new byte[] {1, 2, 3});
+      assertThat(listRoot()).singleElement().asString().startsWith(".tmp-" + id.value());
+      assertThat(ids(backend)).isEmpty();
+      assertThat(backend.open(id, 0)).isEmpty();
+    }
+    assertThat(listRoot()).isEmpty();
+  }
+
+  @Test
+  void leftoverTempsFromACrashAreNeverVisible() throws IOException {
+    ArtifactId id = ArtifactId.mint();
+    Files.write(root.resolve(".tmp-" + id.value() + "-0123456789abcdef"), new byte[] {1});
+    Path shard = Files.createDirectories(root.resolve(id.value().substring(0, 2)));
+    Files.write(shard.resolve(".tmp-" + id.value()), new byte[] {2});
+    assertThat(ids(backend)).isEmpty();
+    assertThat(backend.open(id, 0)).isEmpty();
+  }
+
+  @Test
+  void abortAndRejectedDuplicateRemoveTheirTemps() throws IOException {
+    ArtifactId id = ArtifactId.mint();
+    commit(backend, id, new byte[] {1});
+    try (PendingBlob duplicate = backend.begin(id)) {
+      duplicate.output().write(2);
+      assertThatThrownBy(duplicate::commit).isInstanceOf(ArtifactAlreadyExistsException.class);
+    }
+    try (PendingBlob aborted = backend.begin(ArtifactId.mint())) {
+      aborted.output().write(3);
+      aborted.abort();
+    }
+    assertThat(listRoot()).containsExactly(id.value().substring(0, 2));
+    assertThat(read(backend, id)).hasValueSatisfying(b -> assertThat(b).containsExactly(1));
+  }
+
+  @Test
+  void sweepStaleTempsRemovesOnlyOldTemps() throws IOException {
+    Instant now = Instant.now();
+    Path old = root.resolve(".tmp-" + ArtifactId.mint().value() + "-00000000000000aa");
+    Path fresh = root.resolve(".tmp-" + ArtifactId.mint().value() + "-00000000000000bb");
+    Path oldOther = root.resolve("operator-notes.txt");
+    Files.write(old, new byte[] {1});
+    Files.write(fresh, new byte[] {2});
+    Files.write(oldOther, new byte[] {3});
+    Files.setLastModifiedTime(old, FileTime.from(now.minus(Duration.ofHours(2))));
+    Files.setLastModifiedTime(oldOther, FileTime.from(now.minus(Duration.ofHours(2))));
+    ArtifactId committed = ArtifactId.mint();
+    commit(backend, committed, new byte[] {4});
+    Path committedFile = root.resolve(committed.value().substring(0, 2)).resolve(committed.value());
+    Files.setLastModifiedTime(committedFile, FileTime.from(now.minus(Duration.ofDays(30))));
+
+    ArtifactId inFlight = ArtifactId.mint();
+    try (PendingBlob pending = backend.begin(inFlight)) {
+      pending.output().write(5);
+      assertThat(backend.sweepStaleTemps(Duration.ofHours(1))).isEqualTo(1);
+      assertThat(old).doesNotExist();
+      assertThat(fresh).exists();
+      assertThat(oldOther).exists();
+      pending.commit();
+    }
+    assertThat(read(backend, committed)).hasValueSatisfying(b -> assertThat(b).containsExactly(4));
+    assertThat(read(backend, inFlight)).hasValueSatisfying(b -> assertThat(b).containsExactly(5));
+    assertThat(backend.sweepStaleTemps(Duration.ofHours(1))).isZero();
+  }
+
+  @Test
+  void symlinkAtTheFinalNameIsRefusedOnOpen() throws IOException {
+    ArtifactId id = ArtifactId.mint();
+    Path secret = Files.write(dir.resolve("secret"), new byte[] {42});
+    Path shard = Files.createDirectories(root.resolve(id.value().substring(0, 2)));
+    Files.createSymbolicLink(shard.resolve(id.value()), secret);
+    assertThatThrownBy(() -> backend.open(id, 0))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not a regular file");
+  }
+
+  @Test
+  void commitDoesNotWriteThroughASymlinkAtTheFinalName() throws IOException {
+    ArtifactId id = ArtifactId.mint();
+    Path victim = Files.write(dir.resolve("victim"), new byte[] {42});
+    Path shard = Files.createDirectories(root.resolve(id.value().substring(0, 2)));
+    Files.createSymbolicLink(shard.resolve(id.value()), victim);
+    try (PendingBlob blob = backend.begin(id)) {
+      blob.output().write(new byte[] {1, 2});
+      assertThatThrownBy(blob::commit).isInstanceOf(ArtifactAlreadyExistsException.class);
+    }
+    assertThat(victim).hasBinaryContent(new byte[] {42});
+  }
+
+  @Test
+  void directoryAtTheFinalNameIsRefusedOnOpen() throws IOException {
+    ArtifactId id = ArtifactId.mint();
+    Files.createDirectories(root.resolve(id.value().substring(0, 2)).resolve(id.value()));
+    assertThatThrownBy(() -> backend.open(id, 0))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not a regular file");
+  }
+
+  @Test
+  @Timeout(value = 20, unit = TimeUnit.SECONDS)
+  void fifoAtTheFinalNameIsRefusedWithoutBlocking() throws Exception {
+    ArtifactId id = ArtifactId.mint();
+    Path shard = Files.createDirectories(root.resolve(id.value().substring(0, 2)));
+    Path fifo = shard.resolve(id.value());
+    int exit;
+    try {
+      exit = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor();
+    } catch (IOException e) {
+      exit = -1;
+    }
+    assumeTrue(exit == 0, "mkfifo is not available on this machine");
+    assertThatThrownBy(() -> backend.open(id, 0))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not a regular file");
+  }
+
+  @Test
+  void rootShardsAndBlobsAreOwnerOnly() throws IOException {
+    assumeTrue(root.getFileSystem().supportedFileAttributeViews().contains("posix"),
+        "the file system has no POSIX permissions");
+    ArtifactId id = ArtifactId.mint();
+    try (PendingBlob blob = backend.begin(id)) {
+      blob.output().write(1);
+      try (Stream<Path> entries = Files.list(root)) {
+        Path temp = entries.filter(p -> p.getFileName().toString().startsWith(".tmp-")).findFirst().orElseThrow();
+        assertThat(Files.getPosixFilePermissions(temp, LinkOption.NOFOLLOW_LINKS)).isEqualTo(OWNER_ONLY_FILE);
+      }
+      blob.commit();
+    }
+    Path shard = root.resolve(id.value().substring(0, 2));
+    assertThat(Files.getPosixFilePermissions(root, LinkOption.NOFOLLOW_LINKS)).isEqualTo(OWNER_ONLY_DIR);
+    assertThat(Files.getPosixFilePermissions(shard, LinkOption.NOFOLLOW_LINKS)).isEqualTo(OWNER_ONLY_DIR);
+    assertThat(Files.getPosixFilePermissions(shard.resolve(id.value()), LinkOption.NOFOLLOW_LINKS))
+        .isEqualTo(OWNER_ONLY_FILE);
+  }
+
+  @Test
+  void foreignFilesInTheRootAreNotListed() throws IOException {
+    ArtifactId id = ArtifactId.mint();
+    commit(backend, id, new byte[] {1});
+    Files.write(root.resolve(ArtifactId.mint().value()), new byte[] {2}); // not in a shard
+    Path shard = root.resolve(id.value().substring(0, 2));
+    Files.write(shard.resolve("README"), new byte[] {3});
+    Files.write(shard.resolve(mintWithPrefixOtherThan(id.value().substring(0, 2)).value()), new byte[] {4});
+    Files.createDirectories(root.resolve("zz"));
+    assertThat(ids(backend)).containsExactly(id);
+  }
+
+  @Test
+  void aRootThatIsAFileIsRefused() throws IOException {
+    Path file = Files.write(dir.resolve("plain-file"), new byte[] {1});
+    assertThatThrownBy(() -> new FileArtifactBackend(file)).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void twoInstancesOnOneRootShareBlobsAndExclusivity() throws IOException {
+    FileArtifactBackend other = new FileArtifactBackend(root);
+    ArtifactId id = ArtifactId.mint();
+    commit(backend, id, new byte[] {1});
+    assertThat(read(other, id)).hasValueSatisfying(b -> assertThat(b).containsExactly(1));
+    try (PendingBlob duplicate = other.begin(id)) {
+      duplicate.output().write(2);
+      assertThatThrownBy(duplicate::commit).isInstanceOf(ArtifactAlreadyExistsException.class);
+    }
+  }
+
+  private List<String> listRoot() throws IOException {
+    try (Stream<Path> entries = Files.list(root)) {
+      return entries.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+    }
+  }
+
+  private static ArtifactId mintWithPrefixOtherThan(String prefix) {
+    ArtifactId id;
+    do {
+      id = ArtifactId.mint();
+    } while (id.value().startsWith(prefix));
+    return id;
+  }
+}
