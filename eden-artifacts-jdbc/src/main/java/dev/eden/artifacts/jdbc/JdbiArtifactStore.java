@@ -133,7 +133,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     storable(metadata.createdAt()); // reject before queueing, not inside someone else's batch
     boolean inserted =
         writeLock == null
-            ? read("create " + metadata.id(), handle -> insert(handle, metadata))
+            ? withHandle("create " + metadata.id(), handle -> insert(handle, metadata))
             : createInGroup(metadata);
     if (!inserted) {
       throw new ArtifactAlreadyExistsException(metadata.id());
@@ -207,7 +207,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     if (group.size() > 1) {
       try {
         List<Boolean> inserted =
-            read(
+            withHandle(
                 "create " + group.size() + " rows",
                 handle ->
                     handle.inTransaction(
@@ -228,7 +228,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     }
     for (PendingCreate pending : group) {
       try {
-        pending.succeed(read("create " + pending.metadata.id(), h -> insert(h, pending.metadata)));
+        pending.succeed(withHandle("create " + pending.metadata.id(), h -> insert(h, pending.metadata)));
       } catch (IOException e) {
         pending.fail(e);
       }
@@ -262,7 +262,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
       throws IOException {
     requireNonNull(experimentId, "experimentId");
     requireNonNull(id, "id");
-    return read(
+    return withHandle(
         "find " + id,
         handle ->
             handle
@@ -281,7 +281,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
   @Override
   public boolean contains(ArtifactId id) throws IOException {
     requireNonNull(id, "id");
-    return read(
+    return withHandle(
         "contains " + id,
         handle ->
             handle
@@ -301,7 +301,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
       throw new IllegalArgumentException("limit must not be negative: " + limit);
     }
     long before = firstMillisNotBefore(cutoff);
-    return read(
+    return withHandle(
         "list " + experimentId,
         handle ->
             handle
@@ -320,7 +320,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
   @Override
   public boolean delete(ArtifactId id) throws IOException {
     requireNonNull(id, "id");
-    return write(
+    return withWriteLock(
             "delete " + id,
             handle ->
                 handle
@@ -392,7 +392,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     R run(Handle handle);
   }
 
-  private <R> R read(String what, Work<R> work) throws IOException {
+  private <R> R withHandle(String what, Work<R> work) throws IOException {
     checkOpen();
     try {
       return jdbi.withHandle(
@@ -407,10 +407,10 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     }
   }
 
-  private <R> R write(String what, Work<R> work) throws IOException {
+  private <R> R withWriteLock(String what, Work<R> work) throws IOException {
     checkOpen();
     if (writeLock == null) {
-      return read(what, work);
+      return withHandle(what, work);
     }
     try {
       writeLock.lockInterruptibly();
@@ -419,7 +419,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
       throw new InterruptedIOException("interrupted while waiting to write (" + what + ")");
     }
     try {
-      return read(what, work);
+      return withHandle(what, work);
     } finally {
       writeLock.unlock();
     }
@@ -581,7 +581,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
 
   private void migrate() throws IOException {
     try {
-      write(
+      withWriteLock(
           "migrate",
           handle -> {
             try {
