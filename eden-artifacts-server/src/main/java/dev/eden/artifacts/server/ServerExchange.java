@@ -1,0 +1,64 @@
+package dev.eden.artifacts.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * One HTTP request and its response, as a transport adapter hands it to {@link ArtifactHandler}.
+ * Implement it to run the binding on a server this library has no adapter for; the Jakarta
+ * Servlet adapter is {@link ArtifactServlet}.
+ *
+ * <p>Used by one thread at a time. The adapter owns the underlying streams; the handler never
+ * closes the request body and closes the response body only by finishing the exchange.
+ */
+public interface ServerExchange {
+
+  /** The request method, for example {@code GET}. */
+  String method();
+
+  /**
+   * The request path as sent, not percent-decoded, relative to where the binding is mounted (for
+   * a servlet: without the context path), starting with {@code /}.
+   */
+  String rawPath();
+
+  /** The query string as sent, not percent-decoded, without the {@code ?}; null if none. */
+  String rawQuery();
+
+  /** The full request URL as the client addressed it, used as the problem {@code instance}. */
+  String requestUrl();
+
+  /** The first value of request header {@code name} (case-insensitive), or null. */
+  String requestHeader(String name);
+
+  /** The declared request body length, or -1 if unknown (chunked). */
+  long requestContentLength();
+
+  /** The request body. Read it at most once. */
+  InputStream requestBody() throws IOException;
+
+  /** Sets the response status. Must precede {@link #responseBody()}. */
+  void status(int status);
+
+  /**
+   * Sets response header {@code name} to exactly {@code value}, replacing earlier values. The
+   * adapter must not rewrite the value (no charset appended to a {@code Content-Type}).
+   */
+  void responseHeader(String name, String value);
+
+  /** Sets the response body length. */
+  void responseContentLength(long length);
+
+  /**
+   * Asks the transport to close the connection once the response is sent instead of reading the
+   * rest of the request body (used on 413, where the rest may be gigabytes).
+   */
+  void closeConnectionAfterResponse();
+
+  /** Whether status and headers have been sent, so an error can no longer be rendered. */
+  boolean isCommitted();
+
+  /** The response body; the exchange ends when the handler returns. */
+  OutputStream responseBody() throws IOException;
+}

@@ -1,0 +1,246 @@
+package dev.eden.artifacts.server.auth;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.eden.artifacts.Principal;
+import dev.eden.artifacts.server.Authenticator;
+import dev.eden.artifacts.server.BearerCredential;
+import dev.eden.artifacts.server.internal.Secrets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runnable server's {@link Authenticator}: the deployment admin token plus the workers of a
+ * {@link CredentialRegistry} file, with a cache of verified bearers so a steady worker pays the
+ * slow hash once.
+ *
+ * <ul>
+ *   <li>The admin token is compared in constant time (as SHA-256 digests, so its length does not
+ *       leak either).
+ *   <li>A worker secret is checked against its PBKDF2 hash; at most a few such checks run at once,
+ *       so a flood of wrong secrets cannot take every request thread.
+ *   <li>A verified bearer is cached under an HMAC of the bearer with a key drawn at random per
+ *       process — the cache never holds a secret or an unkeyed hash of one. Entries live for the TTL
+ *       and are dropped as soon as the registry file changes, so a removed or re-keyed worker stops
+ *       working within the file re-check interval. The cache holds at most {@code cacheSize}
+ *       entries.
+ *   <li>The registry file is re-checked at most once per re-check interval, and whenever an unknown
+ *       worker presents itself, so newly enrolled workers work without a restart.
+ * </ul>
+ *
+ * <p>Thread-safe.
+ */
+public final class FileAuthenticator implements Authenticator {
+  private static final Logger LOG = LoggerFactory.getLogger(FileAuthenticator.class);
+  private static final String HMAC = "HmacSHA256";
+
+  private final CredentialRegistry registry;
+  private final byte[] adminDigest;
+  private final long ttlNanos;
+  private final long recheckNanos;
+  private final int cacheSize;
+  private final SecretKeySpec cacheKey;
+  private final ThreadLocal<Mac> macs;
+  private final ConcurrentHashMap<String, Verified> cache = new ConcurrentHashMap<>();
+  private final Semaphore slowHashPermits;
+  private volatile long lastCheck;
+
+  private FileAuthenticator(Builder builder) {
+    this.registry = builder.registry;
+    this.adminDigest = builder.adminToken == null ? null : Secrets.sha256(builder.adminToken);
+    this.ttlNanos = builder.cacheTtl.toNanos();
+    this.recheckNanos = builder.recheckInterval.toNanos();
+    this.cacheSize = builder.cacheSize;
+    this.cacheKey = new SecretKeySpec(Secrets.randomBytes(32), HMAC);
+    this.macs = ThreadLocal.withInitial(this::newMac);
+    this.slowHashPermits = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    this.lastCheck = System.nanoTime();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public Optional<Principal> authenticate(BearerCredential credential) {
+    requireNonNull(credential, "credential");
+    String name = credential.principalName();
+    if (Principal.ADMIN_NAME.equals(name)) {
+      return adminDigest != null
+          && Secrets.constantTimeEquals(adminDigest, Secrets.sha256(credential.secret()))
+          ? Optional.of(Principal.admin())
+          : Optional.empty();
+    }
+    if (!Principal.isWorkerId(name)) {
+      return Optional.empty();
+    }
+    recheckIfDue();
+    String key = cacheKey(credential);
+    long now = System.nanoTime();
+    Verified hit = cache.get(key);
+    if (hit != null && hit.expiresAt - now > 0 && hit.generation == registry.generation()) {
+      return Optional.of(hit.principal);
+    }
+    if (!registry.contains(name)) {
+      recheckNow(); // it may have been enrolled a moment ago
+      if (!registry.contains(name)) {
+        return Optional.empty();
+      }
+    }
+    long generation = registry.generation();
+    if (!verifySlowly(name, credential.secret())) {
+      return Optional.empty();
+    }
+    Principal worker = Principal.worker(name);
+    remember(key, new Verified(worker, now + ttlNanos, generation));
+    return Optional.of(worker);
+  }
+
+  @Override
+  public boolean isAdminClass(Principal principal) {
+    requireNonNull(principal, "principal");
+    return principal.isAdmin() || registry.isAdminClass(principal.name());
+  }
+
+  /** How many verified bearers are cached right now (for tests and metrics). */
+  public int cachedBearers() {
+    return cache.size();
+  }
+
+  private boolean verifySlowly(String workerId, String secret) {
+    try {
+      slowHashPermits.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    try {
+      return registry.verify(workerId, secret);
+    } finally {
+      slowHashPermits.release();
+    }
+  }
+
+  private void remember(String key, Verified verified) {
+    if (cache.size() >= cacheSize) {
+      long now = System.nanoTime();
+      cache.values().removeIf(v -> v.expiresAt - now <= 0 || v.generation != registry.generation());
+      for (Iterator<String> it = cache.keySet().iterator(); cache.size() >= cacheSize && it.hasNext(); ) {
+        it.next();
+        it.remove();
+      }
+    }
+    cache.put(key, verified);
+  }
+
+  private void recheckIfDue() {
+    if (System.nanoTime() - lastCheck >= recheckNanos) {
+      recheckNow();
+    }
+  }
+
+  private void recheckNow() {
+    lastCheck = System.nanoTime();
+    try {
+      if (registry.refresh()) {
+        cache.clear();
+      }
+    } catch (IOException e) {
+      LOG.warn("could not re-read the credential registry {}; keeping the previous content: {}",
+          registry.file(), e.toString());
+    }
+  }
+
+  private String cacheKey(BearerCredential credential) {
+    Mac mac = macs.get();
+    byte[] tag = mac.doFinal(credential.token().getBytes(StandardCharsets.UTF_8));
+    return Base64.getEncoder().encodeToString(tag);
+  }
+
+  private Mac newMac() {
+    try {
+      Mac mac = Mac.getInstance(HMAC);
+      mac.init(cacheKey);
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK lacks " + HMAC, e);
+    }
+  }
+
+  private record Verified(Principal principal, long expiresAt, long generation) {}
+
+  /** Configures a {@link FileAuthenticator}. Not thread-safe. */
+  public static final class Builder {
+    private CredentialRegistry registry;
+    private String adminToken;
+    private Duration cacheTtl = Duration.ofMinutes(5);
+    private Duration recheckInterval = Duration.ofSeconds(1);
+    private int cacheSize = 10_000;
+
+    private Builder() {}
+
+    /** The worker registry. Required. */
+    public Builder registry(CredentialRegistry registry) {
+      this.registry = requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** The deployment admin token; without one, no admin bearer is accepted. */
+    public Builder adminToken(String adminToken) {
+      requireNonNull(adminToken, "adminToken");
+      if (adminToken.isEmpty()) {
+        throw new IllegalArgumentException("admin token must not be empty");
+      }
+      this.adminToken = adminToken;
+      return this;
+    }
+
+    /** How long a verified bearer is trusted without re-hashing; default 5 minutes. */
+    public Builder cacheTtl(Duration cacheTtl) {
+      requireNonNull(cacheTtl, "cacheTtl");
+      if (cacheTtl.isNegative()) {
+        throw new IllegalArgumentException("cacheTtl must not be negative");
+      }
+      this.cacheTtl = cacheTtl;
+      return this;
+    }
+
+    /** How often the registry file is checked for changes on the steady path; default 1 s. */
+    public Builder recheckInterval(Duration recheckInterval) {
+      requireNonNull(recheckInterval, "recheckInterval");
+      if (recheckInterval.isNegative()) {
+        throw new IllegalArgumentException("recheckInterval must not be negative");
+      }
+      this.recheckInterval = recheckInterval;
+      return this;
+    }
+
+    /** The most verified bearers kept; default 10,000. */
+    public Builder cacheSize(int cacheSize) {
+      if (cacheSize < 1) {
+        throw new IllegalArgumentException("cacheSize must be positive");
+      }
+      this.cacheSize = cacheSize;
+      return this;
+    }
+
+    /** @throws IllegalStateException if no registry is set */
+    public FileAuthenticator build() {
+      if (registry == null) {
+        throw new IllegalStateException("registry is required");
+      }
+      return new FileAuthenticator(this);
+    }
+  }
+}

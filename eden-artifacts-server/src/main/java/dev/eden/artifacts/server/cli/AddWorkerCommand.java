@@ -1,0 +1,52 @@
+package dev.eden.artifacts.server.cli;
+
+import dev.eden.artifacts.server.auth.CredentialRegistry;
+import dev.eden.artifacts.server.auth.CredentialRegistry.WorkerCredential;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code add-worker}: enrols a worker in the data directory's registry and prints its bearer. */
+@Command(
+    name = "add-worker",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Enrols a worker and prints its bearer 'wkr_...:secret' as the last line.",
+        "",
+        "Mints a worker id (wkr_ + 26 Crockford base32) and a random secret, and stores only a PBKDF2-HMAC-SHA256 hash of the secret in <data-dir>/workers.json. A running server picks the worker up without a restart."})
+final class AddWorkerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--data-dir", defaultValue = "./eden-data", description = "The server's data directory (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--group", paramLabel = "<group>", description = "A group to put the worker in: 'admins' (admin-class: may fetch every artifact) or a grp_ id; repeatable.")
+  List<String> groups = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    Path data = dataDir.toAbsolutePath().normalize();
+    ServeCommand.createOwnerOnlyDirectory(data);
+    CredentialRegistry registry = CredentialRegistry.open(data.resolve(CredentialRegistry.FILE_NAME));
+    WorkerCredential credential;
+    try {
+      credential = registry.addWorker(groups);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("enrolled worker " + credential.workerId()
+        + (groups.isEmpty() ? "" : " in " + String.join(", ", groups)) + " (registry: " + registry.file() + ")");
+    out.println("bearer (shown once; use as 'Authorization: Bearer <bearer>'):");
+    out.println(credential.bearer());
+    out.flush();
+    return 0;
+  }
+}

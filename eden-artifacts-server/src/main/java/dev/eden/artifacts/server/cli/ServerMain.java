@@ -1,0 +1,51 @@
+package dev.eden.artifacts.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the runnable reference server ({@code java -jar eden-artifacts-server.jar}):
+ * {@code serve} runs the server, {@code add-worker} enrols a worker.
+ */
+@Command(
+    name = "eden-artifacts-server",
+    mixinStandardHelpOptions = true,
+    versionProvider = ServerMain.Version.class,
+    description = "EDEN artifact transfer server: workers deposit bytes over multipart HTTP and fetch them back by opaque URI.",
+    subcommands = {ServeCommand.class, AddWorkerCommand.class, CommandLine.HelpCommand.class})
+public final class ServerMain {
+
+  private ServerMain() {}
+
+  public static void main(String[] args) {
+    configureLogging();
+    int exit = new CommandLine(new ServerMain()).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  /** Quiet defaults for slf4j-simple; any -D given on the command line wins. */
+  private static void configureLogging() {
+    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    setIfAbsent("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+    setIfAbsent("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
+    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
+    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = ServerMain.class.getPackage().getImplementationVersion();
+      return new String[] {"eden-artifacts-server " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dev.eden.artifacts.server.jetty;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.eden.artifacts.server.ArtifactHandler;
+import dev.eden.artifacts.server.ServerExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Runs an {@link ArtifactHandler} directly on Jetty's core API, without the servlet layer: fewer
+ * allocations per request, and response headers go out exactly as set (the servlet layer rewrites
+ * {@code Content-Type} parameters, for example {@code text/plain; charset=x} to
+ * {@code text/plain;charset=x}, which would break the contract's verbatim echo). Blocking: each
+ * request occupies a pool thread while its body streams. Thread-safe.
+ */
+public final class ArtifactJettyHandler extends Handler.Abstract {
+  private final ArtifactHandler handler;
+
+  public ArtifactJettyHandler(ArtifactHandler handler) {
+    super(InvocationType.BLOCKING);
+    this.handler = requireNonNull(handler, "handler");
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    CoreExchange exchange = new CoreExchange(request, response);
+    try {
+      handler.handle(exchange);
+      exchange.finish();
+      callback.succeeded();
+    } catch (Throwable t) {
+      callback.failed(t);
+    }
+    return true;
+  }
+
+  private static final class CoreExchange implements ServerExchange {
+    private final Request request;
+    private final Response response;
+    private OutputStream body;
+
+    CoreExchange(Request request, Response response) {
+      this.request = request;
+      this.response = response;
+    }
+
+    void finish() throws IOException {
+      if (body != null) {
+        body.close();
+      }
+    }
+
+    @Override
+    public String method() {
+      return request.getMethod();
+    }
+
+    @Override
+    public String rawPath() {
+      return request.getHttpURI().getPath();
+    }
+
+    @Override
+    public String rawQuery() {
+      return request.getHttpURI().getQuery();
+    }
+
+    @Override
+    public String requestUrl() {
+      return request.getHttpURI().asString();
+    }
+
+    @Override
+    public String requestHeader(String name) {
+      return request.getHeaders().get(name);
+    }
+
+    @Override
+    public long requestContentLength() {
+      return request.getLength();
+    }
+
+    @Override
+    public InputStream requestBody() {
+      return Content.Source.asInputStream(request);
+    }
+
+    @Override
+    public void status(int status) {
+      response.setStatus(status);
+    }
+
+    @Override
+    public void responseHeader(String name, String value) {
+      response.getHeaders().put(name, value);
+    }
+
+    @Override
+    public void responseContentLength(long length) {
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+    }
+
+    @Override
+    public void closeConnectionAfterResponse() {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+
+    @Override
+    public boolean isCommitted() {
+      return response.isCommitted();
+    }
+
+    @Override
+    public OutputStream responseBody() {
+      if (body == null) {
+        body = Content.Sink.asOutputStream(response);
+      }
+      return body;
+    }
+  }
+}

@@ -1,0 +1,244 @@
+package dev.eden.artifacts.server.jetty;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.eden.artifacts.ArtifactService;
+import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.server.ArtifactHandler;
+import dev.eden.artifacts.server.Authenticator;
+import java.net.URI;
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The artifact endpoints on an embedded Jetty 12 server: one HTTP/1.1 connector, the
+ * {@link ArtifactJettyHandler} at the root (Jetty's core API, no servlet layer), idle time-outs that cut off stalled uploads, bounded request
+ * headers, and a graceful stop that lets in-flight requests finish.
+ *
+ * <pre>{@code
+ * try (JettyArtifactServer server = JettyArtifactServer.builder()
+ *     .service(service)
+ *     .authenticator(authenticator)
+ *     .servedExperiments(experimentId)
+ *     .host("127.0.0.1").port(0)
+ *     .build()
+ *     .start()) {
+ *   URI base = server.baseUri(); // http://127.0.0.1:PORT
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops the server and is idempotent.
+ */
+public final class JettyArtifactServer implements AutoCloseable {
+  private final Server server;
+  private final ServerConnector connector;
+  private final String host;
+
+  private JettyArtifactServer(Builder builder, ArtifactHandler handler) {
+    this.host = builder.host;
+    QueuedThreadPool threads = new QueuedThreadPool(builder.maxThreads, Math.min(8, builder.maxThreads));
+    threads.setName("eden-artifacts");
+    this.server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(builder.maxRequestHeaderBytes);
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(builder.host);
+    connector.setPort(builder.port);
+    connector.setIdleTimeout(builder.idleTimeout.toMillis());
+    server.addConnector(connector);
+
+    server.setErrorHandler(new ProblemErrorHandler());
+    server.setHandler(new GracefulHandler(new ArtifactJettyHandler(handler)));
+    server.setStopTimeout(builder.stopTimeout.toMillis());
+    server.setStopAtShutdown(builder.stopAtShutdown);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the port and starts serving.
+   *
+   * @return this server
+   * @throws IllegalStateException wrapping the cause if the server cannot start (port in use)
+   */
+  public JettyArtifactServer start() {
+    try {
+      server.start();
+    } catch (Exception e) {
+      try {
+        server.stop();
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new IllegalStateException("could not start the artifact server on " + host, e);
+    }
+    return this;
+  }
+
+  /** The bound port (the actual one when built with port 0); -1 before {@link #start()}. */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** {@code http://HOST:PORT}, without a trailing slash. */
+  public URI baseUri() {
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    return URI.create("http://" + h + ":" + port());
+  }
+
+  /** Waits until the server has stopped (for example after a shutdown hook stopped it). */
+  public void join() throws InterruptedException {
+    server.join();
+  }
+
+  /**
+   * Stops gracefully: stops accepting, lets in-flight requests finish for up to the stop timeout,
+   * then closes connections. Idempotent.
+   */
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not stop the artifact server cleanly", e);
+    }
+  }
+
+  /** Configures a {@link JettyArtifactServer}. Not thread-safe. */
+  public static final class Builder {
+    private ArtifactService service;
+    private Authenticator authenticator;
+    private Predicate<ExperimentId> servedExperiments;
+    private ArtifactHandler handler;
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private Duration stopTimeout = Duration.ofSeconds(30);
+    private int maxRequestHeaderBytes = 16 * 1024;
+    private int maxThreads = 200;
+    private boolean stopAtShutdown;
+
+    private Builder() {}
+
+    /** The service behind the endpoints; its cap applies. Required unless {@link #handler} is given. */
+    public Builder service(ArtifactService service) {
+      this.service = requireNonNull(service, "service");
+      return this;
+    }
+
+    /** Required unless {@link #handler} is given. */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** Serves exactly these experiments. */
+    public Builder servedExperiments(ExperimentId... experimentIds) {
+      requireNonNull(experimentIds, "experimentIds");
+      java.util.Set<ExperimentId> served = java.util.Set.of(experimentIds);
+      this.servedExperiments = served::contains;
+      return this;
+    }
+
+    /** Serves the experiments the predicate accepts (it must be thread-safe). */
+    public Builder servedExperiments(Predicate<ExperimentId> servedExperiments) {
+      this.servedExperiments = requireNonNull(servedExperiments, "servedExperiments");
+      return this;
+    }
+
+    /** A fully configured handler, instead of service, authenticator and served experiments. */
+    public Builder handler(ArtifactHandler handler) {
+      this.handler = requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /** The interface to bind; default {@code 127.0.0.1}. */
+    public Builder host(String host) {
+      this.host = requireNonNull(host, "host");
+      return this;
+    }
+
+    /** The port; 0 picks a free one; default 8080. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be in 0..65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * How long a connection may sit without a byte moving before it is cut off — a client stalling
+     * mid-upload loses its pending deposit; default 30 s.
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = positive(idleTimeout, "idleTimeout");
+      return this;
+    }
+
+    /** How long {@link #close()} waits for in-flight requests; default 30 s. */
+    public Builder stopTimeout(Duration stopTimeout) {
+      this.stopTimeout = positive(stopTimeout, "stopTimeout");
+      return this;
+    }
+
+    /** The largest accepted request line plus headers; default 16 KiB (larger gets 431). */
+    public Builder maxRequestHeaderBytes(int maxRequestHeaderBytes) {
+      if (maxRequestHeaderBytes < 1024) {
+        throw new IllegalArgumentException("maxRequestHeaderBytes must be at least 1024");
+      }
+      this.maxRequestHeaderBytes = maxRequestHeaderBytes;
+      return this;
+    }
+
+    /** The largest number of request threads; default 200. */
+    public Builder maxThreads(int maxThreads) {
+      if (maxThreads < 4) {
+        throw new IllegalArgumentException("maxThreads must be at least 4");
+      }
+      this.maxThreads = maxThreads;
+      return this;
+    }
+
+    /** Whether a JVM shutdown (SIGTERM) stops the server gracefully; default false. */
+    public Builder stopAtShutdown(boolean stopAtShutdown) {
+      this.stopAtShutdown = stopAtShutdown;
+      return this;
+    }
+
+    /** @throws IllegalStateException if neither a handler nor service, authenticator and served experiments are set */
+    public JettyArtifactServer build() {
+      ArtifactHandler h = handler;
+      if (h == null) {
+        if (service == null || authenticator == null || servedExperiments == null) {
+          throw new IllegalStateException(
+              "service, authenticator and servedExperiments are required (or a handler)");
+        }
+        h = ArtifactHandler.builder()
+            .service(service)
+            .authenticator(authenticator)
+            .servedExperiments(servedExperiments)
+            .build();
+      }
+      return new JettyArtifactServer(this, h);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive");
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package dev.eden.artifacts.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eden.artifacts.Principal;
+import dev.eden.artifacts.server.BearerCredential;
+import dev.eden.artifacts.server.auth.CredentialRegistry.WorkerCredential;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileAuthenticatorTest {
+  @TempDir Path dir;
+
+  private static BearerCredential bearer(WorkerCredential w) {
+    return BearerCredential.of(w.workerId(), w.secret());
+  }
+
+  @Test
+  void registryStoresOnlyASlowHashOwnerOnly() throws Exception {
+    CredentialRegistry registry = CredentialRegistry.open(dir.resolve("workers.json"));
+    WorkerCredential w = registry.addWorker(List.of());
+    String text = Files.readString(registry.file());
+    assertThat(text).contains(w.workerId()).doesNotContain(w.secret());
+    assertThat(registry.secretHash(w.workerId()).orElseThrow()).startsWith("pbkdf2-sha256$600000$");
+    // read the mode bits: permission checks pass silently wrong when tests run as root
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(registry.file())))
+        .isEqualTo("rw-------");
+    assertThat(w.toString()).doesNotContain(w.secret());
+    assertThat(w.bearer()).isEqualTo(w.workerId() + ":" + w.secret());
+  }
+
+  @Test
+  void enrolledWorkerAuthenticatesAndWrongSecretDoesNot() throws Exception {
+    CredentialRegistry registry = CredentialRegistry.open(dir.resolve("workers.json"));
+    WorkerCredential w = registry.addWorker(List.of());
+    FileAuthenticator auth = FileAuthenticator.builder().registry(registry).adminToken("tok").build();
+    assertThat(auth.authenticate(bearer(w))).contains(Principal.worker(w.workerId()));
+    assertThat(auth.authenticate(BearerCredential.of(w.workerId(), w.secret() + "x"))).isEmpty();
+    assertThat(auth.authenticate(BearerCredential.of(Principal.mintWorkerId(), w.secret()))).isEmpty();
+    assertThat(auth.authenticate(BearerCredential.of("admin", "tok"))).contains(Principal.admin());
+    assertThat(auth.authenticate(BearerCredential.of("admin", "tok2"))).isEmpty();
+    assertThat(auth.authenticate(BearerCredential.of("root", "tok"))).isEmpty();
+    assertThat(auth.isAdminClass(Principal.worker(w.workerId()))).isFalse();
+    assertThat(auth.isAdminClass(Principal.admin())).isTrue();
+  }
+
+  @Test
+  void steadyWorkerPaysTheSlowHashOnce() throws Exception {
+    CredentialRegistry registry = CredentialRegistry.open(dir.resolve("workers.json"));
+    WorkerCredential w = registry.addWorker(List.of());
+    FileAuthenticator auth = FileAuthenticator.builder().registry(registry).build();
+    long first = System.nanoTime();
+    assertThat(auth.authenticate(bearer(w))).isPresent();
+    long firstTook = System.nanoTime() - first;
+    long rest = System.nanoTime();
+    for (int i = 0; i < 1000; i++) {
+      assertThat(auth.authenticate(bearer(w))).isPresent();
+    }
+    long restTook = System.nanoTime() - rest;
+    assertThat(auth.cachedBearers()).isEqualTo(1);
+    // a thousand cached checks cost less than the one slow hash
+    assertThat(restTook).isLessThan(firstTook);
+  }
+
+  @Test
+  void workerEnrolledWhileRunningIsSeenWithoutRestart() throws Exception {
+    Path file = dir.resolve("workers.json");
+    FileAuthenticator auth = FileAuthenticator.builder().registry(CredentialRegistry.open(file)).build();
+    // another process (add-worker) writes the file
+    WorkerCredential w = CredentialRegistry.open(file).addWorker(List.of());
+    assertThat(auth.authenticate(bearer(w))).contains(Principal.worker(w.workerId()));
+  }
+
+  @Test
+  void removedWorkerStopsWorkingDespiteTheCache() throws Exception {
+    Path file = dir.resolve("workers.json");
+    CredentialRegistry writer = CredentialRegistry.open(file);
+    WorkerCredential w = writer.addWorker(List.of());
+    WorkerCredential other = writer.addWorker(List.of());
+    FileAuthenticator auth = FileAuthenticator.builder().registry(CredentialRegistry.open(file))
+        .recheckInterval(Duration.ZERO).build();
+    assertThat(auth.authenticate(bearer(w))).isPresent();
+    assertThat(CredentialRegistry.open(file).removeWorker(w.workerId())).isTrue();
+    assertThat(auth.authenticate(bearer(w))).isEmpty();
+    assertThat(auth.authenticate(bearer(other))).isPresent();
+  }
+
+  @Test
+  void cacheEntriesExpireAfterTheTtl() throws Exception {
+    CredentialRegistry registry = CredentialRegistry.open(dir.resolve("workers.json"));
+    WorkerCredential w = registry.addWorker(List.of());
+    FileAuthenticator auth = FileAuthenticator.builder().registry(registry).cacheTtl(Duration.ZERO).build();
+    assertThat(auth.authenticate(bearer(w))).isPresent();
+    // with a zero TTL every check re-verifies, and a wrong secret never rides on a cached entry
+    assertThat(auth.authenticate(BearerCredential.of(w.workerId(), "wrong"))).isEmpty();
+    assertThat(auth.authenticate(bearer(w))).isPresent();
+  }
+
+  @Test
+  void cacheIsBounded() throws Exception {
+    CredentialRegistry registry = CredentialRegistry.open(dir.resolve("workers.json"));
+    WorkerCredential a = registry.addWorker(List.of());
+    WorkerCredential b = registry.addWorker(List.of());
+    WorkerCredential c = registry.addWorker(List.of());
+    FileAuthenticator auth = FileAuthenticator.builder().registry(registry).cacheSize(2).build();
+    for (WorkerCredential w : List.of(a, b, c)) {
+      assertThat(auth.authenticate(bearer(w))).isPresent();
+    }
+    assertThat(auth.cachedBearers()).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void adminsMembershipIsTransitive() throws Exception {
+    CredentialRegistry registry = CredentialRegistry.open(dir.resolve("workers.json"));
+    String outer = "grp_" + "a".repeat(26);
+    String inner = "grp_" + "b".repeat(26);
+    registry.setGroupParents(outer, List.of("admins"));
+    registry.setGroupParents(inner, List.of(outer));
+    WorkerCredential direct = registry.addWorker(List.of("admins"));
+    WorkerCredential nested = registry.addWorker(List.of(inner));
+    WorkerCredential plain = registry.addWorker(List.of());
+    String cyclic = "grp_" + "c".repeat(26);
+    registry.setGroupParents(cyclic, List.of(cyclic));
+    WorkerCredential looping = registry.addWorker(List.of(cyclic));
+    FileAuthenticator auth = FileAuthenticator.builder().registry(registry).build();
+    assertThat(auth.isAdminClass(Principal.worker(direct.workerId()))).isTrue();
+    assertThat(auth.isAdminClass(Principal.worker(nested.workerId()))).isTrue();
+    assertThat(auth.isAdminClass(Principal.worker(plain.workerId()))).isFalse();
+    assertThat(auth.isAdminClass(Principal.worker(looping.workerId()))).isFalse();
+  }
+
+  @Test
+  void unknownGroupNamesAreRefused() throws Exception {
+    CredentialRegistry registry = CredentialRegistry.open(dir.resolve("workers.json"));
+    assertThatThrownBy(() -> registry.addWorker(List.of("root")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("root");
+    assertThat(Files.exists(registry.file())).isFalse();
+  }
+
+  @Test
+  void corruptRegistryIsAnErrorNotAnEmptyRegistry() throws Exception {
+    Path file = dir.resolve("workers.json");
+    Files.writeString(file, "{\"workers\": {\"wkr_bad\": {\"secret_hash\": \"x\"}}}");
+    assertThatThrownBy(() -> CredentialRegistry.open(file)).isInstanceOf(java.io.IOException.class);
+  }
+
+  @Test
+  void corruptUpdateKeepsPreviousContentInForce() throws Exception {
+    Path file = dir.resolve("workers.json");
+    CredentialRegistry registry = CredentialRegistry.open(file);
+    WorkerCredential w = registry.addWorker(List.of());
+    FileAuthenticator auth = FileAuthenticator.builder().registry(registry).recheckInterval(Duration.ZERO).build();
+    Files.writeString(file, "not json at all, and a different size");
+    assertThat(auth.authenticate(bearer(w))).isPresent();
+    assertThat(Optional.of(registry.contains(w.workerId()))).contains(true);
+  }
+}
