@@ -1,0 +1,699 @@
+package dev.eden.artifacts.client;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.client.internal.ArtifactBodies;
+import dev.eden.artifacts.client.internal.ClientInfo;
+import dev.eden.artifacts.client.internal.ErrorResponses;
+import dev.eden.artifacts.client.internal.Retrier;
+import dev.eden.artifacts.client.internal.Retrier.TransientAnswer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLConnection;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.MultipartBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Deposits artifacts to, and fetches them from, any server that follows the EDEN artifact wire
+ * contract ({@code POST} and {@code GET /v0/experiments/{E}/artifacts}).
+ *
+ * <pre>{@code
+ * try (StoreClient client = StoreClient.builder()
+ *     .baseUrl("http://127.0.0.1:8080")
+ *     .experimentId("exp_...")
+ *     .bearer(System.getenv("EDEN_BEARER"))
+ *     .build()) {
+ *   DepositReceipt receipt = client.depositArtifact(Path.of("plan.txt"));
+ *   client.fetchArtifact(receipt.uri(), Path.of("copy.txt"));
+ * }
+ * }</pre>
+ *
+ * <p><b>Errors.</b> A problem+json answer becomes the core exception for its {@code type} URI
+ * ({@link dev.eden.artifacts.ArtifactNotFoundException}, {@link dev.eden.artifacts.ForbiddenException},
+ * {@link dev.eden.artifacts.UnauthorizedException}, {@link dev.eden.artifacts.BadRequestException},
+ * {@link dev.eden.artifacts.ExperimentIdMismatchException},
+ * {@link dev.eden.artifacts.PayloadTooLargeException}); an unknown type becomes an
+ * {@link UnknownProblemTypeException}; an answer without a problem body an
+ * {@link UnexpectedResponseException}. All are unchecked and carry what the server sent (see
+ * {@link ProblemDetails#of(Throwable)}). A failure to talk to the server is an {@link IOException}.
+ * The bearer never appears in a message, in {@link #toString()} or in a log.
+ *
+ * <p><b>Retries.</b> Fetches are retried under the {@linkplain Builder#fetchRetryPolicy fetch
+ * policy} after connection failures and 502/503/504/429 answers. Deposits are not retried unless
+ * {@linkplain Builder#depositRetryPolicy asked}, and then only from a {@code Path} or a
+ * {@code byte[]}: a retried deposit whose first response was lost leaves an orphan and mints a new
+ * URI, which the contract allows.
+ *
+ * <p><b>Lifecycle.</b> Thread-safe: share one instance. A client that created its own
+ * {@link OkHttpClient} releases its connections and threads on {@link #close()}; a client given an
+ * {@code OkHttpClient} never shuts it down.
+ */
+public final class StoreClient implements AutoCloseable {
+  private static final String EXPERIMENT_HEADER = "X-Eden-Experiment-Id";
+  private static final String OCTET_STREAM = "application/octet-stream";
+  private static final int MAX_RECEIPT_BYTES = 64 * 1024;
+  private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
+  private final HttpUrl baseUrl;
+  private final HttpUrl artifactsUrl;
+  private final ExperimentId experimentId;
+  private final String bearer;
+  private final String principal;
+  private final String userAgent;
+  private final OkHttpClient http;
+  private final boolean ownsHttp;
+  private final RetryPolicy fetchRetryPolicy;
+  private final RetryPolicy depositRetryPolicy;
+  private final ProgressListener progress;
+  private final ObjectMapper json;
+  private final ErrorResponses errors;
+  private final Retrier retrier;
+  private final AtomicBoolean closed;
+
+  private StoreClient(Builder builder, OkHttpClient http, boolean ownsHttp) {
+    this.baseUrl = builder.baseUrl;
+    this.artifactsUrl = builder.baseUrl.newBuilder()
+        .addPathSegment("v0")
+        .addPathSegment("experiments")
+        .addPathSegment(builder.experimentId.value())
+        .addPathSegment("artifacts")
+        .build();
+    this.experimentId = builder.experimentId;
+    this.bearer = builder.bearer;
+    this.principal = builder.bearer.substring(0, builder.bearer.indexOf(':'));
+    this.userAgent = builder.userAgent == null
+        ? ClientInfo.userAgent()
+        : builder.userAgent + " " + ClientInfo.userAgent();
+    this.http = http;
+    this.ownsHttp = ownsHttp;
+    this.fetchRetryPolicy = builder.fetchRetryPolicy;
+    this.depositRetryPolicy = builder.depositRetryPolicy;
+    this.progress = builder.progressListener;
+    this.json = new ObjectMapper();
+    this.errors = new ErrorResponses(json, bearer);
+    this.retrier = new Retrier();
+    this.closed = new AtomicBoolean();
+  }
+
+  private StoreClient(StoreClient base, ProgressListener progress) {
+    this.baseUrl = base.baseUrl;
+    this.artifactsUrl = base.artifactsUrl;
+    this.experimentId = base.experimentId;
+    this.bearer = base.bearer;
+    this.principal = base.principal;
+    this.userAgent = base.userAgent;
+    this.http = base.http;
+    this.ownsHttp = false;
+    this.fetchRetryPolicy = base.fetchRetryPolicy;
+    this.depositRetryPolicy = base.depositRetryPolicy;
+    this.progress = progress;
+    this.json = base.json;
+    this.errors = base.errors;
+    this.retrier = base.retrier;
+    this.closed = base.closed;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A client identical to this one but reporting progress to {@code listener}, for example one per
+   * transfer drawn as its own bar. It shares this client's connections and is closed with it;
+   * closing it alone does nothing.
+   */
+  public StoreClient withProgressListener(ProgressListener listener) {
+    return new StoreClient(this, requireNonNull(listener, "listener"));
+  }
+
+  /** The experiment every request is scoped to. */
+  public ExperimentId experimentId() {
+    return experimentId;
+  }
+
+  /** The server's base URL, as given to the builder. */
+  public String baseUrl() {
+    return baseUrl.toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Deposit
+
+  /**
+   * Deposits a file, named as on disk, with a content type guessed from its name
+   * ({@code application/octet-stream} when unknown). Streams from disk.
+   *
+   * @throws IOException if the file cannot be read or the server cannot be reached
+   * @throws dev.eden.artifacts.ArtifactException (unchecked) for a problem answer, see the class doc
+   */
+  public DepositReceipt depositArtifact(Path file) throws IOException {
+    requireNonNull(file, "file");
+    Path name = file.getFileName();
+    requireNonNull(name, "file has no file name");
+    return depositArtifact(file, name.toString(), guessContentType(name.toString()));
+  }
+
+  /**
+   * Deposits a file under the given filename and content type. The length is taken when the upload
+   * starts; a file that shrinks while it is sent fails the deposit.
+   */
+  public DepositReceipt depositArtifact(Path file, String filename, String contentType)
+      throws IOException {
+    requireNonNull(file, "file");
+    MediaType type = mediaType(contentType);
+    checkFilename(filename);
+    long length = Files.size(file);
+    boolean retry = depositRetryPolicy.maxAttempts() > 1;
+    RequestBody body = ArtifactBodies.ofFile(file, length, type, retry, progress);
+    return deposit(body, filename, retry);
+  }
+
+  /**
+   * Deposits everything {@code in} yields until its end, streamed with chunked transfer encoding
+   * (the length need not be known). Never retried, since a stream cannot be replayed. The stream is
+   * read but not closed: its owner closes it.
+   */
+  public DepositReceipt depositArtifact(InputStream in, String filename, String contentType)
+      throws IOException {
+    requireNonNull(in, "in");
+    MediaType type = mediaType(contentType);
+    checkFilename(filename);
+    return deposit(ArtifactBodies.ofStream(in, type, progress), filename, false);
+  }
+
+  /** Deposits {@code bytes}; the array must not change while the call runs. */
+  public DepositReceipt depositArtifact(byte[] bytes, String filename, String contentType)
+      throws IOException {
+    requireNonNull(bytes, "bytes");
+    MediaType type = mediaType(contentType);
+    checkFilename(filename);
+    boolean retry = depositRetryPolicy.maxAttempts() > 1;
+    return deposit(ArtifactBodies.ofBytes(bytes, type, retry, progress), filename, retry);
+  }
+
+  private DepositReceipt deposit(RequestBody part, String filename, boolean replayable)
+      throws IOException {
+    checkOpen();
+    MultipartBody multipart = new MultipartBody.Builder()
+        .setType(MultipartBody.FORM)
+        .addFormDataPart("file", filename, part)
+        .build();
+    // Set explicitly so that an application interceptor's default Content-Type cannot hide the
+    // boundary the body is written with.
+    Request request = requestTo(artifactsUrl)
+        .header("Accept", "application/json, application/problem+json")
+        .header("Content-Type", multipart.contentType().toString())
+        .post(multipart)
+        .build();
+    RetryPolicy policy = replayable ? depositRetryPolicy : RetryPolicy.none();
+    return retrier.run(policy, () -> {
+      try (Response response = http.newCall(request).execute()) {
+        if (!response.isSuccessful()) {
+          throw failure(response);
+        }
+        return readReceipt(response);
+      }
+    });
+  }
+
+  private DepositReceipt readReceipt(Response response) throws IOException {
+    byte[] body = ErrorResponses.readBounded(response.body().source(), MAX_RECEIPT_BYTES);
+    String contentType = response.header("Content-Type");
+    try {
+      JsonNode node = json.readTree(body);
+      if (node != null && node.path("artifacts_uri").isTextual()
+          && node.path("size_bytes").canConvertToExactIntegral()
+          && node.path("size_bytes").asLong(-1) >= 0
+          && node.path("content_type").isTextual()) {
+        return new DepositReceipt(node.get("artifacts_uri").asText(),
+            node.get("size_bytes").asLong(), node.get("content_type").asText());
+      }
+    } catch (IOException notJson) {
+      // Reported below with a snippet of what arrived.
+    }
+    throw errors.unexpected(response.code(), contentType, body,
+        "deposit answer lacks artifacts_uri, size_bytes or content_type");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Fetch
+
+  /**
+   * Opens the artifact behind {@code uri} as a stream. The request is retried until the server
+   * answers with the bytes' headers; once the stream is returned, a broken connection surfaces as
+   * an {@link IOException} from {@code read}.
+   *
+   * @param uri the artifact URI exactly as a deposit returned it; sent verbatim
+   * @return an open stream the caller must close
+   */
+  public ArtifactInputStream openArtifact(String uri) throws IOException {
+    Request request = fetchRequest(uri);
+    return retrier.run(fetchRetryPolicy, () -> open(request));
+  }
+
+  /**
+   * Fetches the artifact's bytes into memory, refusing more than {@code maxBytes}. Retried as a
+   * whole after a connection failure, even mid-body.
+   *
+   * @throws FetchLimitExceededException if the artifact is larger than {@code maxBytes}
+   */
+  public byte[] fetchArtifactBytes(String uri, int maxBytes) throws IOException {
+    if (maxBytes < 0 || maxBytes > MAX_ARRAY_BYTES) {
+      throw new IllegalArgumentException(
+          "maxBytes must be between 0 and " + MAX_ARRAY_BYTES + ": " + maxBytes);
+    }
+    Request request = fetchRequest(uri);
+    return retrier.run(fetchRetryPolicy, () -> {
+      try (ArtifactInputStream in = open(request)) {
+        if (in.contentLength() > maxBytes) {
+          throw new FetchLimitExceededException(maxBytes, "artifact has " + in.contentLength()
+              + " bytes, more than the limit of " + maxBytes);
+        }
+        int expected = in.contentLength() >= 0 ? (int) in.contentLength() : 8192;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(expected, maxBytes));
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        for (int read; (read = in.read(buffer)) != -1; ) {
+          total += read;
+          if (total > maxBytes) {
+            throw new FetchLimitExceededException(maxBytes,
+                "artifact is larger than the limit of " + maxBytes + " bytes");
+          }
+          out.write(buffer, 0, read);
+        }
+        return out.toByteArray();
+      }
+    });
+  }
+
+  /**
+   * Fetches the artifact into {@code target}: the bytes go to a temporary file beside it, which is
+   * flushed to disk and then atomically renamed over {@code target} (replacing an existing file).
+   * The byte count must equal the announced {@code Content-Length}; a short or broken download
+   * leaves no file behind and {@code target} untouched. Retried as a whole after a connection
+   * failure.
+   *
+   * @throws IOException on a transport failure, a truncated body, or a local file error (local
+   *     errors are not retried)
+   */
+  public FetchedFile fetchArtifact(String uri, Path target) throws IOException {
+    requireNonNull(target, "target");
+    Path absolute = target.toAbsolutePath();
+    Path directory = absolute.getParent();
+    Path name = absolute.getFileName();
+    if (directory == null || name == null) {
+      throw new IllegalArgumentException("target must name a file: " + target);
+    }
+    Request request = fetchRequest(uri);
+    try {
+      return retrier.run(fetchRetryPolicy, () -> {
+        try (ArtifactInputStream in = open(request)) {
+          return download(in, absolute, directory, name.toString());
+        }
+      });
+    } catch (UncheckedIOException local) {
+      throw local.getCause();
+    }
+  }
+
+  /** Network failures propagate as IOException (retryable); local ones are wrapped unchecked. */
+  private static FetchedFile download(ArtifactInputStream in, Path target, Path directory,
+      String name) throws IOException {
+    String prefix = "." + (name.length() > 64 ? name.substring(0, 64) : name) + ".";
+    Path temp = local(() -> Files.createTempFile(directory, prefix, ".part"));
+    boolean renamed = false;
+    try {
+      long count = 0;
+      try (FileChannel channel = local(() -> FileChannel.open(temp, StandardOpenOption.WRITE))) {
+        byte[] buffer = new byte[64 * 1024];
+        for (int read; (read = in.read(buffer)) != -1; ) {
+          ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
+          local(() -> {
+            while (chunk.hasRemaining()) {
+              channel.write(chunk);
+            }
+            return null;
+          });
+          count += read;
+        }
+        local(() -> {
+          channel.force(true);
+          return null;
+        });
+      }
+      if (in.contentLength() >= 0 && count != in.contentLength()) {
+        throw new IOException("artifact body truncated: received " + count + " of "
+            + in.contentLength() + " bytes");
+      }
+      local(() -> moveAtomically(temp, target));
+      renamed = true;
+      syncDirectory(directory);
+      return new FetchedFile(target, count, in.contentType());
+    } finally {
+      if (!renamed) {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  private static Path moveAtomically(Path source, Path target) throws IOException {
+    try {
+      return Files.move(source, target, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("cannot rename atomically into " + target.getParent(), e);
+    }
+  }
+
+  /** Makes the rename durable where the platform allows opening a directory (Linux, macOS). */
+  private static void syncDirectory(Path directory) {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException unsupported) {
+      // Windows cannot open a directory; its rename is already as durable as it gets.
+    }
+  }
+
+  private interface LocalAction<T> {
+    T run() throws IOException;
+  }
+
+  private static <T> T local(LocalAction<T> action) {
+    try {
+      return action.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private ArtifactInputStream open(Request request) throws IOException, TransientAnswer {
+    checkOpen();
+    Response response = http.newCall(request).execute();
+    if (!response.isSuccessful()) {
+      try (response) {
+        throw failure(response);
+      }
+    }
+    String contentType = response.header("Content-Type");
+    return new ArtifactInputStream(response.body().byteStream(), response,
+        contentType == null ? OCTET_STREAM : contentType, response.body().contentLength(),
+        progress);
+  }
+
+  private Request fetchRequest(String uri) {
+    requireNonNull(uri, "uri");
+    checkOpen();
+    // addQueryParameter percent-encodes every reserved character (&, #, +, %, space, non-ASCII…),
+    // so the server decodes exactly the URI the deposit returned.
+    HttpUrl url = artifactsUrl.newBuilder().addQueryParameter("uri", uri).build();
+    return requestTo(url)
+        .header("Accept", "*/*")
+        // No transparent gzip: the byte count must match the artifact's Content-Length.
+        .header("Accept-Encoding", "identity")
+        .get()
+        .build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Shared
+
+  private Request.Builder requestTo(HttpUrl url) {
+    return new Request.Builder()
+        .url(url)
+        .header("Authorization", "Bearer " + bearer)
+        .header(EXPERIMENT_HEADER, experimentId.value())
+        .header("User-Agent", userAgent);
+  }
+
+  /** Turns an error answer into the exception to throw, or a transient answer worth a retry. */
+  private RuntimeException failure(Response response) throws IOException, TransientAnswer {
+    RuntimeException failure = errors.toException(response);
+    if (Retrier.isTransient(response.code())) {
+      throw new TransientAnswer(failure, Retrier.retryAfter(response));
+    }
+    return failure;
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("StoreClient is closed");
+    }
+  }
+
+  private static MediaType mediaType(String contentType) {
+    requireNonNull(contentType, "contentType");
+    MediaType type = MediaType.parse(contentType);
+    if (type == null) {
+      throw new IllegalArgumentException("contentType is not a media type: " + contentType);
+    }
+    return type;
+  }
+
+  private static void checkFilename(String filename) {
+    requireNonNull(filename, "filename");
+    if (filename.isEmpty()) {
+      throw new IllegalArgumentException("filename must not be empty");
+    }
+  }
+
+  private static String guessContentType(String filename) {
+    String guessed = URLConnection.guessContentTypeFromName(filename);
+    return guessed == null ? OCTET_STREAM : guessed;
+  }
+
+  /**
+   * Releases the connections and threads of an {@link OkHttpClient} this client created; leaves a
+   * caller-supplied one alone. Idempotent. Later calls fail with {@link IllegalStateException}.
+   */
+  @Override
+  public void close() {
+    if (!ownsHttp) {
+      return;
+    }
+    if (closed.compareAndSet(false, true)) {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+
+  /** Names the server, the experiment and the principal; never the secret. */
+  @Override
+  public String toString() {
+    return "StoreClient{baseUrl=" + baseUrl + ", experimentId=" + experimentId
+        + ", principal=" + principal + "}";
+  }
+
+  /**
+   * Builds a {@link StoreClient}. {@link #baseUrl}, {@link #experimentId} and {@link #bearer} are
+   * required. Not thread-safe.
+   */
+  public static final class Builder {
+    private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(60);
+
+    private HttpUrl baseUrl;
+    private ExperimentId experimentId;
+    private String bearer;
+    private OkHttpClient okHttpClient;
+    private Duration connectTimeout;
+    private Duration readTimeout;
+    private Duration writeTimeout;
+    private Duration callTimeout;
+    private String userAgent;
+    private RetryPolicy fetchRetryPolicy = RetryPolicy.defaults();
+    private RetryPolicy depositRetryPolicy = RetryPolicy.none();
+    private ProgressListener progressListener = ProgressListener.NONE;
+
+    private Builder() {
+    }
+
+    /**
+     * The server's base URL ({@code http} or {@code https}), for example
+     * {@code http://127.0.0.1:8080} or {@code https://gateway.example/eden/}; {@code /v0/...} is
+     * appended to its path.
+     */
+    public Builder baseUrl(String baseUrl) {
+      requireNonNull(baseUrl, "baseUrl");
+      HttpUrl url = HttpUrl.parse(baseUrl);
+      if (url == null) {
+        throw new IllegalArgumentException("baseUrl must be an http or https URL: " + baseUrl);
+      }
+      if (url.query() != null || url.fragment() != null) {
+        throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + baseUrl);
+      }
+      this.baseUrl = url;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if {@code experimentId} is not an {@code exp_…} id */
+    public Builder experimentId(String experimentId) {
+      return experimentId(ExperimentId.parse(requireNonNull(experimentId, "experimentId")));
+    }
+
+    public Builder experimentId(ExperimentId experimentId) {
+      this.experimentId = requireNonNull(experimentId, "experimentId");
+      return this;
+    }
+
+    /**
+     * The credential, {@code <principal>:<secret>} ({@code admin:…} or {@code wkr_…:…}), sent as
+     * {@code Authorization: Bearer …}. Kept secret: never printed.
+     *
+     * @throws IllegalArgumentException if it has no {@code :}, an empty side, or characters that
+     *     cannot travel in a header (the message does not repeat the value)
+     */
+    public Builder bearer(String bearer) {
+      requireNonNull(bearer, "bearer");
+      int colon = bearer.indexOf(':');
+      if (colon <= 0 || colon == bearer.length() - 1) {
+        throw new IllegalArgumentException(
+            "bearer must be '<principal>:<secret>' with neither side empty");
+      }
+      for (int i = 0; i < bearer.length(); i++) {
+        char c = bearer.charAt(i);
+        if (c <= ' ' || c >= 0x7f) {
+          throw new IllegalArgumentException(
+              "bearer must consist of visible ASCII characters (position " + i + " is not)");
+        }
+      }
+      this.bearer = bearer;
+      return this;
+    }
+
+    /**
+     * An application's own {@link OkHttpClient}, to share its connection pool, proxy, TLS and
+     * interceptors. The StoreClient derives its calls from it ({@code newBuilder()}, applying only
+     * the time-outs set on this builder) and never shuts it down.
+     */
+    public Builder okHttpClient(OkHttpClient okHttpClient) {
+      this.okHttpClient = requireNonNull(okHttpClient, "okHttpClient");
+      return this;
+    }
+
+    /** Time to establish a connection; default 10 s. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = timeout(timeout, "connectTimeout");
+      return this;
+    }
+
+    /** Longest silence while waiting for the server's bytes; default 60 s. */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = timeout(timeout, "readTimeout");
+      return this;
+    }
+
+    /** Longest stall while sending; default 60 s. */
+    public Builder writeTimeout(Duration timeout) {
+      this.writeTimeout = timeout(timeout, "writeTimeout");
+      return this;
+    }
+
+    /**
+     * Bound on one whole attempt, including the body; default none ({@code Duration.ZERO}), since
+     * a large artifact may legitimately take long. For a fetch stream it covers reading the body.
+     */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = timeout(timeout, "callTimeout");
+      return this;
+    }
+
+    /**
+     * A product token naming the application, for example {@code my-worker/1.4}; it is sent
+     * before the library's own {@code eden-artifacts-client/<version>}.
+     */
+    public Builder userAgent(String userAgent) {
+      requireNonNull(userAgent, "userAgent");
+      if (userAgent.isBlank() || userAgent.chars().anyMatch(c -> c < ' ' || c >= 0x7f)) {
+        throw new IllegalArgumentException("userAgent must be non-blank visible ASCII");
+      }
+      this.userAgent = userAgent.strip();
+      return this;
+    }
+
+    /** Retries of fetches; default {@link RetryPolicy#defaults()}. */
+    public Builder fetchRetryPolicy(RetryPolicy policy) {
+      this.fetchRetryPolicy = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Retries of deposits from a {@code Path} or {@code byte[]}; default {@link RetryPolicy#none()}.
+     * A deposit from an {@code InputStream} is never retried.
+     */
+    public Builder depositRetryPolicy(RetryPolicy policy) {
+      this.depositRetryPolicy = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Receives the progress of every transfer; default none. */
+    public Builder progressListener(ProgressListener listener) {
+      this.progressListener = requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** @throws IllegalStateException naming the first required setting that is missing */
+    public StoreClient build() {
+      if (baseUrl == null) {
+        throw new IllegalStateException("baseUrl is required");
+      }
+      if (experimentId == null) {
+        throw new IllegalStateException("experimentId is required");
+      }
+      if (bearer == null) {
+        throw new IllegalStateException("bearer is required");
+      }
+      boolean owns = okHttpClient == null;
+      OkHttpClient.Builder http;
+      if (owns) {
+        http = new OkHttpClient.Builder()
+            .connectTimeout(DEFAULT_CONNECT_TIMEOUT)
+            .readTimeout(DEFAULT_READ_TIMEOUT)
+            .writeTimeout(DEFAULT_WRITE_TIMEOUT);
+      } else {
+        http = okHttpClient.newBuilder();
+      }
+      if (connectTimeout != null) {
+        http.connectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      if (readTimeout != null) {
+        http.readTimeout(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      if (writeTimeout != null) {
+        http.writeTimeout(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      if (callTimeout != null) {
+        http.callTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      return new StoreClient(this, http.build(), owns);
+    }
+
+    private static Duration timeout(Duration value, String name) {
+      requireNonNull(value, name);
+      if (value.isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative: " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.eden.artifacts.client.internal;
+
+import dev.eden.artifacts.client.FetchLimitExceededException;
+import dev.eden.artifacts.client.RetryPolicy;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import okhttp3.Response;
+
+/**
+ * Runs an attempt under a {@link RetryPolicy}. An attempt signals a transient answer (502, 503, 504,
+ * 429) by throwing {@link TransientAnswer}; connection failures arrive as {@link IOException}s.
+ * Everything else (problem answers, local file errors wrapped unchecked) passes straight through.
+ * Thread-safe.
+ */
+public final class Retrier {
+  private final Sleeper sleeper;
+
+  public Retrier() {
+    this(Thread::sleep);
+  }
+
+  Retrier(Sleeper sleeper) {
+    this.sleeper = sleeper;
+  }
+
+  /** One try at a request. */
+  @FunctionalInterface
+  public interface Attempt<T> {
+    T run() throws IOException, TransientAnswer;
+  }
+
+  interface Sleeper {
+    void sleep(long millis) throws InterruptedException;
+  }
+
+  /**
+   * A transient error answer, already turned into the exception to throw if no retry is left.
+   * Checked so that an attempt cannot forget it.
+   */
+  public static final class TransientAnswer extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final RuntimeException failure;
+    private final Duration retryAfter;
+
+    public TransientAnswer(RuntimeException failure, Duration retryAfter) {
+      super(null, null, false, false);
+      this.failure = failure;
+      this.retryAfter = retryAfter;
+    }
+  }
+
+  /** Whether an answer with this status is worth another attempt. */
+  public static boolean isTransient(int status) {
+    return status == 429 || status == 502 || status == 503 || status == 504;
+  }
+
+  public <T> T run(RetryPolicy policy, Attempt<T> attempt) throws IOException {
+    long start = System.nanoTime();
+    long deadline = start + policy.maxElapsed().toNanos();
+    long step = Math.max(1, policy.initialBackoff().toMillis());
+    for (int attemptNumber = 1; ; attemptNumber++) {
+      Duration retryAfter;
+      Exception failure;
+      try {
+        return attempt.run();
+      } catch (TransientAnswer answer) {
+        failure = answer.failure;
+        retryAfter = answer.retryAfter;
+      } catch (IOException e) {
+        if (!isRetryable(e)) {
+          throw e;
+        }
+        failure = e;
+        retryAfter = null;
+      }
+      long waitMillis = retryAfter != null
+          ? retryAfter.toMillis()
+          : ThreadLocalRandom.current().nextLong(step / 2, step + 1);
+      boolean exhausted = attemptNumber >= policy.maxAttempts()
+          || System.nanoTime() + waitMillis * 1_000_000L > deadline;
+      if (exhausted) {
+        throw rethrow(failure);
+      }
+      sleep(waitMillis);
+      step = Math.min(step * 2, Math.max(1, policy.maxBackoff().toMillis()));
+    }
+  }
+
+  private void sleep(long millis) throws InterruptedIOException {
+    try {
+      sleeper.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      InterruptedIOException interrupted = new InterruptedIOException("interrupted while waiting to retry");
+      interrupted.initCause(e);
+      throw interrupted;
+    }
+  }
+
+  private static IOException rethrow(Exception failure) {
+    if (failure instanceof RuntimeException) {
+      throw (RuntimeException) failure;
+    }
+    return (IOException) failure;
+  }
+
+  /**
+   * Connection refused or reset, time-outs on a socket, a body cut short: worth another try.
+   * Configuration errors (unknown host, TLS trust), the caller's own limits and a cancelled or
+   * timed-out call are not.
+   */
+  static boolean isRetryable(IOException e) {
+    if (e instanceof SocketTimeoutException) {
+      return true;
+    }
+    return !(e instanceof InterruptedIOException
+        || e instanceof UnknownHostException
+        || e instanceof SSLHandshakeException
+        || e instanceof SSLPeerUnverifiedException
+        || e instanceof FetchLimitExceededException);
+  }
+
+  /**
+   * Parses {@code Retry-After}: delay-seconds or an HTTP date. Returns {@code null} when absent or
+   * unreadable (the policy's backoff applies then).
+   */
+  public static Duration retryAfter(Response response) {
+    String value = response.header("Retry-After");
+    if (value == null) {
+      return null;
+    }
+    value = value.trim();
+    try {
+      long seconds = Long.parseLong(value);
+      return seconds < 0 ? null : Duration.ofSeconds(seconds);
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime when = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration delay = Duration.between(ZonedDateTime.now(when.getZone()), when);
+        return delay.isNegative() ? Duration.ZERO : delay;
+      } catch (DateTimeParseException notDate) {
+        return null;
+      }
+    }
+  }
+}
