@@ -3,7 +3,7 @@ package dev.eden.artifacts.client;
 /**
  * Receives the progress of a transfer so a command line or a UI can draw a bar.
  *
- * <p>Called on the thread that runs the transfer, after every chunk (a few KiB), so it must be cheap
+ * <p>Called on the thread that runs the transfer, after every chunk (up to 64 KiB), so it must be cheap
  * and thread-safe if the same listener serves several threads. An exception it throws aborts the
  * transfer. When a fetch is retried, the count starts again from zero.
  */

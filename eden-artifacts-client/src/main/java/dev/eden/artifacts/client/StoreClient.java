@@ -369,10 +369,15 @@ public final class StoreClient implements AutoCloseable {
       renamed = true;
       syncDirectory(directory);
       return new FetchedFile(target, count, in.contentType());
-    } finally {
+    } catch (IOException | RuntimeException e) {
       if (!renamed) {
-        Files.deleteIfExists(temp);
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException cleanup) {
+          e.addSuppressed(cleanup);
+        }
       }
+      throw e;
     }
   }
 
@@ -482,8 +487,10 @@ public final class StoreClient implements AutoCloseable {
   }
 
   /**
-   * Releases the connections and threads of an {@link OkHttpClient} this client created; leaves a
-   * caller-supplied one alone. Idempotent. Later calls fail with {@link IllegalStateException}.
+   * Releases the connections and threads of an {@link OkHttpClient} this client created, after
+   * which calls fail with {@link IllegalStateException}. A client built on a caller-supplied
+   * {@code OkHttpClient} (and a {@link #withProgressListener} view) has nothing of its own to
+   * release: closing it does nothing and it stays usable. Idempotent.
    */
   @Override
   public void close() {

@@ -112,6 +112,20 @@ class EndToEndTest {
   }
 
   @Test
+  void awkwardFilenamesAndContentTypesTravelSafely() throws Exception {
+    for (String filename : List.of("plan \"v2\".txt", "line\r\nbreak.txt", "résumé ü.pdf", "../../x")) {
+      DepositReceipt receipt = alice.depositArtifact("x".getBytes(UTF_8), filename,
+          "application/vnd.eden+json; profile=\"a b\"");
+      assertThat(receipt.sizeBytes()).as(filename).isEqualTo(1);
+      assertThat(receipt.contentType()).isEqualTo("application/vnd.eden+json; profile=\"a b\"");
+      try (ArtifactInputStream in = alice.openArtifact(receipt.uri())) {
+        assertThat(in.contentType()).isEqualTo(receipt.contentType());
+        assertThat(in.readAllBytes()).isEqualTo("x".getBytes(UTF_8));
+      }
+    }
+  }
+
+  @Test
   void sameBytesTwiceMintTwoUris() throws Exception {
     byte[] bytes = "same".getBytes(UTF_8);
     assertThat(alice.depositArtifact(bytes, "a", "text/plain").uri())

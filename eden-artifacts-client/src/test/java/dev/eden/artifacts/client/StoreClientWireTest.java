@@ -127,6 +127,27 @@ class StoreClientWireTest extends MockServerSupport {
   }
 
   @Test
+  void fileThatShrinksWhileSendingFailsTheDeposit() throws Exception {
+    Path file = Files.write(temp.resolve("growing.log"), new byte[300_000]);
+    server.enqueue(receipt(ARTIFACT_URI, 300_000, "text/plain"));
+    ProgressListener truncateAfterFirstChunk = (direction, soFar, total) -> {
+      if (soFar > 0 && soFar < total) {
+        try (var channel = java.nio.channels.FileChannel.open(file,
+            java.nio.file.StandardOpenOption.WRITE)) {
+          channel.truncate(1000);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    try (StoreClient client = clientBuilder().progressListener(truncateAfterFirstChunk).build()) {
+      assertThatThrownBy(() -> client.depositArtifact(file))
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("file shrank while it was being sent: growing.log had 300000 bytes");
+    }
+  }
+
+  @Test
   void boundaryHeaderStaysCorrectWhenTheInjectedClientAddsDefaultHeaders() throws Exception {
     OkHttpClient shared = new OkHttpClient.Builder()
         .addInterceptor(chain -> chain.proceed(chain.request().newBuilder()

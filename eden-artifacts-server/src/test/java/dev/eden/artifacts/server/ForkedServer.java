@@ -1,0 +1,113 @@
+package dev.eden.artifacts.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The runnable server in its own JVM, started from the test classpath with {@code ServerMain serve}. */
+final class ForkedServer implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
+
+  final Process process;
+  final URI baseUri;
+  private final StringBuffer output = new StringBuffer();
+
+  private ForkedServer(Process process, URI baseUri) {
+    this.process = process;
+    this.baseUri = baseUri;
+  }
+
+  static ForkedServer start(List<String> jvmOptions, String adminToken, String... serveArgs) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    command.add("dev.eden.artifacts.server.cli.ServerMain");
+    command.add("serve");
+    command.addAll(List.of(serveArgs));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("EDEN_ADMIN_TOKEN", adminToken);
+    Process process = builder.start();
+    BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    CompletableFuture<URI> listening = CompletableFuture.supplyAsync(() -> {
+      try {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          seen.append(line).append('\n');
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            return URI.create(m.group(1));
+          }
+        }
+        return null;
+      } catch (IOException e) {
+        return null;
+      }
+    });
+    URI uri;
+    try {
+      uri = listening.get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      uri = null;
+    }
+    if (uri == null) {
+      process.destroyForcibly();
+      throw new IOException("forked server did not start; output:\n" + seen);
+    }
+    ForkedServer server = new ForkedServer(process, uri);
+    server.output.append(seen);
+    Thread drain = new Thread(() -> {
+      try {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          server.output.append(line).append('\n');
+        }
+      } catch (IOException ignored) {
+        // process gone
+      }
+    }, "forked-server-output");
+    drain.setDaemon(true);
+    drain.start();
+    return server;
+  }
+
+  static Path blobRoot(Path dataDir) {
+    return dataDir.resolve("blobs");
+  }
+
+  String output() {
+    return output.toString();
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, nothing. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, then waits for the exit. */
+  int terminate(long timeoutSeconds) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("server did not exit within " + timeoutSeconds + " s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}
