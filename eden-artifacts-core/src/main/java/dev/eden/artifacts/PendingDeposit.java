@@ -80,15 +80,12 @@ public final class PendingDeposit implements Closeable {
         continue;
       }
       if (size + n > maxBytes) {
-        long seen = size + n;
-        abandon();
-        throw new PayloadTooLargeException(maxBytes, seen);
+        throw abandonWith(new PayloadTooLargeException(maxBytes, size + n));
       }
       try {
         out.write(buffer, 0, n);
       } catch (IOException e) {
-        abandon();
-        throw new ArtifactStorageException("could not store the artifact", e);
+        throw abandonWith(new ArtifactStorageException("could not store the artifact", e));
       }
       sha256.update(buffer, 0, n);
       size += n;
@@ -140,6 +137,13 @@ public final class PendingDeposit implements Closeable {
   private void abandon() throws IOException {
     finished = true;
     blob.abort();
+  }
+
+  /** Abandons the deposit; a failing clean-up must not hide why the deposit was abandoned. */
+  private ArtifactException abandonWith(ArtifactException reason) {
+    finished = true;
+    closeQuietly(blob, reason);
+    return reason;
   }
 
   private void requireOpen() {

@@ -286,6 +286,16 @@ class ArtifactServiceTest {
   }
 
   @Test
+  void malformedUriIsRejectedBeforeAnyStorageIsTouched() {
+    store.findFailure = new IOException("injected: the store must not be asked");
+    backend.fault = BackendFault.OPEN;
+    for (String uri : List.of("eden://artifacts/../../etc/passwd", "eden://artifacts/ABCDEF0123456789ABCDEF0123456789")) {
+      assertThatThrownBy(() -> service.open(EXPERIMENT, Principal.admin(), uri))
+          .isInstanceOf(ArtifactNotFoundException.class);
+    }
+  }
+
+  @Test
   void nullUriIsABadRequest() {
     assertThatThrownBy(() -> service.open(EXPERIMENT, ALICE, null))
         .isInstanceOf(BadRequestException.class)
@@ -356,6 +366,26 @@ class ArtifactServiceTest {
         .isExactlyInstanceOf(IOException.class)
         .hasMessage("injected: connection reset");
     assertThat(in.closed).isFalse();
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void failingCleanUpDoesNotHideThatTheCapWasExceeded() {
+    backend.abortFails = true;
+    assertThatThrownBy(() -> service.deposit(EXPERIMENT, ALICE, null, null, new GeneratedInputStream(20, 1), 10))
+        .isInstanceOf(PayloadTooLargeException.class)
+        .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+            .satisfies(s -> assertThat(s).hasMessage("injected: abort failed")));
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void failingCleanUpDoesNotHideTheStorageFailure() {
+    backend.fault = BackendFault.WRITE;
+    backend.abortFails = true;
+    assertThatThrownBy(() -> deposit(ALICE, new byte[10]))
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasRootCauseMessage("injected: disk full");
     assertNothingLeftBehind();
   }
 

@@ -23,6 +23,8 @@ final class Faults {
   static final class FaultyBackend implements ArtifactBackend {
     private final ArtifactBackend delegate;
     volatile BackendFault fault = BackendFault.NONE;
+    /** Whether {@code abort} throws (after really aborting, so nothing is left behind). */
+    volatile boolean abortFails;
 
     FaultyBackend(ArtifactBackend delegate) {
       this.delegate = delegate;
@@ -76,11 +78,14 @@ final class Faults {
         @Override
         public void abort() throws IOException {
           real.abort();
+          if (abortFails) {
+            throw new IOException("injected: abort failed");
+          }
         }
 
         @Override
         public void close() throws IOException {
-          real.close();
+          abort();
         }
       };
     }

@@ -65,13 +65,18 @@ public final class FileArtifactBackend implements ArtifactBackend {
   }
 
   FileArtifactBackend(Path root, Clock clock) throws IOException {
-    this.root = requireNonNull(root, "root").toAbsolutePath().normalize();
+    Path absolute = requireNonNull(root, "root").toAbsolutePath().normalize();
     this.clock = requireNonNull(clock, "clock");
-    this.posix = this.root.getFileSystem().supportedFileAttributeViews().contains("posix");
-    createDirectory(this.root);
+    this.posix = absolute.getFileSystem().supportedFileAttributeViews().contains("posix");
+    if (!Files.isDirectory(absolute)) {
+      createDirectory(absolute);
+    }
+    // The root itself may be a symbolic link (a data disk mounted elsewhere): resolve it once
+    // here; only entries inside the root are refused when they are links.
+    this.root = absolute.toRealPath();
   }
 
-  /** The root directory. */
+  /** The root directory, with symbolic links resolved. */
   public Path root() {
     return root;
   }
@@ -94,6 +99,9 @@ public final class FileArtifactBackend implements ArtifactBackend {
       throw new IllegalArgumentException("offset must not be negative: " + offset);
     }
     Path path = finalPath(id);
+    if (!shardExists(path.getParent())) {
+      return Optional.empty();
+    }
     BasicFileAttributes before;
     try {
       before = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -127,6 +135,9 @@ public final class FileArtifactBackend implements ArtifactBackend {
   public boolean delete(ArtifactId id) throws IOException {
     requireNonNull(id, "id");
     Path path = finalPath(id);
+    if (!shardExists(path.getParent())) {
+      return false;
+    }
     boolean deleted = Files.deleteIfExists(path);
     if (deleted) {
       fsyncDirectory(path.getParent());
@@ -181,6 +192,23 @@ public final class FileArtifactBackend implements ArtifactBackend {
 
   private Path finalPath(ArtifactId id) {
     return root.resolve(id.value().substring(0, 2)).resolve(id.value());
+  }
+
+  /**
+   * Whether the shard directory exists. A shard must be a real directory: a symbolic link there
+   * would lead reads and deletes out of the root, so it is refused.
+   */
+  private static boolean shardExists(Path shard) throws IOException {
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(shard, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    if (!attrs.isDirectory()) {
+      throw new IOException("blob shard is not a directory: " + shard.getFileName());
+    }
+    return true;
   }
 
   private static boolean isShard(Path path) {

@@ -34,6 +34,7 @@ public interface ArtifactBackend {
    *
    * @param offset where to start, {@code 0 <= offset}; an offset at or past the end gives an empty
    *     stream
+   * @throws IllegalArgumentException if {@code offset} is negative
    */
   Optional<InputStream> open(ArtifactId id, long offset) throws IOException;
 

@@ -32,7 +32,10 @@ public interface ArtifactStore {
 
   /**
    * Up to {@code limit} ids of {@code experimentId} created strictly before {@code cutoff}, oldest
-   * first; for retention and garbage collection.
+   * first; for retention and garbage collection. The order of rows created in the same
+   * millisecond is unspecified.
+   *
+   * @throws IllegalArgumentException if {@code limit} is negative
    */
   List<ArtifactId> idsCreatedBefore(ExperimentId experimentId, Instant cutoff, int limit)
       throws IOException;

@@ -254,6 +254,13 @@ public interface ArtifactStoreContract {
   }
 
   @Test
+  default void negativeLimitIsRejected() throws Exception {
+    ArtifactStore store = newStore();
+    assertThatThrownBy(() -> store.idsCreatedBefore(ExperimentId.mint(), Instant.now(), -1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   default void idsCreatedBeforeOfAnEmptyStoreIsEmpty() throws Exception {
     assertThat(newStore().idsCreatedBefore(ExperimentId.mint(), Instant.now(), 10)).isEmpty();
   }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
+// Shown in README.md: keep the two in step.
 class FileArtifactBackendContractTest implements ArtifactBackendContract {
   @TempDir Path dir;
 

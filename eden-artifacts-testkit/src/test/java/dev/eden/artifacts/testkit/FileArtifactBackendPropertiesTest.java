@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import net.jqwik.api.lifecycle.AfterTry;
 
 /** jqwik has no {@code @TempDir}: every try gets its own directory, removed after the try. */
+// Shown in README.md: keep the two in step.
 class FileArtifactBackendPropertiesTest implements ArtifactBackendProperties {
   private Path dir;
 

@@ -134,6 +134,26 @@ class FileArtifactBackendTest {
   }
 
   @Test
+  void symlinkedShardIsRefusedOnOpenCommitAndDelete() throws IOException {
+    ArtifactId id = ArtifactId.mint();
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Files.write(elsewhere.resolve(id.value()), new byte[] {42});
+    Files.createSymbolicLink(root.resolve(id.value().substring(0, 2)), elsewhere);
+    assertThatThrownBy(() -> backend.open(id, 0))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not a directory");
+    try (PendingBlob blob = backend.begin(id)) {
+      blob.output().write(1);
+      assertThatThrownBy(blob::commit).isInstanceOf(IOException.class);
+    }
+    assertThatThrownBy(() -> backend.delete(id))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not a directory");
+    assertThat(elsewhere.resolve(id.value())).hasBinaryContent(new byte[] {42});
+    assertThat(ids(backend)).isEmpty();
+  }
+
+  @Test
   void commitDoesNotWriteThroughASymlinkAtTheFinalName() throws IOException {
     ArtifactId id = ArtifactId.mint();
     Path victim = Files.write(dir.resolve("victim"), new byte[] {42});
@@ -209,6 +229,16 @@ class FileArtifactBackendTest {
   void aRootThatIsAFileIsRefused() throws IOException {
     Path file = Files.write(dir.resolve("plain-file"), new byte[] {1});
     assertThatThrownBy(() -> new FileArtifactBackend(file)).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void aRootThatIsASymlinkToADirectoryIsResolvedOnce() throws IOException {
+    Path link = Files.createSymbolicLink(dir.resolve("link"), root);
+    FileArtifactBackend viaLink = new FileArtifactBackend(link);
+    assertThat(viaLink.root()).isEqualTo(root.toRealPath());
+    ArtifactId id = ArtifactId.mint();
+    commit(viaLink, id, new byte[] {1});
+    assertThat(read(backend, id)).hasValueSatisfying(b -> assertThat(b).containsExactly(1));
   }
 
   @Test

@@ -1,0 +1,204 @@
+package dev.eden.artifacts.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.eden.artifacts.spi.ArtifactBackend;
+import dev.eden.artifacts.spi.ArtifactStore;
+import dev.eden.artifacts.testkit.FlawedBackend.Flaw;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+/**
+ * Runs the contracts against implementations with one deliberate flaw each and checks that the
+ * checks meant to catch that flaw fail: a contract that passes on a broken backend proves nothing.
+ * (The flawed suites are nested classes, which the build itself never runs.)
+ */
+class ContractsCatchFlawsTest {
+
+  @Test
+  void overwritingBackendIsCaught() {
+    assertThat(failuresOf(Overwrites.class)).contains(
+        "secondCommitOfSameIdFailsAndKeepsFirstBytes",
+        "overlappingPendingBlobsOfSameIdFirstCommitWins",
+        "failedSecondCommitDoesNotDisturbOtherBlobs",
+        "threadsRacingToCommitTheSameIdExactlyOneWins");
+  }
+
+  @Test
+  void backendPublishingAbortedBlobsIsCaught() {
+    assertThat(failuresOf(PublishesOnAbort.class)).contains(
+        "abortLeavesNothing", "closeWithoutCommitLeavesNothing", "abortOfAnUntouchedBlobLeavesNothing",
+        "abortIsIdempotentAndForbidsFurtherUse", "idsListsExactlyTheCommittedOnes");
+  }
+
+  @Test
+  void backendShowingPendingBytesIsCaught() {
+    assertThat(failuresOf(VisibleBeforeCommit.class)).contains("nothingIsVisibleBeforeCommit");
+  }
+
+  @Test
+  void backendIgnoringTheOffsetIsCaughtByContractAndProperty() {
+    assertThat(failuresOf(IgnoresOffset.class)).contains("openAtOffsetReturnsExactlyTheSuffix", "openAtOrPastTheEndIsAnEmptyStream");
+    assertThat(failuresOf(IgnoresOffsetProperties.class)).contains("openAtAnyOffsetReturnsExactlyTheSuffix");
+  }
+
+  @Test
+  void backendLosingBytesIsCaught() {
+    assertThat(failuresOf(TruncatesLargeBlobs.class)).contains(
+        "sizesAcrossBufferBoundariesRoundTrip", "severalMebibytesWrittenInOddChunksRoundTrip");
+  }
+
+  @Test
+  void unscopedStoreIsCaughtByContractAndProperty() {
+    assertThat(failuresOf(Unscoped.class)).contains("findInAnotherExperimentIsEmpty", "duplicateIdInAnotherExperimentIsRejected");
+    assertThat(failuresOf(UnscopedProperties.class)).contains("rowsAreOnlyVisibleInTheirExperiment");
+  }
+
+  @Test
+  void overwritingStoreIsCaught() {
+    assertThat(failuresOf(OverwritingStore.class)).contains(
+        "duplicateIdIsRejectedAndFirstRowKept", "threadsRacingToCreateTheSameIdExactlyOneWins");
+  }
+
+  @Test
+  void inclusiveCutoffIsCaught() {
+    assertThat(failuresOf(InclusiveCutoff.class)).contains("idsCreatedBeforeExcludesTheCutoffItself");
+  }
+
+  @Test
+  void lostMillisecondsAreCaught() {
+    assertThat(failuresOf(SecondPrecision.class)).contains("createdAtKeepsMillisecondsInUtc", "createThenFindReturnsEveryField");
+  }
+
+  @Test
+  void wrongOrderIsCaught() {
+    assertThat(failuresOf(NewestFirst.class)).contains("idsCreatedBeforeListsOldestFirst", "idsCreatedBeforeHonoursTheLimit");
+  }
+
+  @Test
+  void soundImplementationsFailNothing() {
+    assertThat(failuresOf(InMemoryArtifactBackendContractTest.class)).isEmpty();
+    assertThat(failuresOf(InMemoryArtifactStoreContractTest.class)).isEmpty();
+  }
+
+  /** Names of the test methods of {@code suite} that failed. */
+  private static Set<String> failuresOf(Class<?> suite) {
+    Set<String> failed = new TreeSet<>();
+    Set<String> run = new TreeSet<>();
+    LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+        .selectors(selectClass(suite))
+        .configurationParameter("jqwik.reporting.onlyfailures", "true")
+        .configurationParameter("jqwik.database", "target/jqwik-database-flaws")
+        .configurationParameter("jqwik.shrinking.default", "OFF") // a failure is all we need here
+        .configurationParameter("jqwik.reporting.usejunitplatform", "true") // keep expected failures out of the log
+        .build();
+    Launcher launcher = LauncherFactory.create();
+    launcher.execute(request, new TestExecutionListener() {
+      @Override
+      public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+        id.getSource().filter(MethodSource.class::isInstance).map(MethodSource.class::cast).ifPresent(source -> {
+          run.add(source.getMethodName());
+          if (result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
+            failed.add(source.getMethodName());
+          }
+        });
+      }
+    });
+    assertThat(run).as("tests run in %s", suite.getSimpleName()).isNotEmpty();
+    return failed;
+  }
+
+  static class Overwrites implements ArtifactBackendContract {
+    @Override
+    public ArtifactBackend newBackend() {
+      return new FlawedBackend(Flaw.OVERWRITES);
+    }
+  }
+
+  static class PublishesOnAbort implements ArtifactBackendContract {
+    @Override
+    public ArtifactBackend newBackend() {
+      return new FlawedBackend(Flaw.PUBLISHES_ON_ABORT);
+    }
+  }
+
+  static class VisibleBeforeCommit implements ArtifactBackendContract {
+    @Override
+    public ArtifactBackend newBackend() {
+      return new FlawedBackend(Flaw.VISIBLE_BEFORE_COMMIT);
+    }
+  }
+
+  static class IgnoresOffset implements ArtifactBackendContract {
+    @Override
+    public ArtifactBackend newBackend() {
+      return new FlawedBackend(Flaw.IGNORES_OFFSET);
+    }
+  }
+
+  static class IgnoresOffsetProperties implements ArtifactBackendProperties {
+    @Override
+    public ArtifactBackend newBackend() {
+      return new FlawedBackend(Flaw.IGNORES_OFFSET);
+    }
+  }
+
+  static class TruncatesLargeBlobs implements ArtifactBackendContract {
+    @Override
+    public ArtifactBackend newBackend() {
+      return new FlawedBackend(Flaw.TRUNCATES_LARGE_BLOBS);
+    }
+  }
+
+  static class Unscoped implements ArtifactStoreContract {
+    @Override
+    public ArtifactStore newStore() {
+      return new FlawedStore(FlawedStore.Flaw.UNSCOPED);
+    }
+  }
+
+  static class UnscopedProperties implements ArtifactStoreProperties {
+    @Override
+    public ArtifactStore newStore() {
+      return new FlawedStore(FlawedStore.Flaw.UNSCOPED);
+    }
+  }
+
+  static class OverwritingStore implements ArtifactStoreContract {
+    @Override
+    public ArtifactStore newStore() {
+      return new FlawedStore(FlawedStore.Flaw.OVERWRITES);
+    }
+  }
+
+  static class InclusiveCutoff implements ArtifactStoreContract {
+    @Override
+    public ArtifactStore newStore() {
+      return new FlawedStore(FlawedStore.Flaw.INCLUSIVE_CUTOFF);
+    }
+  }
+
+  static class SecondPrecision implements ArtifactStoreContract {
+    @Override
+    public ArtifactStore newStore() {
+      return new FlawedStore(FlawedStore.Flaw.SECOND_PRECISION);
+    }
+  }
+
+  static class NewestFirst implements ArtifactStoreContract {
+    @Override
+    public ArtifactStore newStore() {
+      return new FlawedStore(FlawedStore.Flaw.NEWEST_FIRST);
+    }
+  }
+}
