@@ -109,6 +109,19 @@ class ConformanceMainTest {
   }
 
   @Test
+  void listNamesEveryCheckWithItsRuleWithoutAServer() {
+    Run run = run("--list");
+
+    assertThat(run.exitCode).isZero();
+    assertThat(run.lines).hasSize(45);
+    assertThat(run.lines.get(0)).isEqualTo("portable/deposit-answers-201-with-uri-size-and-type  "
+        + "§16.1: a deposit answers 201 with an RFC 3986 URI, the size and the content type sent");
+    assertThat(run.lines.subList(0, 6)).allMatch(line -> line.startsWith("portable/"));
+    assertThat(run.lines.subList(6, 45)).allMatch(line -> line.startsWith("strict/"));
+    assertThat(requests.get()).isZero();
+  }
+
+  @Test
   void missingInputsAreAUsageError() {
     Run run = run("--base-url", "http://127.0.0.1:1");
 
