@@ -72,7 +72,9 @@ public final class EmbeddedOrchestratorExample implements AutoCloseable {
 
     // Storage: the SQLite store owns its connections and must be closed; the blob directory needs
     // no closing. Blobs are made durable before the metadata row commits.
+    FileArtifactBackend blobs;
     try {
+      blobs = new FileArtifactBackend(dataDir.resolve("blobs"));
       store = JdbiArtifactStore.sqlite(dataDir.resolve("artifacts.db"));
     } catch (IOException | RuntimeException e) {
       http.stop(0); // release the bound port
@@ -80,7 +82,7 @@ public final class EmbeddedOrchestratorExample implements AutoCloseable {
       throw e;
     }
     artifacts = ArtifactService.builder()
-        .backend(new FileArtifactBackend(dataDir.resolve("blobs")))
+        .backend(blobs)
         .store(store)
         .maxArtifactBytes(64L * 1024 * 1024)
         .build();
