@@ -295,7 +295,7 @@ public final class ArtifactHandler {
       exchange.responseHeader(CREATED_BY_HEADER, metadata.createdBy().name());
       exchange.responseContentLength(metadata.sizeBytes());
       OutputStream out = exchange.responseBody();
-      byte[] buffer = new byte[COPY_BUFFER];
+      byte[] buffer = new byte[(int) Math.max(1, Math.min(COPY_BUFFER, metadata.sizeBytes()))];
       InputStream in = artifact.content();
       long remaining = metadata.sizeBytes();
       while (remaining > 0) {

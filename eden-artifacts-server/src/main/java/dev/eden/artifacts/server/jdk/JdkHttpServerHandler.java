@@ -1,0 +1,232 @@
+package dev.eden.artifacts.server.jdk;
+
+import static java.util.Objects.requireNonNull;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsExchange;
+import dev.eden.artifacts.server.ArtifactHandler;
+import dev.eden.artifacts.server.ServerExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.regex.Pattern;
+
+/**
+ * Mounts an {@link ArtifactHandler} on the JDK's built-in {@code com.sun.net.httpserver.HttpServer},
+ * for applications that already run one or want no server dependency at all. The handler sees
+ * request paths relative to the context it is mounted at, so a context at {@code /} serves
+ * {@code /v0/experiments/{E}/artifacts} and {@code /healthz}, and a context at {@code /eden} serves
+ * {@code /eden/v0/experiments/{E}/artifacts}.
+ *
+ * <pre>{@code
+ * HttpServer server = JdkHttpServers.create(new InetSocketAddress("127.0.0.1", 8080));
+ * server.setExecutor(Executors.newFixedThreadPool(16));
+ * server.createContext("/", new JdkHttpServerHandler(artifactHandler));
+ * server.start();
+ * }</pre>
+ *
+ * <p><b>Set {@code sun.net.httpserver.nodelay=true}.</b> The JDK server writes the response head
+ * and the body in separate small writes; with Nagle's algorithm on, the second write waits for the
+ * client's delayed ACK and every small response stalls about 40 ms (measured: about 700 requests
+ * per second instead of about 52,000). The JDK reads the property once, when the first
+ * {@code HttpServer} of the JVM is created: pass {@code -Dsun.net.httpserver.nodelay=true}, or set
+ * it at the start of {@code main} (or call {@link JdkHttpServers#enableNoDelay()}) before creating
+ * the server, or create servers with {@link JdkHttpServers#create}, which sets it unless the
+ * application chose a value.
+ *
+ * <p><b>Set an executor.</b> Without {@link com.sun.net.httpserver.HttpServer#setExecutor} the JDK
+ * runs every exchange on its single dispatcher thread, so one slow upload blocks every other
+ * request. Deposits and fetches block while bytes stream: give the server a thread pool sized for
+ * the concurrent transfers you expect.
+ *
+ * <p><b>What the JDK server does not do.</b> It has no idle time-out on request bodies by default
+ * (a stalled upload holds its thread; see the {@code sun.net.httpserver.maxReqTime} property), and
+ * it answers requests it cannot parse itself, with plain text rather than problem+json. Where
+ * those matter, prefer the embedded Jetty server of this module or {@link
+ * dev.eden.artifacts.server.ArtifactServlet} in your servlet container.
+ *
+ * <p>Response headers go out exactly as the handler sets them (no charset is appended to a
+ * {@code Content-Type}); bodies of known length are sent with {@code Content-Length}, others
+ * chunked. A response that fails after it started is aborted by closing the connection, so a
+ * client never mistakes a truncated body for a complete one. Thread-safe.
+ */
+public final class JdkHttpServerHandler implements HttpHandler {
+  private final ArtifactHandler handler;
+
+  /** @param handler the endpoints to serve; shared, not owned */
+  public JdkHttpServerHandler(ArtifactHandler handler) {
+    this.handler = requireNonNull(handler, "handler");
+  }
+
+  /**
+   * Serves one exchange and ends it.
+   *
+   * @throws IOException when the response could not be completed; the JDK server then closes the
+   *     connection, which is how a half-sent body is aborted
+   */
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    JdkExchange adapted = new JdkExchange(exchange);
+    handler.handle(adapted);
+    adapted.finish();
+  }
+
+  /** Adapts one {@link HttpExchange}: status, headers and length are held until the body starts. */
+  private static final class JdkExchange implements ServerExchange {
+    private static final long UNKNOWN_LENGTH = -1;
+    // A Host header is echoed into problem instances only if it looks like host[:port].
+    private static final Pattern PLAIN_HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
+
+    private final HttpExchange exchange;
+    private int status = 200;
+    private long contentLength = UNKNOWN_LENGTH;
+    private boolean committed;
+    private OutputStream body;
+
+    JdkExchange(HttpExchange exchange) {
+      this.exchange = exchange;
+    }
+
+    @Override
+    public String method() {
+      return exchange.getRequestMethod();
+    }
+
+    @Override
+    public String rawPath() {
+      String path = exchange.getRequestURI().getRawPath();
+      String context = exchange.getHttpContext().getPath();
+      if (context.endsWith("/")) {
+        context = context.substring(0, context.length() - 1);
+      }
+      if (context.isEmpty() || path == null || !path.startsWith(context)) {
+        return path;
+      }
+      String relative = path.substring(context.length());
+      return relative.isEmpty() ? "/" : relative;
+    }
+
+    @Override
+    public String rawQuery() {
+      return exchange.getRequestURI().getRawQuery();
+    }
+
+    @Override
+    public String requestUrl() {
+      URI uri = exchange.getRequestURI();
+      String scheme = exchange instanceof HttpsExchange ? "https" : "http";
+      String host = exchange.getRequestHeaders().getFirst("Host");
+      if (host == null || !PLAIN_HOST.matcher(host).matches()) {
+        InetSocketAddress local = exchange.getLocalAddress();
+        String address = local.getAddress().getHostAddress();
+        host = (address.contains(":") ? "[" + address + "]" : address) + ":" + local.getPort();
+      }
+      String path = uri.getRawPath() == null ? "/" : uri.getRawPath();
+      String query = uri.getRawQuery();
+      return scheme + "://" + host + path + (query == null ? "" : "?" + query);
+    }
+
+    @Override
+    public String requestHeader(String name) {
+      return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    @Override
+    public long requestContentLength() {
+      if (exchange.getRequestHeaders().containsKey("Transfer-Encoding")) {
+        return UNKNOWN_LENGTH;
+      }
+      String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+      if (declared == null) {
+        return UNKNOWN_LENGTH;
+      }
+      try {
+        return Long.parseLong(declared.trim());
+      } catch (NumberFormatException e) {
+        // The JDK server rejects such requests before they get here; stay safe regardless.
+        return UNKNOWN_LENGTH;
+      }
+    }
+
+    @Override
+    public InputStream requestBody() {
+      return exchange.getRequestBody();
+    }
+
+    @Override
+    public void status(int status) {
+      this.status = status;
+    }
+
+    @Override
+    public void responseHeader(String name, String value) {
+      exchange.getResponseHeaders().set(name, value);
+    }
+
+    @Override
+    public void responseContentLength(long length) {
+      if (length < 0) {
+        throw new IllegalArgumentException("length must not be negative: " + length);
+      }
+      this.contentLength = length;
+    }
+
+    @Override
+    public void closeConnectionAfterResponse() {
+      // The JDK server closes the connection after a response carrying this header, and in any
+      // case after draining at most a small amount of an unread request body.
+      exchange.getResponseHeaders().set("Connection", "close");
+    }
+
+    @Override
+    public boolean isCommitted() {
+      return committed;
+    }
+
+    @Override
+    public OutputStream responseBody() throws IOException {
+      if (body == null) {
+        if (isHead()) {
+          sendHeadersWithoutBody();
+          body = OutputStream.nullOutputStream();
+        } else {
+          // The JDK encodes the body framing in the length argument: 0 means chunked, -1 means an
+          // empty body (sent with Content-Length: 0), anything else a fixed length.
+          long framing = contentLength == UNKNOWN_LENGTH ? 0 : contentLength == 0 ? -1 : contentLength;
+          committed = true;
+          exchange.sendResponseHeaders(status, framing);
+          body = exchange.getResponseBody();
+        }
+      }
+      return body;
+    }
+
+    /**
+     * Ends the exchange after the handler returned normally: sends a response that never asked for
+     * a body, then completes the body. A fixed-length body that is short fails here and the
+     * connection is closed.
+     */
+    void finish() throws IOException {
+      if (!committed) {
+        sendHeadersWithoutBody();
+      }
+      exchange.close();
+    }
+
+    private void sendHeadersWithoutBody() throws IOException {
+      if (contentLength != UNKNOWN_LENGTH && isHead()) {
+        // A HEAD answer announces the length a GET would have; the JDK wants it set by hand.
+        exchange.getResponseHeaders().set("Content-Length", Long.toString(contentLength));
+      }
+      committed = true;
+      exchange.sendResponseHeaders(status, -1);
+    }
+
+    private boolean isHead() {
+      return "HEAD".equalsIgnoreCase(exchange.getRequestMethod());
+    }
+  }
+}
