@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.junit.jupiter.api.Test;
@@ -75,8 +76,9 @@ class SqliteArtifactStoreTest extends JdbiArtifactStoreBehaviour {
                   store.create(row);
                   return null;
                 });
-        Thread.sleep(300); // the create is now waiting on the other connection's write lock
-        assertThat(create.isDone()).isFalse();
+        // The create waits on the other connection's write lock instead of failing with BUSY.
+        assertThatThrownBy(() -> create.get(300, TimeUnit.MILLISECONDS))
+            .isInstanceOf(TimeoutException.class);
         statement.execute("ROLLBACK");
         create.get(30, TimeUnit.SECONDS);
       } finally {
