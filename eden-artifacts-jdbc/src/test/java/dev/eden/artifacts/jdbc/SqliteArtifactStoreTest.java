@@ -19,7 +19,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -156,23 +155,9 @@ class SqliteArtifactStoreTest extends JdbiArtifactStoreBehaviour {
     int instances = 4;
     for (int round = 0; round < 3; round++) {
       Path file = dir.resolve("race-" + round + ".db");
-      CyclicBarrier barrier = new CyclicBarrier(instances);
-      ExecutorService pool = Executors.newFixedThreadPool(instances);
-      try {
-        List<Future<JdbiArtifactStore>> futures = new ArrayList<>();
-        for (int i = 0; i < instances; i++) {
-          futures.add(
-              pool.submit(
-                  () -> {
-                    barrier.await();
-                    return opened(JdbiArtifactStore.sqlite(file));
-                  }));
-        }
-        for (Future<JdbiArtifactStore> future : futures) {
-          assertThat(future.get(1, TimeUnit.MINUTES).contains(ArtifactId.mint())).isFalse();
-        }
-      } finally {
-        pool.shutdownNow();
+      for (JdbiArtifactStore store :
+          ConcurrentStarts.startTogether(instances, () -> opened(JdbiArtifactStore.sqlite(file)))) {
+        assertThat(store.contains(ArtifactId.mint())).isFalse();
       }
       try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
           Statement statement = connection.createStatement();
