@@ -162,6 +162,25 @@ class GroupCommitterTest {
   }
 
   @Test
+  void aCallerWhoseRowIsNotInTheFirstGroupKeepsWritingUntilItsRowIsWritten() throws Exception {
+    GroupCommitter<String> one = committer(1);
+    lock.lock(); // the lock is reentrant: this thread's own submit gets it at once
+    Future<Boolean> queuedFirst;
+    try {
+      queuedFirst = submitAll(one, "a").get(0);
+
+      // "a" is ahead of "m" in the queue, so the first group of one row is "a", not "m".
+      assertThat(one.submit("m")).isTrue();
+    } finally {
+      lock.unlock();
+    }
+
+    assertThat(queuedFirst.get()).isTrue();
+    assertThat(singles).containsExactly("a", "m");
+    assertThat(table).containsExactlyInAnyOrder("a", "m");
+  }
+
+  @Test
   void aCallerInterruptedWhileQueuedWritesNothing() throws Exception {
     lock.lock();
     Future<Boolean> outcome;
