@@ -9,7 +9,8 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * What the metadata store records about one artifact. The bytes themselves live in the
- * {@linkplain dev.eden.artifacts.spi.ArtifactBackend backend}.
+ * {@linkplain dev.eden.artifacts.spi.ArtifactBackend backend}. Immutable and thread-safe; every
+ * component is non-null (the constructor throws {@link NullPointerException} otherwise).
  *
  * @param experimentId the experiment the artifact was deposited in; it is only visible there
  * @param id the opaque id

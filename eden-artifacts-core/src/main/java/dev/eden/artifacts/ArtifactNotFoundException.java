@@ -4,6 +4,7 @@ package dev.eden.artifacts;
 public class ArtifactNotFoundException extends ArtifactException {
   private static final long serialVersionUID = 1L;
 
+  /** {@code detail}, the message, is sent to the caller as the problem detail; may be null. */
   public ArtifactNotFoundException(String detail) {
     super(ProblemType.NOT_FOUND, detail);
   }

@@ -9,6 +9,7 @@ package dev.eden.artifacts;
 public class ArtifactStorageException extends ArtifactException {
   private static final long serialVersionUID = 1L;
 
+  /** {@code message} and {@code cause} are for the operator's log; callers see a generic detail. */
   public ArtifactStorageException(String message, Throwable cause) {
     super(ProblemType.INTERNAL, message, cause);
   }

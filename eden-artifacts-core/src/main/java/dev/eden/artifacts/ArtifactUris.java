@@ -7,6 +7,7 @@ import java.util.Optional;
 /**
  * The URI scheme this library issues: {@code eden://artifacts/<32 lowercase hex>}. Clients treat
  * these URIs as opaque; only the issuing server maps them back to an {@link ArtifactId}.
+ * Stateless and thread-safe.
  */
 public final class ArtifactUris {
   /** Everything before the id. */

@@ -4,6 +4,7 @@ package dev.eden.artifacts;
 public class BadRequestException extends ArtifactException {
   private static final long serialVersionUID = 1L;
 
+  /** {@code detail}, the message, is sent to the caller as the problem detail; may be null. */
   public BadRequestException(String detail) {
     super(ProblemType.BAD_REQUEST, detail);
   }

@@ -3,7 +3,8 @@ package dev.eden.artifacts;
 import static java.util.Objects.requireNonNull;
 
 /**
- * What a successful deposit answers: the issued URI and what was recorded.
+ * What a successful deposit answers: the issued URI and what was recorded. Immutable and
+ * thread-safe.
  *
  * @param metadata the row that was committed
  */

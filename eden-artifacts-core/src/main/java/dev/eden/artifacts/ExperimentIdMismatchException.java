@@ -7,6 +7,7 @@ package dev.eden.artifacts;
 public class ExperimentIdMismatchException extends ArtifactException {
   private static final long serialVersionUID = 1L;
 
+  /** {@code detail}, the message, is sent to the caller as the problem detail; may be null. */
   public ExperimentIdMismatchException(String detail) {
     super(ProblemType.EXPERIMENT_ID_MISMATCH, detail);
   }

@@ -4,6 +4,7 @@ package dev.eden.artifacts;
 public class ForbiddenException extends ArtifactException {
   private static final long serialVersionUID = 1L;
 
+  /** {@code detail}, the message, is sent to the caller as the problem detail; may be null. */
   public ForbiddenException(String detail) {
     super(ProblemType.FORBIDDEN, detail);
   }

@@ -1,5 +1,7 @@
 package dev.eden.artifacts;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.eden.artifacts.spi.PendingBlob;
 import java.io.Closeable;
 import java.io.IOException;
@@ -70,6 +72,7 @@ public final class PendingDeposit implements Closeable {
    *     close
    */
   public long transferFrom(InputStream in) throws IOException {
+    requireNonNull(in, "in");
     requireOpen();
     OutputStream out = blob.output();
     byte[] buffer = new byte[BUFFER_SIZE];

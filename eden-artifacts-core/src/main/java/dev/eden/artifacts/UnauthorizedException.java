@@ -4,6 +4,7 @@ package dev.eden.artifacts;
 public class UnauthorizedException extends ArtifactException {
   private static final long serialVersionUID = 1L;
 
+  /** {@code detail}, the message, is sent to the caller as the problem detail; may be null. */
   public UnauthorizedException(String detail) {
     super(ProblemType.UNAUTHORIZED, detail);
   }

@@ -38,6 +38,7 @@ public final class RetryPolicy {
     return NONE;
   }
 
+  /** A new builder starting from {@link #defaults()}. */
   public static Builder builder() {
     return new Builder();
   }
@@ -47,10 +48,12 @@ public final class RetryPolicy {
     return maxAttempts;
   }
 
+  /** The first wait before a retry; never null. */
   public Duration initialBackoff() {
     return initialBackoff;
   }
 
+  /** The longest single wait before a retry; never null. */
   public Duration maxBackoff() {
     return maxBackoff;
   }
@@ -76,6 +79,7 @@ public final class RetryPolicy {
     private Builder() {
     }
 
+    /** @throws IllegalArgumentException if less than 1 */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1) {
         throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
@@ -84,16 +88,19 @@ public final class RetryPolicy {
       return this;
     }
 
+    /** @throws IllegalArgumentException if negative; {@link NullPointerException} if null */
     public Builder initialBackoff(Duration initialBackoff) {
       this.initialBackoff = nonNegative(initialBackoff, "initialBackoff");
       return this;
     }
 
+    /** @throws IllegalArgumentException if negative; {@link NullPointerException} if null */
     public Builder maxBackoff(Duration maxBackoff) {
       this.maxBackoff = nonNegative(maxBackoff, "maxBackoff");
       return this;
     }
 
+    /** @throws IllegalArgumentException if negative; {@link NullPointerException} if null */
     public Builder maxElapsed(Duration maxElapsed) {
       this.maxElapsed = nonNegative(maxElapsed, "maxElapsed");
       return this;

@@ -133,6 +133,7 @@ public final class StoreClient implements AutoCloseable {
     this.closed = base.closed;
   }
 
+  /** A new builder; base URL, experiment id and bearer are required. */
   public static Builder builder() {
     return new Builder();
   }

@@ -9,6 +9,7 @@ import dev.eden.artifacts.spi.PendingBlob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -25,9 +26,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -145,22 +144,37 @@ public final class FileArtifactBackend implements ArtifactBackend {
     return deleted;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Lazy: the shard directories are listed while the stream is consumed, one at a time, so
+   * memory does not grow with the number of blobs. A directory that cannot be read while the
+   * stream is consumed raises {@link UncheckedIOException} from the terminal operation.
+   */
   @Override
   public Stream<ArtifactId> ids() throws IOException {
-    List<ArtifactId> ids = new ArrayList<>();
-    try (DirectoryStream<Path> shards = Files.newDirectoryStream(root, FileArtifactBackend::isShard)) {
-      for (Path shard : shards) {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
-          for (Path file : files) {
-            String name = file.getFileName().toString();
-            if (ArtifactId.isValid(name) && name.startsWith(shard.getFileName().toString())) {
-              ids.add(ArtifactId.parse(name));
-            }
-          }
-        }
-      }
+    // Lazy: one shard directory is open at a time, so memory does not grow with the number of
+    // blobs. Closing the returned stream closes the open directories.
+    return Files.list(root).filter(FileArtifactBackend::isShard).flatMap(FileArtifactBackend::idsIn);
+  }
+
+  /**
+   * The ids in one shard directory; empty if another process removed it meanwhile.
+   *
+   * @throws UncheckedIOException if the shard cannot be listed
+   */
+  private static Stream<ArtifactId> idsIn(Path shard) {
+    String prefix = shard.getFileName().toString();
+    try {
+      return Files.list(shard)
+          .map(file -> file.getFileName().toString())
+          .filter(name -> ArtifactId.isValid(name) && name.startsWith(prefix))
+          .map(ArtifactId::parse);
+    } catch (NoSuchFileException e) {
+      return Stream.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return ids.stream();
   }
 
   /**

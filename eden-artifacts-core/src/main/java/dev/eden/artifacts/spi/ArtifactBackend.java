@@ -43,7 +43,8 @@ public interface ArtifactBackend {
 
   /**
    * Every committed id, in no particular order, for the orphan sweep. Pending blobs and temporary
-   * files never appear. The caller closes the stream.
+   * files never appear. The caller closes the stream. It may be lazy (read from storage while it
+   * is consumed); a storage failure met then is an {@link java.io.UncheckedIOException}.
    */
   Stream<ArtifactId> ids() throws IOException;
 }

@@ -6,8 +6,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ExperimentId;
-import dev.eden.artifacts.Principal;
+import dev.eden.artifacts.jdbc.internal.ArtifactTable;
 import dev.eden.artifacts.jdbc.internal.Dialect;
+import dev.eden.artifacts.jdbc.internal.GroupCommitter;
 import dev.eden.artifacts.jdbc.internal.Migrations;
 import dev.eden.artifacts.jdbc.internal.OwnedPools;
 import dev.eden.artifacts.jdbc.internal.TableNames;
@@ -16,21 +17,17 @@ import dev.eden.artifacts.spi.ArtifactStore;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * An {@link ArtifactStore} on a relational database through Jdbi 3: SQLite as the embedded
@@ -69,16 +66,14 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
   /** Most rows one SQLite transaction commits for queued creates; bounds a caller's wait. */
   private static final int MAX_GROUP = 256;
 
-  private static final String COLUMNS =
-      "artifact_id, experiment_id, created_by, size_bytes, content_type, sha256, filename, created_at";
-
   private final Jdbi jdbi;
   private final Dialect dialect;
   private final TableNames names;
+  private final ArtifactTable table;
   private final HikariDataSource ownedPool; // null when the caller owns the connections
   private final ReentrantLock writeLock; // null unless SQLite
+  private final GroupCommitter<ArtifactMetadata> groupCommitter; // null unless SQLite
   private final String sqlitePragmas; // per-handle settings when the store did not configure the connections
-  private final Queue<PendingCreate> pendingCreates = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
 
   private JdbiArtifactStore(
@@ -86,10 +81,14 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     this.jdbi = jdbi;
     this.dialect = dialect;
     this.names = names;
+    this.table = new ArtifactTable(names);
     this.ownedPool = ownedPool;
-    this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
+    boolean sqlite = dialect == Dialect.SQLITE;
+    this.writeLock = sqlite ? new ReentrantLock(true) : null;
+    this.groupCommitter =
+        sqlite ? new GroupCommitter<>(writeLock, MAX_GROUP, this::insertAll, this::insertOne) : null;
     this.sqlitePragmas =
-        dialect == Dialect.SQLITE && ownedPool == null
+        sqlite && ownedPool == null
             ? "PRAGMA busy_timeout = " + OwnedPools.busyTimeoutMillis(busyTimeout)
             : null;
   }
@@ -98,6 +97,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
    * A store on the SQLite database file {@code file} with default options (created, with its
    * parent directories, if missing). The store owns its connections: close it.
    *
+   * @throws NullPointerException if {@code file} is null
    * @throws SchemaVersionException if the file holds a newer schema
    * @throws IOException if the file cannot be opened or migrated
    */
@@ -110,6 +110,8 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
    * jdbc:postgresql://db:5432/eden?user=eden&password=...}) with default options, through its own
    * HikariCP pool. The store owns the pool: close it.
    *
+   * @throws NullPointerException if {@code jdbcUrl} is null
+   * @throws IllegalArgumentException if it does not start with {@code jdbc:postgresql:}
    * @throws SchemaVersionException if the database holds a newer schema
    * @throws IOException if the database is unreachable or cannot be migrated
    */
@@ -117,144 +119,51 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     return builder().postgresUrl(jdbcUrl).build();
   }
 
-  /** A builder for every other combination of connection source and options. */
+  /** A new builder for every other combination of connection source and options. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The prefix of this store's table names; {@code ""} when there is none. */
+  /** The prefix of this store's table names; {@code ""} when there is none. Never null. */
   public String tablePrefix() {
     return names.prefix();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On SQLite, creates that queue up behind the write lock are committed together.
+   *
+   * @throws IllegalArgumentException if {@code createdAt} is outside the epoch-millisecond range
+   */
   @Override
   public void create(ArtifactMetadata metadata) throws IOException {
     requireNonNull(metadata, "metadata");
-    storable(metadata.createdAt()); // reject before queueing, not inside someone else's batch
+    ArtifactTable.storable(metadata.createdAt()); // reject before queueing, not inside someone else's batch
+    checkOpen();
     boolean inserted =
-        writeLock == null
-            ? withHandle("create " + metadata.id(), handle -> insert(handle, metadata))
-            : createInGroup(metadata);
+        groupCommitter == null ? insertOne(metadata) : groupCommitter.submit(metadata);
     if (!inserted) {
       throw new ArtifactAlreadyExistsException(metadata.id());
     }
   }
 
-  /** Inserts one row; false if the id exists. */
-  private boolean insert(Handle handle, ArtifactMetadata metadata) {
-    // ON CONFLICT on the key only: any other constraint failure still raises, and on PostgreSQL a
-    // duplicate does not abort a surrounding transaction.
-    return handle
-            .createUpdate(
-                "INSERT INTO "
-                    + names.artifacts()
-                    + " ("
-                    + COLUMNS
-                    + ") VALUES (:id, :experiment, :createdBy, :size, :contentType,"
-                    + " :sha256, :filename, :createdAt) ON CONFLICT (artifact_id) DO NOTHING")
-            .bind("id", metadata.id().value())
-            .bind("experiment", metadata.experimentId().value())
-            .bind("createdBy", metadata.createdBy().name())
-            .bind("size", metadata.sizeBytes())
-            .bind("contentType", metadata.contentType())
-            .bind("sha256", metadata.sha256())
-            .bind("filename", metadata.filename())
-            .bind("createdAt", storable(metadata.createdAt()))
-            .execute()
-        > 0;
+  private boolean insertOne(ArtifactMetadata metadata) throws IOException {
+    return withHandle("create " + metadata.id(), handle -> table.insert(handle, metadata));
   }
 
-  /**
-   * SQLite group commit. SQLite has one writer and pays one fsync per commit, so concurrent
-   * creates queue up; whoever holds the write lock commits every queued row in one transaction
-   * (one fsync), and a caller whose row was committed by another finds it done when its turn
-   * comes. Each row still gets its own outcome: duplicates are detected per row, and if the batch
-   * fails as a whole its rows are retried one by one.
-   */
-  private boolean createInGroup(ArtifactMetadata metadata) throws IOException {
-    checkOpen();
-    PendingCreate mine = new PendingCreate(metadata);
-    pendingCreates.add(mine);
-    try {
-      writeLock.lockInterruptibly();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      if (pendingCreates.remove(mine)) {
-        throw new InterruptedIOException("interrupted before create " + metadata.id());
-      }
-      // Another caller is already writing this row: wait for its outcome rather than guess.
-      writeLock.lock();
-    }
-    try {
-      if (!mine.done) {
-        commitGroup();
-      }
-    } finally {
-      writeLock.unlock();
-    }
-    if (mine.failure != null) {
-      // Rethrown from this caller's stack, possibly recorded by another caller's thread.
-      throw new IOException(mine.failure.getMessage(), mine.failure.getCause());
-    }
-    return mine.inserted;
-  }
-
-  private void commitGroup() {
-    List<PendingCreate> group = new ArrayList<>();
-    for (PendingCreate next; group.size() < MAX_GROUP && (next = pendingCreates.poll()) != null; ) {
-      group.add(next);
-    }
-    if (group.size() > 1) {
-      try {
-        List<Boolean> inserted =
-            withHandle(
-                "create " + group.size() + " rows",
-                handle ->
-                    handle.inTransaction(
-                        h -> {
-                          List<Boolean> outcomes = new ArrayList<>(group.size());
-                          for (PendingCreate pending : group) {
-                            outcomes.add(insert(h, pending.metadata));
-                          }
-                          return outcomes;
-                        }));
-        for (int i = 0; i < group.size(); i++) {
-          group.get(i).succeed(inserted.get(i));
-        }
-        return;
-      } catch (IOException e) {
-        // Fall through: one bad row must not fail its neighbours.
-      }
-    }
-    for (PendingCreate pending : group) {
-      try {
-        pending.succeed(withHandle("create " + pending.metadata.id(), h -> insert(h, pending.metadata)));
-      } catch (IOException e) {
-        pending.fail(e);
-      }
-    }
-  }
-
-  /** A create waiting for the write lock; completed under the lock by whichever caller holds it. */
-  private static final class PendingCreate {
-    final ArtifactMetadata metadata;
-    volatile boolean done;
-    volatile boolean inserted;
-    volatile IOException failure;
-
-    PendingCreate(ArtifactMetadata metadata) {
-      this.metadata = metadata;
-    }
-
-    void succeed(boolean inserted) {
-      this.inserted = inserted;
-      this.done = true;
-    }
-
-    void fail(IOException failure) {
-      this.failure = failure;
-      this.done = true;
-    }
+  private List<Boolean> insertAll(List<ArtifactMetadata> rows) throws IOException {
+    return withHandle(
+        "create " + rows.size() + " rows",
+        handle ->
+            handle.inTransaction(
+                h -> {
+                  List<Boolean> outcomes = new ArrayList<>(rows.size());
+                  for (ArtifactMetadata row : rows) {
+                    outcomes.add(table.insert(h, row));
+                  }
+                  return outcomes;
+                }));
   }
 
   @Override
@@ -262,34 +171,13 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
       throws IOException {
     requireNonNull(experimentId, "experimentId");
     requireNonNull(id, "id");
-    return withHandle(
-        "find " + id,
-        handle ->
-            handle
-                .createQuery(
-                    "SELECT "
-                        + COLUMNS
-                        + " FROM "
-                        + names.artifacts()
-                        + " WHERE artifact_id = :id AND experiment_id = :experiment")
-                .bind("id", id.value())
-                .bind("experiment", experimentId.value())
-                .map(JdbiArtifactStore::toMetadata)
-                .findOne());
+    return withHandle("find " + id, handle -> table.find(handle, experimentId, id));
   }
 
   @Override
   public boolean contains(ArtifactId id) throws IOException {
     requireNonNull(id, "id");
-    return withHandle(
-        "contains " + id,
-        handle ->
-            handle
-                .createQuery("SELECT COUNT(*) FROM " + names.artifacts() + " WHERE artifact_id = :id")
-                .bind("id", id.value())
-                .mapTo(Long.class)
-                .one()
-            > 0);
+    return withHandle("contains " + id, handle -> table.contains(handle, id));
   }
 
   @Override
@@ -300,34 +188,15 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must not be negative: " + limit);
     }
-    long before = firstMillisNotBefore(cutoff);
     return withHandle(
         "list " + experimentId,
-        handle ->
-            handle
-                .createQuery(
-                    "SELECT artifact_id FROM "
-                        + names.artifacts()
-                        + " WHERE experiment_id = :experiment AND created_at < :before"
-                        + " ORDER BY created_at, artifact_id LIMIT :limit")
-                .bind("experiment", experimentId.value())
-                .bind("before", before)
-                .bind("limit", limit)
-                .map((rs, ctx) -> ArtifactId.parse(rs.getString(1)))
-                .list());
+        handle -> table.idsCreatedBefore(handle, experimentId, cutoff, limit));
   }
 
   @Override
   public boolean delete(ArtifactId id) throws IOException {
     requireNonNull(id, "id");
-    return withWriteLock(
-            "delete " + id,
-            handle ->
-                handle
-                    .createUpdate("DELETE FROM " + names.artifacts() + " WHERE artifact_id = :id")
-                    .bind("id", id.value())
-                    .execute())
-        > 0;
+    return withWriteLock("delete " + id, handle -> table.delete(handle, id));
   }
 
   /**
@@ -350,41 +219,6 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
   @Override
   public String toString() {
     return "JdbiArtifactStore{" + dialect + ", table " + names.artifacts() + "}";
-  }
-
-  /** Epoch millis of {@code createdAt} (already truncated to millis by {@link ArtifactMetadata}). */
-  private static long storable(Instant createdAt) {
-    try {
-      return createdAt.toEpochMilli();
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("createdAt is outside the storable range: " + createdAt, e);
-    }
-  }
-
-  /**
-   * The smallest epoch millisecond that is not before {@code cutoff}: a row stored at millisecond
-   * {@code m} was created before {@code cutoff} exactly when {@code m} is less than this.
-   */
-  private static long firstMillisNotBefore(Instant cutoff) {
-    try {
-      long millis = cutoff.toEpochMilli(); // floors
-      return cutoff.getNano() % 1_000_000 == 0 ? millis : millis + 1;
-    } catch (ArithmeticException e) {
-      return cutoff.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-  }
-
-  private static ArtifactMetadata toMetadata(ResultSet rs, StatementContext ctx)
-      throws SQLException {
-    return new ArtifactMetadata(
-        ExperimentId.parse(rs.getString("experiment_id")),
-        ArtifactId.parse(rs.getString("artifact_id")),
-        Principal.parse(rs.getString("created_by")),
-        rs.getLong("size_bytes"),
-        rs.getString("content_type"),
-        Instant.ofEpochMilli(rs.getLong("created_at")),
-        rs.getString("sha256"),
-        rs.getString("filename"));
   }
 
   @FunctionalInterface

@@ -8,13 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,30 +53,20 @@ class PostgresArtifactStoreTest extends JdbiArtifactStoreBehaviour {
     int instances = 4;
     for (int round = 0; round < 5; round++) {
       String prefix = "race" + round + "_";
-      CyclicBarrier barrier = new CyclicBarrier(instances);
-      ExecutorService pool = Executors.newFixedThreadPool(instances);
-      try {
-        List<Future<JdbiArtifactStore>> futures = new ArrayList<>();
-        for (int i = 0; i < instances; i++) {
-          futures.add(
-              pool.submit(
-                  () -> {
-                    barrier.await();
-                    return JdbiArtifactStore.builder()
-                        .postgresUrl(database.url())
-                        .tablePrefix(prefix)
-                        .maximumPoolSize(1)
-                        .build();
-                  }));
+      List<JdbiArtifactStore> stores =
+          ConcurrentStarts.startTogether(
+              instances,
+              () ->
+                  JdbiArtifactStore.builder()
+                      .postgresUrl(database.url())
+                      .tablePrefix(prefix)
+                      .maximumPoolSize(1)
+                      .build());
+      for (JdbiArtifactStore store : stores) {
+        try (store) {
+          assertThat(store.tablePrefix()).isEqualTo(prefix);
+          assertThat(store.contains(dev.eden.artifacts.ArtifactId.mint())).isFalse();
         }
-        for (Future<JdbiArtifactStore> future : futures) {
-          try (JdbiArtifactStore store = future.get(1, TimeUnit.MINUTES)) {
-            assertThat(store.tablePrefix()).isEqualTo(prefix);
-            assertThat(store.contains(dev.eden.artifacts.ArtifactId.mint())).isFalse();
-          }
-        }
-      } finally {
-        pool.shutdownNow();
       }
       assertThat(versionRows(prefix)).isEqualTo(1);
     }

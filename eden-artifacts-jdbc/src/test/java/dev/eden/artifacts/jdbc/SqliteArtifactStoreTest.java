@@ -19,11 +19,11 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.junit.jupiter.api.Test;
@@ -75,8 +75,9 @@ class SqliteArtifactStoreTest extends JdbiArtifactStoreBehaviour {
                   store.create(row);
                   return null;
                 });
-        Thread.sleep(300); // the create is now waiting on the other connection's write lock
-        assertThat(create.isDone()).isFalse();
+        // The create waits on the other connection's write lock instead of failing with BUSY.
+        assertThatThrownBy(() -> create.get(300, TimeUnit.MILLISECONDS))
+            .isInstanceOf(TimeoutException.class);
         statement.execute("ROLLBACK");
         create.get(30, TimeUnit.SECONDS);
       } finally {
@@ -154,23 +155,9 @@ class SqliteArtifactStoreTest extends JdbiArtifactStoreBehaviour {
     int instances = 4;
     for (int round = 0; round < 3; round++) {
       Path file = dir.resolve("race-" + round + ".db");
-      CyclicBarrier barrier = new CyclicBarrier(instances);
-      ExecutorService pool = Executors.newFixedThreadPool(instances);
-      try {
-        List<Future<JdbiArtifactStore>> futures = new ArrayList<>();
-        for (int i = 0; i < instances; i++) {
-          futures.add(
-              pool.submit(
-                  () -> {
-                    barrier.await();
-                    return opened(JdbiArtifactStore.sqlite(file));
-                  }));
-        }
-        for (Future<JdbiArtifactStore> future : futures) {
-          assertThat(future.get(1, TimeUnit.MINUTES).contains(ArtifactId.mint())).isFalse();
-        }
-      } finally {
-        pool.shutdownNow();
+      for (JdbiArtifactStore store :
+          ConcurrentStarts.startTogether(instances, () -> opened(JdbiArtifactStore.sqlite(file)))) {
+        assertThat(store.contains(ArtifactId.mint())).isFalse();
       }
       try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
           Statement statement = connection.createStatement();

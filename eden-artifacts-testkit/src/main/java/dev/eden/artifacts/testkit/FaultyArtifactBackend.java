@@ -11,8 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -52,7 +50,7 @@ public final class FaultyArtifactBackend implements ArtifactBackend {
   }
 
   private final ArtifactBackend delegate;
-  private final Set<Operation> failing = ConcurrentHashMap.newKeySet();
+  private final InjectedFaults<Operation> failing = new InjectedFaults<>(MESSAGE);
 
   /** Wraps {@code delegate}, which stays owned by the caller. */
   public FaultyArtifactBackend(ArtifactBackend delegate) {
@@ -61,7 +59,7 @@ public final class FaultyArtifactBackend implements ArtifactBackend {
 
   /** Makes {@code operations} fail from now on (in addition to those already failing). */
   public FaultyArtifactBackend failOn(Operation... operations) {
-    failing.addAll(List.of(operations));
+    failing.add(List.of(operations));
     return this;
   }
 
@@ -72,9 +70,7 @@ public final class FaultyArtifactBackend implements ArtifactBackend {
   }
 
   private void maybeFail(Operation operation) throws IOException {
-    if (failing.contains(operation)) {
-      throw new IOException(MESSAGE + ": " + operation.name().toLowerCase());
-    }
+    failing.maybeFail(operation);
   }
 
   @Override
@@ -113,7 +109,7 @@ public final class FaultyArtifactBackend implements ArtifactBackend {
 
       @Override
       public void commit() throws IOException {
-        if (failing.contains(Operation.COMMIT)) {
+        if (failing.isOn(Operation.COMMIT)) {
           real.abort();
           maybeFail(Operation.COMMIT);
         }
@@ -159,7 +155,7 @@ public final class FaultyArtifactBackend implements ArtifactBackend {
           maybeFail(Operation.READ);
         }
         // While reads fail, let exactly one byte through first so the failure is mid-stream.
-        int n = super.read(b, off, passed == 0 && len > 0 && failing.contains(Operation.READ) ? 1 : len);
+        int n = super.read(b, off, passed == 0 && len > 0 && failing.isOn(Operation.READ) ? 1 : len);
         if (n > 0) {
           passed += n;
         }

@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Wraps a real store and makes chosen operations fail with an {@link IOException}, like a database
@@ -26,7 +24,7 @@ public final class FaultyArtifactStore implements ArtifactStore {
   public enum Operation { CREATE, FIND, CONTAINS, IDS_CREATED_BEFORE, DELETE }
 
   private final ArtifactStore delegate;
-  private final Set<Operation> failing = ConcurrentHashMap.newKeySet();
+  private final InjectedFaults<Operation> failing = new InjectedFaults<>(MESSAGE);
 
   /** Wraps {@code delegate}, which stays owned by the caller. */
   public FaultyArtifactStore(ArtifactStore delegate) {
@@ -35,7 +33,7 @@ public final class FaultyArtifactStore implements ArtifactStore {
 
   /** Makes {@code operations} fail from now on (in addition to those already failing). */
   public FaultyArtifactStore failOn(Operation... operations) {
-    failing.addAll(List.of(operations));
+    failing.add(List.of(operations));
     return this;
   }
 
@@ -46,9 +44,7 @@ public final class FaultyArtifactStore implements ArtifactStore {
   }
 
   private void maybeFail(Operation operation) throws IOException {
-    if (failing.contains(operation)) {
-      throw new IOException(MESSAGE + ": " + operation.name().toLowerCase());
-    }
+    failing.maybeFail(operation);
   }
 
   @Override

@@ -67,6 +67,31 @@ class FileArtifactBackendTest {
   }
 
   @Test
+  void idsReadsEachShardOnlyWhileTheStreamIsConsumed() throws IOException {
+    ArtifactId first = ArtifactId.mint();
+    commit(backend, first, new byte[] {1});
+    ArtifactId sameShard = ArtifactId.parse(first.value().substring(0, 2) + ArtifactId.mint().value().substring(2));
+
+    try (Stream<ArtifactId> ids = backend.ids()) {
+      commit(backend, sameShard, new byte[] {2}); // after ids() returned, before it is consumed
+      assertThat(ids).containsExactlyInAnyOrder(first, sameShard);
+    }
+  }
+
+  @Test
+  void idsSkipsAShardRemovedWhileTheStreamIsConsumed() throws IOException {
+    ArtifactId kept = ArtifactId.mint();
+    commit(backend, kept, new byte[] {1});
+    String otherShard = kept.value().startsWith("00") ? "ff" : "00";
+    Files.createDirectory(root.resolve(otherShard));
+
+    try (Stream<ArtifactId> ids = backend.ids()) {
+      Files.delete(root.resolve(otherShard));
+      assertThat(ids).containsExactly(kept);
+    }
+  }
+
+  @Test
   void leftoverTempsFromACrashAreNeverVisible() throws IOException {
     ArtifactId id = ArtifactId.mint();
     Files.write(root.resolve(".tmp-" + id.value() + "-0123456789abcdef"), new byte[] {1});

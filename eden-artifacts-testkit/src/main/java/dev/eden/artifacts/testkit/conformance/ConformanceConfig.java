@@ -211,26 +211,31 @@ public final class ConformanceConfig {
       };
     }
 
+    /** The server under test, e.g. {@code http://127.0.0.1:8080}. Required, not null. */
     public Builder baseUrl(URI baseUrl) {
       this.baseUrl = requireNonNull(baseUrl, "baseUrl");
       return this;
     }
 
+    /** The experiment id the server serves. Required, not null. */
     public Builder experimentId(String experimentId) {
       this.experimentId = requireNonNull(experimentId, "experimentId");
       return this;
     }
 
+    /** A bearer of the built-in admin. Required, not null. */
     public Builder adminBearer(String adminBearer) {
       this.adminBearer = requireNonNull(adminBearer, "adminBearer");
       return this;
     }
 
+    /** A bearer of an ordinary worker. Required, not null. */
     public Builder workerBearer(String workerBearer) {
       this.workerBearer = requireNonNull(workerBearer, "workerBearer");
       return this;
     }
 
+    /** A bearer of a second ordinary worker, for the forbidden checks. Required, not null. */
     public Builder otherWorkerBearer(String otherWorkerBearer) {
       this.otherWorkerBearer = requireNonNull(otherWorkerBearer, "otherWorkerBearer");
       return this;
@@ -257,6 +262,11 @@ public final class ConformanceConfig {
       return this;
     }
 
+    /**
+     * Per-request timeout; default 60 seconds.
+     *
+     * @throws IllegalArgumentException unless positive
+     */
     public Builder timeout(Duration timeout) {
       requireNonNull(timeout, "timeout");
       if (timeout.isNegative() || timeout.isZero()) {

@@ -1,0 +1,257 @@
+package dev.eden.artifacts.jdbc.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class GroupCommitterTest {
+  private final ReentrantLock lock = new ReentrantLock(true);
+  private final ExecutorService callers = Executors.newCachedThreadPool();
+
+  /** An in-memory "table" of unique keys; "bad" rows fail, and so does any batch holding one. */
+  private final Set<String> table = ConcurrentHashMap.newKeySet();
+
+  private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> singles = Collections.synchronizedList(new ArrayList<>());
+
+  private final GroupCommitter<String> committer = committer(256);
+
+  @AfterEach
+  void stopCallers() {
+    callers.shutdownNow();
+  }
+
+  private GroupCommitter<String> committer(int maxGroup) {
+    return new GroupCommitter<>(
+        lock,
+        maxGroup,
+        rows -> {
+          batches.add(List.copyOf(rows));
+          if (rows.stream().anyMatch(r -> r.startsWith("bad"))) {
+            throw new IOException("batch rejected: a row is bad");
+          }
+          List<Boolean> inserted = new ArrayList<>();
+          for (String row : rows) {
+            inserted.add(table.add(row));
+          }
+          return inserted;
+        },
+        row -> {
+          singles.add(row);
+          if (row.startsWith("bad")) {
+            throw new IOException("bad row " + row);
+          }
+          return table.add(row);
+        });
+  }
+
+  @Test
+  void aLoneRowIsWrittenOnItsOwnWithoutABatch() throws IOException {
+    assertThat(committer.submit("a")).isTrue();
+
+    assertThat(batches).isEmpty();
+    assertThat(singles).containsExactly("a");
+    assertThat(table).containsExactly("a");
+  }
+
+  @Test
+  void anExistingKeyIsReportedAsNotInserted() throws IOException {
+    committer.submit("a");
+
+    assertThat(committer.submit("a")).isFalse();
+  }
+
+  @Test
+  void rowsQueuedWhileTheLockIsHeldAreWrittenInOneBatch() throws Exception {
+    List<Future<Boolean>> outcomes = submitWhileLocked("a", "b", "c");
+
+    assertThat(results(outcomes)).containsExactly(true, true, true);
+    assertThat(batches).hasSize(1);
+    assertThat(batches.get(0)).containsExactlyInAnyOrder("a", "b", "c");
+    assertThat(singles).isEmpty();
+  }
+
+  @Test
+  void duplicatesInsideABatchAreReportedPerRow() throws Exception {
+    table.add("b");
+
+    List<Future<Boolean>> outcomes = submitWhileLocked("a", "b", "c");
+
+    assertThat(results(outcomes)).containsExactly(true, false, true);
+    assertThat(batches).hasSize(1);
+  }
+
+  @Test
+  void aFailedBatchIsRetriedRowByRowSoOnlyTheBadRowFails() throws Exception {
+    List<Future<Boolean>> outcomes = submitWhileLocked("a", "bad-1", "c");
+
+    assertThat(outcomes.get(0).get()).isTrue();
+    assertThat(outcomes.get(2).get()).isTrue();
+    assertThatThrownBy(() -> outcomes.get(1).get())
+        .hasCauseInstanceOf(IOException.class)
+        .cause()
+        .hasMessage("bad row bad-1");
+    assertThat(batches).hasSize(1);
+    assertThat(singles).containsExactlyInAnyOrder("a", "bad-1", "c");
+    assertThat(table).containsExactlyInAnyOrder("a", "c");
+  }
+
+  @Test
+  void aRuntimeFailureOfOneRowFailsOnlyThatRowsCaller() throws Exception {
+    GroupCommitter<String> throwing =
+        new GroupCommitter<>(
+            lock,
+            256,
+            rows -> {
+              throw new IllegalStateException("batch broke");
+            },
+            row -> {
+              if (row.equals("b")) {
+                throw new IllegalStateException("row broke");
+              }
+              return table.add(row);
+            });
+    lock.lock();
+    List<Future<Boolean>> outcomes;
+    try {
+      outcomes = submitAll(throwing, "a", "b");
+    } finally {
+      lock.unlock();
+    }
+
+    assertThat(outcomes.get(0).get()).isTrue();
+    assertThatThrownBy(() -> outcomes.get(1).get())
+        .hasCauseInstanceOf(IOException.class)
+        .cause()
+        .hasMessage("row broke");
+  }
+
+  @Test
+  void aGroupIsCappedAtMaxGroupRows() throws Exception {
+    GroupCommitter<String> small = committer(2);
+    lock.lock();
+    List<Future<Boolean>> outcomes;
+    try {
+      outcomes = submitAll(small, "a", "b", "c");
+    } finally {
+      lock.unlock();
+    }
+
+    assertThat(results(outcomes)).containsExactly(true, true, true);
+    assertThat(batches).hasSize(1);
+    assertThat(batches.get(0)).hasSize(2);
+    assertThat(singles).hasSize(1);
+    assertThat(singles.get(0)).isNotIn(batches.get(0));
+    assertThat(table).containsExactlyInAnyOrder("a", "b", "c");
+  }
+
+  @Test
+  void aCallerWhoseRowIsNotInTheFirstGroupKeepsWritingUntilItsRowIsWritten() throws Exception {
+    GroupCommitter<String> one = committer(1);
+    lock.lock(); // the lock is reentrant: this thread's own submit gets it at once
+    Future<Boolean> queuedFirst;
+    try {
+      queuedFirst = submitAll(one, "a").get(0);
+
+      // "a" is ahead of "m" in the queue, so the first group of one row is "a", not "m".
+      assertThat(one.submit("m")).isTrue();
+    } finally {
+      lock.unlock();
+    }
+
+    assertThat(queuedFirst.get()).isTrue();
+    assertThat(singles).containsExactly("a", "m");
+    assertThat(table).containsExactlyInAnyOrder("a", "m");
+  }
+
+  @Test
+  void aCallerInterruptedWhileQueuedWritesNothing() throws Exception {
+    lock.lock();
+    Future<Boolean> outcome;
+    try {
+      outcome = callers.submit(() -> committer.submit("a"));
+      awaitQueuedOnLock(1);
+      outcome.cancel(true);
+      awaitQueuedOnLock(0);
+    } finally {
+      lock.unlock();
+    }
+
+    assertThat(committer.submit("b")).isTrue();
+    assertThat(table).containsExactly("b");
+    assertThat(singles).containsExactly("b");
+  }
+
+  @Test
+  void anInterruptedCallerSeesInterruptedIOException() throws Exception {
+    lock.lock();
+    try {
+      Thread.currentThread().interrupt();
+      assertThatThrownBy(() -> committer.submit("a"))
+          .isInstanceOf(InterruptedIOException.class)
+          .hasMessage("interrupted before writing a");
+      assertThat(Thread.interrupted()).isTrue();
+    } finally {
+      lock.unlock();
+    }
+    assertThat(table).isEmpty();
+  }
+
+  @Test
+  void maxGroupBelowOneIsRejected() {
+    assertThatThrownBy(() -> committer(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxGroup must be at least 1: 0");
+  }
+
+  /** Holds the lock until every row's caller waits on it, so all rows are queued together. */
+  private List<Future<Boolean>> submitWhileLocked(String... rows) throws InterruptedException {
+    lock.lock();
+    try {
+      return submitAll(committer, rows);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Must be called holding the lock; returns once every caller waits on it. */
+  private List<Future<Boolean>> submitAll(GroupCommitter<String> target, String... rows)
+      throws InterruptedException {
+    List<Future<Boolean>> outcomes = new ArrayList<>();
+    for (String row : rows) {
+      outcomes.add(callers.submit(() -> target.submit(row)));
+    }
+    awaitQueuedOnLock(rows.length);
+    return outcomes;
+  }
+
+  private void awaitQueuedOnLock(int callers) throws InterruptedException {
+    while (lock.getQueueLength() != callers) {
+      Thread.sleep(1);
+    }
+  }
+
+  private static List<Boolean> results(List<Future<Boolean>> outcomes) throws Exception {
+    List<Boolean> results = new ArrayList<>();
+    for (Future<Boolean> outcome : outcomes) {
+      results.add(outcome.get());
+    }
+    return results;
+  }
+}
