@@ -35,7 +35,7 @@ class CrashAndShutdownTest {
 
   @TempDir Path tempDir;
   final ExperimentId experiment = ExperimentId.mint();
-  final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(60))
+  final OkHttpClient http = WireBodies.checkedClientBuilder()
       .retryOnConnectionFailure(false).build();
   ForkedServer server;
 

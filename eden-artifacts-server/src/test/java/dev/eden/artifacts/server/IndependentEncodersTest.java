@@ -70,7 +70,7 @@ class IndependentEncodersTest {
         JsonNode created = client.execute(post, response -> {
           String body = EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
           assertThat(response.getCode()).as(body).isEqualTo(201);
-          assertThat(response.getFirstHeader("Content-Type").getValue()).isEqualTo("application/json");
+          WireBodies.assertDepositAnswer(response.getFirstHeader("Content-Type").getValue(), body);
           return ServerFixture.JSON.readTree(body);
         });
         assertThat(created.get("size_bytes").asLong()).isEqualTo(payload.length);
@@ -84,7 +84,9 @@ class IndependentEncodersTest {
   void curlFormUploadDeposits() throws Exception {
     Path file = tempDir.resolve("évaluation report.txt");
     Files.write(file, payload);
+    // The answer's content type follows the body on a line of its own.
     List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30",
+        "-w", "\n%{content_type}",
         "-H", ArtifactHandler.EXPERIMENT_HEADER + ": " + fixture.experiment,
         "-H", "Authorization: " + ServerFixture.workerA(),
         "-F", "file=@" + file + ";type=text/plain",
@@ -93,7 +95,10 @@ class IndependentEncodersTest {
     String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(curl.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(curl.exitValue()).as(output).isZero();
-    JsonNode created = ServerFixture.JSON.readTree(output);
+    int typeLine = output.lastIndexOf('\n');
+    String body = output.substring(0, typeLine);
+    WireBodies.assertDepositAnswer(output.substring(typeLine + 1), body);
+    JsonNode created = ServerFixture.JSON.readTree(body);
     assertThat(created.get("size_bytes").asLong()).isEqualTo(payload.length);
     assertThat(created.get("content_type").asText()).isEqualTo("text/plain");
     assertFetchesBack(created.get("artifacts_uri").asText(), "text/plain", payload);

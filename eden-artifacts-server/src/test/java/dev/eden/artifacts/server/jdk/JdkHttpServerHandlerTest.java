@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eden.artifacts.server.WireBodies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.eden.artifacts.ArtifactService;
@@ -48,7 +49,7 @@ class JdkHttpServerHandlerTest {
   static final long CAP = 256 * 1024;
 
   final ExperimentId experiment = ExperimentId.mint();
-  final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
+  final OkHttpClient http = WireBodies.checkedClient();
   @TempDir Path dir;
   HttpServer server;
   ExecutorService executor;
