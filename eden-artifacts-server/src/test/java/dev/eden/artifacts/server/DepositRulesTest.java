@@ -192,6 +192,15 @@ class DepositRulesTest {
   }
 
   @Test
+  void contentTypeEmptyAfterCleaningIsRecordedAsOctetStream() throws Exception {
+    for (String type : new String[] {"", "   ", "\u0001\u007f\u00e9"}) {
+      JsonNode created = depositRaw("a.bin", type, new byte[] {9});
+      assertThat(created.get("content_type").asText()).as("declared %s", type)
+          .isEqualTo("application/octet-stream");
+    }
+  }
+
+  @Test
   void zeroByteArtifactRoundTrips() throws Exception {
     JsonNode created = fixture.deposit(ServerFixture.workerA(), "empty", "application/octet-stream", new byte[0]);
     assertThat(created.get("size_bytes").asLong()).isZero();
