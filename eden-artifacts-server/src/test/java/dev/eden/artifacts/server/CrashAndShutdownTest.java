@@ -86,8 +86,13 @@ class CrashAndShutdownTest {
     }
   }
 
-  /** A part that sends {@code first} bytes, signals, then blocks until released. */
-  static RequestBody stallingPart(int first, CountDownLatch sent, CountDownLatch release) {
+  /** What a part body writes after its first bytes were sent. */
+  interface RestOfPart {
+    void write(BufferedSink sink) throws IOException;
+  }
+
+  /** A part that sends {@code first} bytes, signals {@code sent}, then writes {@code rest}. */
+  static RequestBody partSignallingAfter(int first, CountDownLatch sent, RestOfPart rest) {
     return new RequestBody() {
       @Override
       public MediaType contentType() {
@@ -99,14 +104,21 @@ class CrashAndShutdownTest {
         sink.write(new byte[first]);
         sink.flush();
         sent.countDown();
-        try {
-          release.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        sink.write(new byte[first]);
+        rest.write(sink);
       }
     };
+  }
+
+  /** A part that sends {@code first} bytes, signals, then blocks until released. */
+  static RequestBody stallingPart(int first, CountDownLatch sent, CountDownLatch release) {
+    return partSignallingAfter(first, sent, sink -> {
+      try {
+        release.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      sink.write(new byte[first]);
+    });
   }
 
   @Test
@@ -159,29 +171,18 @@ class CrashAndShutdownTest {
 
   /** A part that sends {@code first} bytes, signals, then trickles 500,000 more over about 2.5 s. */
   static RequestBody tricklingPart(int first, CountDownLatch sent) {
-    return new RequestBody() {
-      @Override
-      public MediaType contentType() {
-        return MediaType.get("application/octet-stream");
-      }
-
-      @Override
-      public void writeTo(BufferedSink sink) throws IOException {
-        sink.write(new byte[first]);
-        sink.flush();
-        sent.countDown();
-        for (int i = 0; i < 50; i++) {
-          try {
-            Thread.sleep(50);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-          }
-          sink.write(new byte[10_000]);
-          sink.flush();
+    return partSignallingAfter(first, sent, sink -> {
+      for (int i = 0; i < 50; i++) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException(e);
         }
+        sink.write(new byte[10_000]);
+        sink.flush();
       }
-    };
+    });
   }
 
   @Test

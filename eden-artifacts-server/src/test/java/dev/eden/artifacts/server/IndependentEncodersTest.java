@@ -19,27 +19,22 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Multipart bodies built by encoders other than OkHttp's reach the same result. */
-class IndependentEncodersTest {
-  @TempDir Path tempDir;
-  ServerFixture fixture;
+class IndependentEncodersTest extends ServerTest {
   byte[] payload;
 
-  @BeforeEach
-  void start() {
-    fixture = new ServerFixture(tempDir, 4 * 1024 * 1024);
-    payload = new byte[300_000];
-    new Random(42).nextBytes(payload);
+  @Override
+  long maxArtifactBytes() {
+    return 4 * 1024 * 1024;
   }
 
-  @AfterEach
-  void stop() {
-    fixture.close();
+  @BeforeEach
+  void makePayload() {
+    payload = new byte[300_000];
+    new Random(42).nextBytes(payload);
   }
 
   private void assertFetchesBack(String uri, String contentType, byte[] bytes) throws Exception {

@@ -51,7 +51,7 @@ public final class WireBodies {
   public static void check(int status, String contentType, String body) {
     if (status >= 400) {
       assertThat(contentType).as("content type of a %d answer: %s", status, body)
-          .isEqualTo(ArtifactHandler.PROBLEM_JSON);
+          .isEqualTo("application/problem+json; charset=utf-8");
       assertThat(WireSchema.PROBLEM.validate(body)).as("problem body %s", body).isEmpty();
     } else if (status == 201) {
       assertDepositAnswer(contentType, body);
