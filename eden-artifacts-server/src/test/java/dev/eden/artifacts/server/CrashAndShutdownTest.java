@@ -86,6 +86,31 @@ class CrashAndShutdownTest {
     }
   }
 
+  /**
+   * Starts a deposit of {@code part} on another thread and returns once its first bytes were sent;
+   * the future holds the URI, or {@code failed: ...} when the deposit broke off.
+   */
+  CompletableFuture<String> depositInBackground(RequestBody part, CountDownLatch sent) throws Exception {
+    ForkedServer target = server;
+    CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
+      try {
+        return deposit(target, part);
+      } catch (IOException e) {
+        return "failed: " + e;
+      }
+    });
+    assertThat(sent.await(30, TimeUnit.SECONDS)).isTrue();
+    return inFlight;
+  }
+
+  /** Waits until the server streams a part into a pending blob (a temp file in the blob root). */
+  static void awaitPendingBlob(Path blobs) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (files(blobs, ".tmp-").isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
   /** What a part body writes after its first bytes were sent. */
   interface RestOfPart {
     void write(BufferedSink sink) throws IOException;
@@ -135,20 +160,9 @@ class CrashAndShutdownTest {
 
     CountDownLatch sent = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    ForkedServer doomed = server;
-    CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
-      try {
-        return deposit(doomed, stallingPart(2_000_000, sent, release));
-      } catch (IOException e) {
-        return "failed: " + e;
-      }
-    });
-    assertThat(sent.await(30, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<String> inFlight = depositInBackground(stallingPart(2_000_000, sent, release), sent);
     Path blobs = ForkedServer.blobRoot(data);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (files(blobs, ".tmp-").isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    awaitPendingBlob(blobs);
     assertThat(files(blobs, ".tmp-")).as("the half-written deposit's temp file").hasSize(1);
 
     server.kill();
@@ -190,20 +204,8 @@ class CrashAndShutdownTest {
     Path data = tempDir.resolve("data");
     server = startServer(data);
     CountDownLatch sent = new CountDownLatch(1);
-    ForkedServer stopping = server;
-    CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
-      try {
-        return deposit(stopping, tricklingPart(500_000, sent));
-      } catch (IOException e) {
-        return "failed: " + e;
-      }
-    });
-    assertThat(sent.await(30, TimeUnit.SECONDS)).isTrue();
-    Path blobs = ForkedServer.blobRoot(data);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (files(blobs, ".tmp-").isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(10); // until the server is streaming the part into a pending blob
-    }
+    CompletableFuture<String> inFlight = depositInBackground(tricklingPart(500_000, sent), sent);
+    awaitPendingBlob(ForkedServer.blobRoot(data));
     server.process.destroy(); // SIGTERM while the body is still arriving
     Thread.sleep(300);
     assertThat(server.process.isAlive()).as("waits for the in-flight request").isTrue();
