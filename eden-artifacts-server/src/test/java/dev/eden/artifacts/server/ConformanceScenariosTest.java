@@ -5,29 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The six "Artifact transfer" conformance scenarios of the wire contract. */
-class ConformanceScenariosTest {
+class ConformanceScenariosTest extends ServerTest {
   static final byte[] PLAN = "step 1: think\nstep 2: do\n".getBytes(StandardCharsets.UTF_8);
-
-  @TempDir Path tempDir;
-  ServerFixture fixture;
-
-  @BeforeEach
-  void start() {
-    fixture = new ServerFixture(tempDir, 1024 * 1024);
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
-  }
 
   @Test
   void depositAnswersCreatedWithAnRfc3986UriAndWhatWasSent() {

@@ -35,7 +35,7 @@ class CrashAndShutdownTest {
 
   @TempDir Path tempDir;
   final ExperimentId experiment = ExperimentId.mint();
-  final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(60))
+  final OkHttpClient http = WireBodies.checkedClientBuilder()
       .retryOnConnectionFailure(false).build();
   ForkedServer server;
 
@@ -86,8 +86,38 @@ class CrashAndShutdownTest {
     }
   }
 
-  /** A part that sends {@code first} bytes, signals, then blocks until released. */
-  static RequestBody stallingPart(int first, CountDownLatch sent, CountDownLatch release) {
+  /**
+   * Starts a deposit of {@code part} on another thread and returns once its first bytes were sent;
+   * the future holds the URI, or {@code failed: ...} when the deposit broke off.
+   */
+  CompletableFuture<String> depositInBackground(RequestBody part, CountDownLatch sent) throws Exception {
+    ForkedServer target = server;
+    CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
+      try {
+        return deposit(target, part);
+      } catch (IOException e) {
+        return "failed: " + e;
+      }
+    });
+    assertThat(sent.await(30, TimeUnit.SECONDS)).isTrue();
+    return inFlight;
+  }
+
+  /** Waits until the server streams a part into a pending blob (a temp file in the blob root). */
+  static void awaitPendingBlob(Path blobs) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (files(blobs, ".tmp-").isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
+  /** What a part body writes after its first bytes were sent. */
+  interface RestOfPart {
+    void write(BufferedSink sink) throws IOException;
+  }
+
+  /** A part that sends {@code first} bytes, signals {@code sent}, then writes {@code rest}. */
+  static RequestBody partSignallingAfter(int first, CountDownLatch sent, RestOfPart rest) {
     return new RequestBody() {
       @Override
       public MediaType contentType() {
@@ -99,14 +129,21 @@ class CrashAndShutdownTest {
         sink.write(new byte[first]);
         sink.flush();
         sent.countDown();
-        try {
-          release.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        sink.write(new byte[first]);
+        rest.write(sink);
       }
     };
+  }
+
+  /** A part that sends {@code first} bytes, signals, then blocks until released. */
+  static RequestBody stallingPart(int first, CountDownLatch sent, CountDownLatch release) {
+    return partSignallingAfter(first, sent, sink -> {
+      try {
+        release.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      sink.write(new byte[first]);
+    });
   }
 
   @Test
@@ -123,20 +160,9 @@ class CrashAndShutdownTest {
 
     CountDownLatch sent = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    ForkedServer doomed = server;
-    CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
-      try {
-        return deposit(doomed, stallingPart(2_000_000, sent, release));
-      } catch (IOException e) {
-        return "failed: " + e;
-      }
-    });
-    assertThat(sent.await(30, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<String> inFlight = depositInBackground(stallingPart(2_000_000, sent, release), sent);
     Path blobs = ForkedServer.blobRoot(data);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (files(blobs, ".tmp-").isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    awaitPendingBlob(blobs);
     assertThat(files(blobs, ".tmp-")).as("the half-written deposit's temp file").hasSize(1);
 
     server.kill();
@@ -159,29 +185,18 @@ class CrashAndShutdownTest {
 
   /** A part that sends {@code first} bytes, signals, then trickles 500,000 more over about 2.5 s. */
   static RequestBody tricklingPart(int first, CountDownLatch sent) {
-    return new RequestBody() {
-      @Override
-      public MediaType contentType() {
-        return MediaType.get("application/octet-stream");
-      }
-
-      @Override
-      public void writeTo(BufferedSink sink) throws IOException {
-        sink.write(new byte[first]);
-        sink.flush();
-        sent.countDown();
-        for (int i = 0; i < 50; i++) {
-          try {
-            Thread.sleep(50);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-          }
-          sink.write(new byte[10_000]);
-          sink.flush();
+    return partSignallingAfter(first, sent, sink -> {
+      for (int i = 0; i < 50; i++) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException(e);
         }
+        sink.write(new byte[10_000]);
+        sink.flush();
       }
-    };
+    });
   }
 
   @Test
@@ -189,20 +204,8 @@ class CrashAndShutdownTest {
     Path data = tempDir.resolve("data");
     server = startServer(data);
     CountDownLatch sent = new CountDownLatch(1);
-    ForkedServer stopping = server;
-    CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
-      try {
-        return deposit(stopping, tricklingPart(500_000, sent));
-      } catch (IOException e) {
-        return "failed: " + e;
-      }
-    });
-    assertThat(sent.await(30, TimeUnit.SECONDS)).isTrue();
-    Path blobs = ForkedServer.blobRoot(data);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (files(blobs, ".tmp-").isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(10); // until the server is streaming the part into a pending blob
-    }
+    CompletableFuture<String> inFlight = depositInBackground(tricklingPart(500_000, sent), sent);
+    awaitPendingBlob(ForkedServer.blobRoot(data));
     server.process.destroy(); // SIGTERM while the body is still arriving
     Thread.sleep(300);
     assertThat(server.process.isAlive()).as("waits for the in-flight request").isTrue();

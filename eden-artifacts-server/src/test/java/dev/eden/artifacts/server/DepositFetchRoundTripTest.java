@@ -4,27 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class DepositFetchRoundTripTest {
-  @TempDir Path tempDir;
-  ServerFixture fixture;
-
-  @BeforeEach
-  void start() {
-    fixture = new ServerFixture(tempDir, 1024 * 1024);
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
-  }
-
+class DepositFetchRoundTripTest extends ServerTest {
   @Test
   void depositedBytesFetchBackExactly() throws Exception {
     byte[] bytes = "hello, artifacts".getBytes(StandardCharsets.UTF_8);

@@ -9,7 +9,6 @@ import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.FetchedArtifact;
 import dev.eden.artifacts.Principal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,26 +22,15 @@ import okhttp3.MultipartBody;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class DepositRulesTest {
+class DepositRulesTest extends ServerTest {
   static final int CAP = 64 * 1024;
   static final String BAD_REQUEST = "eden://error/bad-request";
 
-  @TempDir Path tempDir;
-  ServerFixture fixture;
-
-  @BeforeEach
-  void start() {
-    fixture = new ServerFixture(tempDir, CAP);
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
+  @Override
+  long maxArtifactBytes() {
+    return CAP;
   }
 
   private Response post(RequestBody body) throws Exception {
@@ -189,6 +177,15 @@ class DepositRulesTest {
   void controlCharactersAreStrippedFromTheContentType() throws Exception {
     JsonNode created = depositRaw("a.bin", " text/plain\u0001\u007f\u00e9 ", new byte[] {9});
     assertThat(created.get("content_type").asText()).isEqualTo("text/plain");
+  }
+
+  @Test
+  void contentTypeEmptyAfterCleaningIsRecordedAsOctetStream() throws Exception {
+    for (String type : new String[] {"", "   ", "\u0001\u007f\u00e9"}) {
+      JsonNode created = depositRaw("a.bin", type, new byte[] {9});
+      assertThat(created.get("content_type").asText()).as("declared %s", type)
+          .isEqualTo("application/octet-stream");
+    }
   }
 
   @Test

@@ -3,31 +3,20 @@ package dev.eden.artifacts.server;
 import static dev.eden.artifacts.server.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import okhttp3.Request;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class FetchRulesTest {
+class FetchRulesTest extends ServerTest {
   static final String NOT_FOUND = "eden://error/not-found";
 
-  @TempDir Path tempDir;
-  ServerFixture fixture;
   String uri;
 
   @BeforeEach
-  void start() {
-    fixture = new ServerFixture(tempDir, 1024 * 1024);
+  void depositOneArtifact() {
     uri = fixture.deposit(ServerFixture.workerA(), "a.txt", "text/plain", new byte[] {42})
         .get("artifacts_uri").asText();
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
   }
 
   private Response get(String url, String experimentHeader) throws Exception {

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class HostileInputTest {
+class HostileInputTest extends ServerTest {
   static final int CAP = 1024 * 1024;
   static final String BOUNDARY = "hostile-boundary";
   static final String TYPE = "multipart/form-data; boundary=" + BOUNDARY;
@@ -22,17 +18,14 @@ class HostileInputTest {
       + "Content-Disposition: form-data; name=\"file\"; filename=\"x.bin\"\r\n"
       + "Content-Type: application/octet-stream\r\n\r\n";
 
-  @TempDir Path tempDir;
-  ServerFixture fixture;
-
-  @BeforeEach
-  void start() {
-    fixture = new ServerFixture(tempDir, CAP, Duration.ofMillis(1500));
+  @Override
+  long maxArtifactBytes() {
+    return CAP;
   }
 
-  @AfterEach
-  void stop() {
-    fixture.close();
+  @Override
+  Duration idleTimeout() {
+    return Duration.ofMillis(1500);
   }
 
   private RawHttp connect() throws IOException {

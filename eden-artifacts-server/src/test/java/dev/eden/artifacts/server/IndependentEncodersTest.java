@@ -19,27 +19,22 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Multipart bodies built by encoders other than OkHttp's reach the same result. */
-class IndependentEncodersTest {
-  @TempDir Path tempDir;
-  ServerFixture fixture;
+class IndependentEncodersTest extends ServerTest {
   byte[] payload;
 
-  @BeforeEach
-  void start() {
-    fixture = new ServerFixture(tempDir, 4 * 1024 * 1024);
-    payload = new byte[300_000];
-    new Random(42).nextBytes(payload);
+  @Override
+  long maxArtifactBytes() {
+    return 4 * 1024 * 1024;
   }
 
-  @AfterEach
-  void stop() {
-    fixture.close();
+  @BeforeEach
+  void makePayload() {
+    payload = new byte[300_000];
+    new Random(42).nextBytes(payload);
   }
 
   private void assertFetchesBack(String uri, String contentType, byte[] bytes) throws Exception {
@@ -70,7 +65,7 @@ class IndependentEncodersTest {
         JsonNode created = client.execute(post, response -> {
           String body = EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
           assertThat(response.getCode()).as(body).isEqualTo(201);
-          assertThat(response.getFirstHeader("Content-Type").getValue()).isEqualTo("application/json");
+          WireBodies.assertDepositAnswer(response.getFirstHeader("Content-Type").getValue(), body);
           return ServerFixture.JSON.readTree(body);
         });
         assertThat(created.get("size_bytes").asLong()).isEqualTo(payload.length);
@@ -84,7 +79,9 @@ class IndependentEncodersTest {
   void curlFormUploadDeposits() throws Exception {
     Path file = tempDir.resolve("évaluation report.txt");
     Files.write(file, payload);
+    // The answer's content type follows the body on a line of its own.
     List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30",
+        "-w", "\n%{content_type}",
         "-H", ArtifactHandler.EXPERIMENT_HEADER + ": " + fixture.experiment,
         "-H", "Authorization: " + ServerFixture.workerA(),
         "-F", "file=@" + file + ";type=text/plain",
@@ -93,7 +90,10 @@ class IndependentEncodersTest {
     String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(curl.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(curl.exitValue()).as(output).isZero();
-    JsonNode created = ServerFixture.JSON.readTree(output);
+    int typeLine = output.lastIndexOf('\n');
+    String body = output.substring(0, typeLine);
+    WireBodies.assertDepositAnswer(output.substring(typeLine + 1), body);
+    JsonNode created = ServerFixture.JSON.readTree(body);
     assertThat(created.get("size_bytes").asLong()).isEqualTo(payload.length);
     assertThat(created.get("content_type").asText()).isEqualTo("text/plain");
     assertFetchesBack(created.get("artifacts_uri").asText(), "text/plain", payload);

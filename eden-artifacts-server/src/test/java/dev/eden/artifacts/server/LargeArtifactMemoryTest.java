@@ -76,7 +76,7 @@ class LargeArtifactMemoryTest {
     Path data = tempDir.resolve("data");
     Path gcLog = tempDir.resolve("gc.log");
     ExperimentId experiment = ExperimentId.mint();
-    OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofMinutes(2))
+    OkHttpClient http = WireBodies.checkedClientBuilder().readTimeout(Duration.ofMinutes(2))
         .writeTimeout(Duration.ofMinutes(2)).build();
     try (ForkedServer server = ForkedServer.start(
         List.of("-Xmx64m", "-Xms64m", "-Xlog:gc:file=" + gcLog), "memory-test-token",

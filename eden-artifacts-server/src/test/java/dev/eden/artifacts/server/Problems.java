@@ -7,11 +7,11 @@ import java.io.IOException;
 import okhttp3.Response;
 
 /** Assertions on problem+json answers. */
-final class Problems {
+public final class Problems {
   private Problems() {}
 
   /** Asserts {@code response} is a problem of {@code type} with {@code status}; returns its body. */
-  static JsonNode assertProblem(Response response, int status, String type) throws IOException {
+  public static JsonNode assertProblem(Response response, int status, String type) throws IOException {
     String text = response.body().string();
     assertThat(response.code()).as("status of %s", text).isEqualTo(status);
     assertThat(response.header("Content-Type")).isEqualTo("application/problem+json; charset=utf-8");

@@ -55,7 +55,7 @@ final class RawHttp implements AutoCloseable {
     return sb.append("\r\n").toString();
   }
 
-  /** Reads one response: status, headers (lower-case names) and a Content-Length body. */
+  /** Reads one response: status, headers (lower-case names) and a Content-Length body, schema-checked. */
   Reply readReply() throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int state = 0;
@@ -81,7 +81,9 @@ final class RawHttp implements AutoCloseable {
     if (headers.containsKey("content-length")) {
       body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
     }
-    return new Reply(status, headers, new String(body, StandardCharsets.UTF_8));
+    Reply reply = new Reply(status, headers, new String(body, StandardCharsets.UTF_8));
+    WireBodies.check(status, headers.get("content-type"), reply.body());
+    return reply;
   }
 
   record Reply(int status, Map<String, String> headers, String body) {}

@@ -28,7 +28,7 @@ class RunnableServerTest {
         "set EDEN_TEST_POSTGRES_URL=jdbc:postgresql://127.0.0.1:5432/eden_test?user=eden&password=eden to run");
     Path data = tempDir.resolve("pg");
     String experiment = dev.eden.artifacts.ExperimentId.mint().value();
-    OkHttpClient http = new OkHttpClient();
+    OkHttpClient http = WireBodies.checkedClient();
     String uri;
     try (ForkedServer server = ForkedServer.start(List.of(), "pg-token", "--data-dir", data.toString(),
         "--port", "0", "--experiment-id", experiment, "--db", url)) {
@@ -60,7 +60,7 @@ class RunnableServerTest {
   @Test
   void firstStartMintsExperimentAndAdminTokenAndLaterStartsReuseThem() throws Exception {
     Path data = tempDir.resolve("fresh");
-    OkHttpClient http = new OkHttpClient();
+    OkHttpClient http = WireBodies.checkedClient();
     String experiment;
     String token;
     try (ForkedServer server = ForkedServer.start(List.of(), null, "--data-dir", data.toString(), "--port", "0")) {

@@ -5,32 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eden.artifacts.ExperimentId;
-import java.nio.file.Path;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ScopingAndAuthenticationTest {
+class ScopingAndAuthenticationTest extends ServerTest {
   static final String MISMATCH = "eden://error/experiment-id-mismatch";
   static final String UNAUTHORIZED = "eden://error/unauthorized";
-
-  @TempDir Path tempDir;
-  ServerFixture fixture;
-
-  @BeforeEach
-  void start() {
-    fixture = new ServerFixture(tempDir, 1024 * 1024);
-  }
-
-  @AfterEach
-  void stop() {
-    fixture.close();
-  }
 
   private Response call(String method, String url, String experimentHeader, String authorization)
       throws Exception {

@@ -39,7 +39,7 @@ class SecretsNeverLeakTest {
   static final String STORE_INTERNALS = "jdbc:postgresql://db/eden?password=db-pa55word";
 
   final ExperimentId experiment = ExperimentId.mint();
-  final OkHttpClient http = new OkHttpClient();
+  final OkHttpClient http = WireBodies.checkedClient();
   JettyArtifactServer server;
   PrintStream originalErr;
   PrintStream originalOut;

@@ -76,9 +76,7 @@ final class ServerFixture implements AutoCloseable {
         .idleTimeout(idleTimeout)
         .build()
         .start();
-    this.http = new OkHttpClient.Builder()
-        .readTimeout(Duration.ofSeconds(60))
-        .writeTimeout(Duration.ofSeconds(60))
+    this.http = WireBodies.checkedClientBuilder()
         .retryOnConnectionFailure(false)
         .build();
   }

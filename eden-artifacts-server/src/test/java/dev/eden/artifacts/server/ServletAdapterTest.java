@@ -29,7 +29,7 @@ class ServletAdapterTest {
   final ExperimentId experiment = ExperimentId.mint();
   Server server;
   String base;
-  final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
+  final OkHttpClient http = WireBodies.checkedClient();
 
   @BeforeEach
   void start() throws Exception {

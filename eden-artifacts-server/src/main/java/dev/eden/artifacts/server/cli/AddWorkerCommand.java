@@ -33,7 +33,7 @@ final class AddWorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path data = dataDir.toAbsolutePath().normalize();
-    ServeCommand.createOwnerOnlyDirectory(data);
+    DataDirectory.createOwnerOnly(data);
     CredentialRegistry registry = CredentialRegistry.open(data.resolve(CredentialRegistry.FILE_NAME));
     WorkerCredential credential;
     try {

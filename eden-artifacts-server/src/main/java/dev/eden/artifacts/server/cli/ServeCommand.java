@@ -8,15 +8,10 @@ import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.auth.CredentialRegistry;
 import dev.eden.artifacts.server.auth.FileAuthenticator;
 import dev.eden.artifacts.server.internal.CachingArtifactStore;
-import dev.eden.artifacts.server.internal.Secrets;
 import dev.eden.artifacts.server.jetty.JettyArtifactServer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +35,6 @@ import picocli.CommandLine.Spec;
         "Liveness: GET /healthz. SIGTERM lets in-flight requests finish, then exits."})
 final class ServeCommand implements Callable<Integer> {
   static final String ADMIN_TOKEN_ENV = "EDEN_ADMIN_TOKEN";
-  static final String ADMIN_TOKEN_FILE = "admin-token";
-  static final String EXPERIMENT_FILE = "experiment-id";
 
   @Spec CommandSpec spec;
 
@@ -77,10 +70,10 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     validate();
     Path data = dataDir.toAbsolutePath().normalize();
-    createOwnerOnlyDirectory(data);
+    DataDirectory.createOwnerOnly(data);
 
-    String adminToken = adminToken(data, out);
-    List<ExperimentId> experiments = experiments(data, out);
+    String adminToken = DataDirectory.adminToken(data, System.getenv(ADMIN_TOKEN_ENV), out);
+    List<ExperimentId> experiments = DataDirectory.experiments(data, experimentIds, out);
 
     FileArtifactBackend backend = new FileArtifactBackend(data.resolve("blobs"));
     int swept = backend.sweepStaleTemps(sweepTempsOlderThan);
@@ -151,47 +144,6 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  private String adminToken(Path data, PrintWriter out) throws IOException {
-    String fromEnv = System.getenv(ADMIN_TOKEN_ENV);
-    if (fromEnv != null && !fromEnv.isEmpty()) {
-      out.println("admin token: from " + ADMIN_TOKEN_ENV);
-      return fromEnv;
-    }
-    Path file = data.resolve(ADMIN_TOKEN_FILE);
-    if (!Files.exists(file)) {
-      writeOwnerOnly(file, Secrets.randomToken(32) + "\n");
-      out.println("admin token: generated into " + file + " (bearer: admin:<contents of that file>)");
-    } else {
-      out.println("admin token: read from " + file + " (bearer: admin:<contents of that file>)");
-    }
-    String token = Files.readString(file, StandardCharsets.UTF_8).strip();
-    if (token.isEmpty()) {
-      throw new IOException("the admin token file " + file + " is empty");
-    }
-    return token;
-  }
-
-  private List<ExperimentId> experiments(Path data, PrintWriter out) throws IOException {
-    List<ExperimentId> served = new ArrayList<>();
-    if (!experimentIds.isEmpty()) {
-      experimentIds.forEach(e -> served.add(ExperimentId.parse(e)));
-    } else {
-      Path file = data.resolve(EXPERIMENT_FILE);
-      if (!Files.exists(file)) {
-        writeOwnerOnly(file, ExperimentId.mint().value() + "\n");
-      }
-      String text = Files.readString(file, StandardCharsets.UTF_8).strip();
-      if (!ExperimentId.isValid(text)) {
-        throw new IOException(file + " does not hold a valid experiment id");
-      }
-      served.add(ExperimentId.parse(text));
-    }
-    for (ExperimentId e : served) {
-      out.println("experiment: " + e);
-    }
-    return served;
-  }
-
   private JdbiArtifactStore openStore(Path data) throws IOException {
     if (db == null) {
       return JdbiArtifactStore.sqlite(data.resolve("metadata.db"));
@@ -209,25 +161,5 @@ final class ServeCommand implements Callable<Integer> {
   private static String redact(String url) {
     int q = url.indexOf('?');
     return q < 0 ? url : url.substring(0, q) + "?<redacted>";
-  }
-
-  static void createOwnerOnlyDirectory(Path dir) throws IOException {
-    if (Files.isDirectory(dir)) {
-      return;
-    }
-    Files.createDirectories(dir);
-    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-    }
-  }
-
-  private static void writeOwnerOnly(Path file, String content) throws IOException {
-    boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-    if (posix) {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } else {
-      Files.createFile(file);
-    }
-    Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
   }
 }

@@ -1,9 +1,11 @@
 package dev.eden.artifacts.server.jdk;
 
+import static dev.eden.artifacts.server.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eden.artifacts.server.WireBodies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.eden.artifacts.ArtifactService;
@@ -48,7 +50,7 @@ class JdkHttpServerHandlerTest {
   static final long CAP = 256 * 1024;
 
   final ExperimentId experiment = ExperimentId.mint();
-  final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
+  final OkHttpClient http = WireBodies.checkedClient();
   @TempDir Path dir;
   HttpServer server;
   ExecutorService executor;
@@ -147,12 +149,8 @@ class JdkHttpServerHandlerTest {
     String url = artifactsUrl() + "?uri=x";
     try (Response r = http.newCall(new Request.Builder().url(url)
         .header(ArtifactHandler.EXPERIMENT_HEADER, experiment.value()).build()).execute()) {
-      assertThat(r.code()).isEqualTo(401);
-      assertThat(r.header("Content-Type")).isEqualTo("application/problem+json; charset=utf-8");
+      JsonNode problem = assertProblem(r, 401, "eden://error/unauthorized");
       assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer");
-      JsonNode problem = JSON.readTree(r.body().string());
-      assertThat(problem.get("type").asText()).isEqualTo("eden://error/unauthorized");
-      assertThat(problem.get("status").asInt()).isEqualTo(401);
       assertThat(problem.get("instance").asText()).isEqualTo(url);
     }
   }
@@ -160,8 +158,7 @@ class JdkHttpServerHandlerTest {
   @Test
   void fetchOfUnknownUriIsNotFound() throws IOException {
     try (Response r = http.newCall(fetch("eden://artifacts/" + "0".repeat(32)).build()).execute()) {
-      assertThat(r.code()).isEqualTo(404);
-      assertThat(JSON.readTree(r.body().string()).get("type").asText()).isEqualTo("eden://error/not-found");
+      assertProblem(r, 404, "eden://error/not-found");
     }
   }
 
@@ -169,12 +166,8 @@ class JdkHttpServerHandlerTest {
   void putIsMethodNotAllowedWithAllowHeader() throws IOException {
     try (Response r = http.newCall(authorized(new Request.Builder().url(artifactsUrl()))
         .put(RequestBody.create(new byte[0])).build()).execute()) {
-      assertThat(r.code()).isEqualTo(405);
+      assertProblem(r, 405, "about:blank");
       assertThat(r.header("Allow")).isEqualTo("GET, POST");
-      assertThat(r.header("Content-Type")).isEqualTo("application/problem+json; charset=utf-8");
-      JsonNode problem = JSON.readTree(r.body().string());
-      assertThat(problem.get("type").asText()).isEqualTo("about:blank");
-      assertThat(problem.get("status").asInt()).isEqualTo(405);
     }
   }
 

@@ -63,10 +63,13 @@ class WireSchemaTest {
   }
 
   @Test
-  void methodNotAllowedMayUseAboutBlankButNothingElseMay() {
+  void aboutBlankIsValidOnlyWithAStatusNoEdenTypeClaims() {
     String notAllowed = "{\"type\":\"about:blank\",\"title\":\"Method Not Allowed\",\"status\":405}";
     assertThat(WireSchema.PROBLEM.validate(notAllowed)).isEmpty();
-    assertThat(WireSchema.PROBLEM.validate(notAllowed.replace("405", "400"))).isNotEmpty();
+    assertThat(WireSchema.PROBLEM.validate(notAllowed.replace("405", "431"))).isEmpty();
+    for (String claimed : new String[] {"400", "401", "403", "404", "413", "500"}) {
+      assertThat(WireSchema.PROBLEM.validate(notAllowed.replace("405", claimed))).as(claimed).isNotEmpty();
+    }
   }
 
   @Test

@@ -1,0 +1,118 @@
+package dev.eden.artifacts.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eden.artifacts.ArtifactException;
+import dev.eden.artifacts.ArtifactService;
+import dev.eden.artifacts.BadRequestException;
+import dev.eden.artifacts.DepositResult;
+import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.PayloadTooLargeException;
+import dev.eden.artifacts.PendingDeposit;
+import dev.eden.artifacts.Principal;
+import dev.eden.artifacts.server.internal.LimitedInputStream;
+import dev.eden.artifacts.server.internal.MultipartForm;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v0/experiments/{E}/artifacts} once the caller is known: parses the multipart body in
+ * one pass, streams the single {@code file} part into a pending deposit under the cap, and answers
+ * 201 with the deposit JSON. Failures are thrown as {@link ArtifactException}s for the handler to
+ * render. Thread-safe and stateless per request.
+ */
+final class DepositOperation {
+  private static final Logger LOG = LoggerFactory.getLogger(ArtifactHandler.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ArtifactService service;
+  private final int maxPartHeaderBytes;
+  private final long framingAllowanceBytes;
+
+  DepositOperation(ArtifactService service, int maxPartHeaderBytes, long framingAllowanceBytes) {
+    this.service = service;
+    this.maxPartHeaderBytes = maxPartHeaderBytes;
+    this.framingAllowanceBytes = framingAllowanceBytes;
+  }
+
+  void deposit(ServerExchange exchange, ExperimentId experimentId, Principal principal)
+      throws IOException {
+    long cap = service.maxArtifactBytes();
+    long bodyLimit = cap > Long.MAX_VALUE - framingAllowanceBytes ? Long.MAX_VALUE : cap + framingAllowanceBytes;
+    long declared = exchange.requestContentLength();
+    if (declared > bodyLimit) {
+      throw new PayloadTooLargeException(cap, declared);
+    }
+    byte[] boundary = MultipartForm.boundary(exchange.requestHeader("Content-Type"));
+    if (boundary == null) {
+      exchange.closeConnectionAfterResponse();
+      throw new BadRequestException("the body must be multipart/form-data with a boundary");
+    }
+    DepositResult result;
+    try {
+      result = depositPart(exchange, experimentId, principal, boundary, cap, bodyLimit);
+    } catch (ArtifactException e) {
+      // The rest of the body may still be arriving; never read it just to throw it away.
+      exchange.closeConnectionAfterResponse();
+      throw e;
+    }
+    answerCreated(exchange, result);
+  }
+
+  private DepositResult depositPart(ServerExchange exchange, ExperimentId experimentId,
+      Principal principal, byte[] boundary, long cap, long bodyLimit) {
+    InputStream body;
+    try {
+      body = new LimitedInputStream(exchange.requestBody(), bodyLimit);
+    } catch (IOException e) {
+      throw new BadRequestException("the request body could not be read");
+    }
+    try {
+      MultipartForm form = MultipartForm.open(body, boundary, maxPartHeaderBytes);
+      if (!form.firstPart()) {
+        throw new BadRequestException("the multipart body holds no part; exactly one part named 'file' is required");
+      }
+      MultipartForm.Part part = form.readPart();
+      if (!"file".equals(part.name())) {
+        throw new BadRequestException("the only part must be a form-data part named 'file'");
+      }
+      if (part.filename() == null) {
+        throw new BadRequestException("the 'file' part must be a file upload with a filename");
+      }
+      try (PendingDeposit deposit = service.beginDeposit(
+          experimentId, principal, part.filename(), part.contentType(), cap)) {
+        deposit.transferFrom(part.content());
+        if (form.nextPart()) {
+          throw new BadRequestException("the multipart body holds more than one part; exactly one part named 'file' is allowed");
+        }
+        return deposit.complete();
+      }
+    } catch (LimitedInputStream.LimitExceededException e) {
+      throw new PayloadTooLargeException(cap, e.seen());
+    } catch (IOException e) {
+      // Malformed framing, an oversized part header, a body cut off or stalled mid-part: the
+      // client's fault, and the pending deposit was abandoned on the way out.
+      LOG.debug("rejected deposit body: {}", e.toString());
+      throw new BadRequestException("the multipart body is malformed or incomplete");
+    }
+  }
+
+  /** 201 with exactly the three fields the deposit schema allows; extras travel in headers. */
+  private static void answerCreated(ServerExchange exchange, DepositResult result) throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("artifacts_uri", result.artifactsUri());
+    body.put("size_bytes", result.sizeBytes());
+    body.put("content_type", result.contentType());
+    byte[] json = JSON.writeValueAsBytes(body);
+    exchange.status(201);
+    exchange.responseHeader("Content-Type", "application/json");
+    exchange.responseHeader(ArtifactHandler.SHA256_HEADER, result.sha256());
+    exchange.responseHeader(ArtifactHandler.CREATED_AT_HEADER, result.metadata().createdAtText());
+    exchange.responseHeader(ArtifactHandler.CREATED_BY_HEADER, result.metadata().createdBy().name());
+    exchange.responseContentLength(json.length);
+    exchange.responseBody().write(json);
+  }
+}

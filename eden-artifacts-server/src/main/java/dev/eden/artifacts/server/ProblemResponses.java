@@ -1,0 +1,87 @@
+package dev.eden.artifacts.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eden.artifacts.ArtifactException;
+import dev.eden.artifacts.PayloadTooLargeException;
+import dev.eden.artifacts.ProblemType;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renders every error of the artifact endpoints as RFC 7807 problem+json with the request URL as
+ * {@code instance}. Internal failures are logged under an incident id that is the only thing the
+ * client learns about them. Stateless.
+ */
+final class ProblemResponses {
+  static final String PROBLEM_JSON = "application/problem+json; charset=utf-8";
+  private static final String ABOUT_BLANK = "about:blank";
+  private static final Logger LOG = LoggerFactory.getLogger(ArtifactHandler.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ProblemResponses() {}
+
+  /** Answers a failure the client caused (4xx) with its type, or an internal one as a 500. */
+  static void artifactProblem(ServerExchange exchange, ArtifactException e) throws IOException {
+    if (e.type() == ProblemType.INTERNAL) {
+      internalError(exchange, e);
+      return;
+    }
+    if (e instanceof PayloadTooLargeException) {
+      exchange.closeConnectionAfterResponse();
+    }
+    problem(exchange, e.type().status(), e.type().uri(), e.type().title(), e.detail());
+  }
+
+  static void methodNotAllowed(ServerExchange exchange, String allow) throws IOException {
+    exchange.responseHeader("Allow", allow);
+    // No problem type of the closed vocabulary fits; RFC 7807's about:blank means "just the status".
+    problem(exchange, 405, ABOUT_BLANK, "Method Not Allowed",
+        "this endpoint answers only " + allow);
+  }
+
+  /**
+   * A 500 whose detail is only an incident id; when the response already started, the connection
+   * must be aborted instead.
+   *
+   * @throws IOException always when the response was already committed
+   */
+  static void internalError(ServerExchange exchange, Exception e) throws IOException {
+    String incident = UUID.randomUUID().toString();
+    if (exchange.isCommitted()) {
+      LOG.warn("{} {}: failed after the response started (incident {})", exchange.method(),
+          exchange.rawPath(), incident, e);
+      throw e instanceof IOException ? (IOException) e : new IOException("response aborted", e);
+    }
+    LOG.error("{} {}: internal error (incident {})", exchange.method(), exchange.rawPath(),
+        incident, e);
+    exchange.closeConnectionAfterResponse();
+    problem(exchange, ProblemType.INTERNAL.status(), ProblemType.INTERNAL.uri(),
+        ProblemType.INTERNAL.title(), "the server could not complete the request; incident " + incident);
+  }
+
+  private static void problem(ServerExchange exchange, int status, String type, String title,
+      String detail) throws IOException {
+    if (exchange.isCommitted()) {
+      throw new IOException("cannot report " + status + " " + type + ": response already started");
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", type);
+    body.put("title", title);
+    body.put("status", status);
+    body.put("detail", detail);
+    body.put("instance", exchange.requestUrl());
+    byte[] json = JSON.writeValueAsBytes(body);
+    exchange.status(status);
+    exchange.responseHeader("Content-Type", PROBLEM_JSON);
+    exchange.responseHeader("Cache-Control", "no-store");
+    if (status == 401) {
+      exchange.responseHeader("WWW-Authenticate", "Bearer");
+    }
+    exchange.responseContentLength(json.length);
+    exchange.responseBody().write(json);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.eden.artifacts.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Base of the end-to-end tests: a fresh {@link ServerFixture} on a real socket for every test. */
+abstract class ServerTest {
+  @TempDir Path tempDir;
+  ServerFixture fixture;
+
+  /** The server's artifact cap; 1 MiB unless a test class needs another. */
+  long maxArtifactBytes() {
+    return 1024 * 1024;
+  }
+
+  /** How long the server waits on a silent connection; 30 s unless a test class needs another. */
+  Duration idleTimeout() {
+    return Duration.ofSeconds(30);
+  }
+
+  @BeforeEach
+  final void startServer() {
+    fixture = new ServerFixture(tempDir, maxArtifactBytes(), idleTimeout());
+  }
+
+  @AfterEach
+  final void stopServer() {
+    fixture.close();
+  }
+}
