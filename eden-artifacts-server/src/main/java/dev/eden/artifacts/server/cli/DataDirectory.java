@@ -4,7 +4,9 @@ import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.server.internal.Secrets;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -33,7 +35,7 @@ final class DataDirectory {
     }
     Path file = data.resolve(ADMIN_TOKEN_FILE);
     if (!Files.exists(file)) {
-      writeOwnerOnly(file, Secrets.randomToken(32) + "\n");
+      createOnce(file, Secrets.randomToken(32) + "\n");
       out.println("admin token: generated into " + file + " (bearer: admin:<contents of that file>)");
     } else {
       out.println("admin token: read from " + file + " (bearer: admin:<contents of that file>)");
@@ -56,7 +58,7 @@ final class DataDirectory {
     } else {
       Path file = data.resolve(EXPERIMENT_FILE);
       if (!Files.exists(file)) {
-        writeOwnerOnly(file, ExperimentId.mint().value() + "\n");
+        createOnce(file, ExperimentId.mint().value() + "\n");
       }
       String text = Files.readString(file, StandardCharsets.UTF_8).strip();
       if (!ExperimentId.isValid(text)) {
@@ -81,13 +83,31 @@ final class DataDirectory {
     }
   }
 
-  private static void writeOwnerOnly(Path file, String content) throws IOException {
+  /**
+   * Creates {@code file} holding {@code content}, owner-only, all or nothing: the content is
+   * written and fsynced to a temp sibling first, then hard-linked into place, so a crash never
+   * leaves an empty file, and of two starts racing the first link wins and both read its content.
+   */
+  private static void createOnce(Path file, String content) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
     boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-    if (posix) {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } else {
-      Files.createFile(file);
+    Path temp = posix
+        ? Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+        : Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    try {
+      Files.writeString(temp, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE,
+          StandardOpenOption.SYNC);
+      try {
+        Files.createLink(file, temp);
+      } catch (FileAlreadyExistsException e) {
+        return; // another start created it first; its content stands
+      }
+      try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+        directory.force(true);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
     }
-    Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
   }
 }
