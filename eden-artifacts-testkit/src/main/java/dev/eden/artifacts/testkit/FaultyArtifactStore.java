@@ -37,6 +37,19 @@ public final class FaultyArtifactStore implements ArtifactStore {
     return this;
   }
 
+  /**
+   * Makes {@code operation} throw exactly {@code failure} from now on: for instance an
+   * {@link dev.eden.artifacts.spi.ArtifactAlreadyExistsException} from {@code CREATE}, or the
+   * {@link IllegalStateException} of a closed connection pool. The same instance is thrown each time.
+   *
+   * @throws IllegalArgumentException if {@code failure} is neither an {@link IOException} nor a
+   *     {@link RuntimeException}
+   */
+  public FaultyArtifactStore failOn(Operation operation, Exception failure) {
+    failing.add(requireNonNull(operation, "operation"), requireNonNull(failure, "failure"));
+    return this;
+  }
+
   /** Makes every operation succeed again. */
   public FaultyArtifactStore heal() {
     failing.clear();

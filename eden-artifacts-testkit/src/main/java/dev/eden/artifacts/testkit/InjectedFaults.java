@@ -3,7 +3,8 @@ package dev.eden.artifacts.testkit;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -12,14 +13,23 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class InjectedFaults<E extends Enum<E>> {
   private final String message;
-  private final Set<E> failing = ConcurrentHashMap.newKeySet();
+  /** Each failing operation, with the exception it throws, or empty for the standard one. */
+  private final Map<E, Optional<Exception>> failing = new ConcurrentHashMap<>();
 
   InjectedFaults(String message) {
     this.message = message;
   }
 
   void add(Collection<E> operations) {
-    failing.addAll(operations);
+    operations.forEach(operation -> failing.put(operation, Optional.empty()));
+  }
+
+  /** Makes {@code operation} throw exactly {@code failure}, which must be unchecked or an I/O exception. */
+  void add(E operation, Exception failure) {
+    if (!(failure instanceof IOException || failure instanceof RuntimeException)) {
+      throw new IllegalArgumentException("only an IOException or a RuntimeException can be thrown: " + failure);
+    }
+    failing.put(operation, Optional.of(failure));
   }
 
   void clear() {
@@ -27,18 +37,29 @@ final class InjectedFaults<E extends Enum<E>> {
   }
 
   boolean isOn(E operation) {
-    return failing.contains(operation);
+    return failing.containsKey(operation);
   }
 
-  /** Throws {@code "<message>: <operation>"} if {@code operation} currently fails. */
+  /**
+   * Throws the failure chosen for {@code operation}, or {@code "<message>: <operation>"} as an
+   * {@link IOException} if none was chosen; returns if {@code operation} currently succeeds.
+   */
   void maybeFail(E operation) throws IOException {
-    if (failing.contains(operation)) {
+    Optional<Exception> failure = failing.get(operation);
+    if (failure == null) {
+      return;
+    }
+    if (failure.isEmpty()) {
       throw new IOException(message + ": " + operation.name().toLowerCase(Locale.ROOT));
     }
+    if (failure.get() instanceof IOException io) {
+      throw io;
+    }
+    throw (RuntimeException) failure.get();
   }
 
   @Override
   public String toString() {
-    return failing.toString();
+    return failing.keySet().toString();
   }
 }

@@ -79,6 +79,19 @@ class FaultInjectionTest {
   }
 
   @Test
+  void storeThrowsExactlyTheChosenFailure() throws IOException {
+    IllegalStateException poolClosed = new IllegalStateException("pool closed");
+    store.failOn(FaultyArtifactStore.Operation.CREATE, poolClosed);
+    assertThatThrownBy(() -> deposit(new GeneratedInputStream(10, 1)))
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasRootCause(poolClosed);
+    assertNothingLeftBehind();
+    assertThatThrownBy(() -> store.failOn(FaultyArtifactStore.Operation.CREATE, new Exception("checked")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("only an IOException or a RuntimeException can be thrown: java.lang.Exception: checked");
+  }
+
+  @Test
   void storeFailureOnFindIsNeverReportedAsNotFound() throws IOException {
     DepositResult result = deposit(new ByteArrayInputStream(new byte[] {1}));
     store.failOn(FaultyArtifactStore.Operation.FIND);

@@ -1,12 +1,24 @@
-package dev.eden.artifacts;
+package dev.eden.artifacts.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.eden.artifacts.Faults.BackendFault;
-import dev.eden.artifacts.Faults.FailingInputStream;
-import dev.eden.artifacts.Faults.FaultyBackend;
-import dev.eden.artifacts.Faults.FaultyStore;
+import dev.eden.artifacts.AccessPolicy;
+import dev.eden.artifacts.ArtifactId;
+import dev.eden.artifacts.ArtifactMetadata;
+import dev.eden.artifacts.ArtifactNotFoundException;
+import dev.eden.artifacts.ArtifactService;
+import dev.eden.artifacts.ArtifactStorageException;
+import dev.eden.artifacts.ArtifactUris;
+import dev.eden.artifacts.BadRequestException;
+import dev.eden.artifacts.DepositResult;
+import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.FetchedArtifact;
+import dev.eden.artifacts.ForbiddenException;
+import dev.eden.artifacts.PayloadTooLargeException;
+import dev.eden.artifacts.PendingDeposit;
+import dev.eden.artifacts.Principal;
+import dev.eden.artifacts.ProblemType;
 import dev.eden.artifacts.backend.FileArtifactBackend;
 import dev.eden.artifacts.backend.InMemoryArtifactBackend;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
@@ -39,15 +51,15 @@ class ArtifactServiceTest {
 
   @TempDir Path dir;
   Path blobRoot;
-  FaultyBackend backend;
-  FaultyStore store;
+  FaultyArtifactBackend backend;
+  FaultyArtifactStore store;
   ArtifactService service;
 
   @BeforeEach
   void setUp() throws IOException {
     blobRoot = dir.resolve("blobs");
-    backend = new FaultyBackend(new FileArtifactBackend(blobRoot));
-    store = new FaultyStore(new InMemoryArtifactStore());
+    backend = new FaultyArtifactBackend(new FileArtifactBackend(blobRoot));
+    store = new FaultyArtifactStore(new InMemoryArtifactStore());
     service = serviceWith(backend, store, AccessPolicy.depositorOrAdminClass(CAROL_ADMIN_CLASS::equals));
   }
 
@@ -124,7 +136,7 @@ class ArtifactServiceTest {
   void depositReadsButDoesNotCloseTheCallersStream() throws Exception {
     GeneratedInputStream in = new GeneratedInputStream(100_000, 1);
     DepositResult result = service.deposit(EXPERIMENT, ALICE, null, null, in);
-    assertThat(in.closed).isFalse();
+    assertThat(in.isClosed()).isFalse();
     assertThat(in.read()).isEqualTo(-1);
     assertThat(result.sizeBytes()).isEqualTo(100_000);
   }
@@ -287,8 +299,8 @@ class ArtifactServiceTest {
 
   @Test
   void malformedUriIsRejectedBeforeAnyStorageIsTouched() {
-    store.findFailure = new IOException("injected: the store must not be asked");
-    backend.fault = BackendFault.OPEN;
+    store.failOn(FaultyArtifactStore.Operation.FIND);
+    backend.failOn(FaultyArtifactBackend.Operation.OPEN);
     for (String uri : List.of("eden://artifacts/../../etc/passwd", "eden://artifacts/ABCDEF0123456789ABCDEF0123456789")) {
       assertThatThrownBy(() -> service.open(EXPERIMENT, Principal.admin(), uri))
           .isInstanceOf(ArtifactNotFoundException.class);
@@ -306,44 +318,44 @@ class ArtifactServiceTest {
 
   @Test
   void backendThatCannotBeginIsAStorageFailure() {
-    backend.fault = BackendFault.BEGIN;
+    backend.failOn(FaultyArtifactBackend.Operation.BEGIN);
     assertThatThrownBy(() -> deposit(ALICE, new byte[] {1}))
         .isInstanceOf(ArtifactStorageException.class)
-        .hasRootCauseMessage("injected: begin failed")
+        .hasRootCauseMessage(FaultyArtifactBackend.MESSAGE + ": begin")
         .satisfies(e -> assertThat(((ArtifactStorageException) e).type().status()).isEqualTo(500));
     assertNothingLeftBehind();
   }
 
   @Test
   void backendWriteFailureIsAStorageFailureAndLeavesNothing() {
-    backend.fault = BackendFault.WRITE;
+    backend.failOn(FaultyArtifactBackend.Operation.WRITE);
     assertThatThrownBy(() -> deposit(ALICE, new byte[100_000]))
         .isInstanceOf(ArtifactStorageException.class)
-        .hasRootCauseMessage("injected: disk full");
+        .hasRootCauseMessage(FaultyArtifactBackend.MESSAGE + ": write");
     assertNothingLeftBehind();
   }
 
   @Test
   void backendCommitFailureIsAStorageFailureAndRecordsNoMetadata() {
-    backend.fault = BackendFault.COMMIT;
+    backend.failOn(FaultyArtifactBackend.Operation.COMMIT);
     assertThatThrownBy(() -> deposit(ALICE, new byte[100_000]))
         .isInstanceOf(ArtifactStorageException.class)
-        .hasRootCauseMessage("injected: fsync failed");
+        .hasRootCauseMessage(FaultyArtifactBackend.MESSAGE + ": commit");
     assertNothingLeftBehind();
   }
 
   @Test
   void storeCreateFailureDeletesTheCommittedBlob() {
-    store.createFailure = new IOException("injected: database down");
+    store.failOn(FaultyArtifactStore.Operation.CREATE);
     assertThatThrownBy(() -> deposit(ALICE, new byte[100_000]))
         .isInstanceOf(ArtifactStorageException.class)
-        .hasRootCauseMessage("injected: database down");
+        .hasRootCauseMessage(FaultyArtifactStore.MESSAGE + ": create");
     assertNothingLeftBehind();
   }
 
   @Test
   void storeRejectingADuplicateIsAStorageFailureNotAnOverwrite() {
-    store.createFailure = new ArtifactAlreadyExistsException(ArtifactId.mint());
+    store.failOn(FaultyArtifactStore.Operation.CREATE, new ArtifactAlreadyExistsException(ArtifactId.mint()));
     assertThatThrownBy(() -> deposit(ALICE, new byte[10]))
         .isInstanceOf(ArtifactStorageException.class)
         .hasCauseInstanceOf(ArtifactAlreadyExistsException.class);
@@ -352,7 +364,7 @@ class ArtifactServiceTest {
 
   @Test
   void storeCreateRuntimeFailureDeletesTheCommittedBlob() {
-    store.createRuntimeFailure = new IllegalStateException("injected: pool closed");
+    store.failOn(FaultyArtifactStore.Operation.CREATE, new IllegalStateException("injected: pool closed"));
     assertThatThrownBy(() -> deposit(ALICE, new byte[10]))
         .isInstanceOf(ArtifactStorageException.class)
         .hasRootCauseMessage("injected: pool closed");
@@ -361,50 +373,49 @@ class ArtifactServiceTest {
 
   @Test
   void uploadThatFailsMidReadIsAnIoExceptionAndLeavesNothing() {
-    FailingInputStream in = new FailingInputStream(new GeneratedInputStream(1_000_000, 4), 300_000);
+    FailingInputStream in = FailingInputStream.after(300_000, new GeneratedInputStream(1_000_000, 4));
     assertThatThrownBy(() -> service.deposit(EXPERIMENT, ALICE, null, null, in))
         .isExactlyInstanceOf(IOException.class)
-        .hasMessage("injected: connection reset");
-    assertThat(in.closed).isFalse();
+        .hasMessage(FailingInputStream.MESSAGE);
+    assertThat(in.isClosed()).isFalse();
     assertNothingLeftBehind();
   }
 
   @Test
   void failingCleanUpDoesNotHideThatTheCapWasExceeded() {
-    backend.abortFails = true;
+    backend.failOn(FaultyArtifactBackend.Operation.ABORT);
     assertThatThrownBy(() -> service.deposit(EXPERIMENT, ALICE, null, null, new GeneratedInputStream(20, 1), 10))
         .isInstanceOf(PayloadTooLargeException.class)
         .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
-            .satisfies(s -> assertThat(s).hasMessage("injected: abort failed")));
+            .satisfies(s -> assertThat(s).hasMessage(FaultyArtifactBackend.MESSAGE + ": abort")));
     assertNothingLeftBehind();
   }
 
   @Test
   void failingCleanUpDoesNotHideTheStorageFailure() {
-    backend.fault = BackendFault.WRITE;
-    backend.abortFails = true;
+    backend.failOn(FaultyArtifactBackend.Operation.WRITE, FaultyArtifactBackend.Operation.ABORT);
     assertThatThrownBy(() -> deposit(ALICE, new byte[10]))
         .isInstanceOf(ArtifactStorageException.class)
-        .hasRootCauseMessage("injected: disk full");
+        .hasRootCauseMessage(FaultyArtifactBackend.MESSAGE + ": write");
     assertNothingLeftBehind();
   }
 
   @Test
   void storeLookupFailureIsAStorageFailureNotNotFound() throws Exception {
     DepositResult result = deposit(ALICE, new byte[] {1});
-    store.findFailure = new IOException("injected: database down");
+    store.failOn(FaultyArtifactStore.Operation.FIND);
     assertThatThrownBy(() -> service.open(EXPERIMENT, ALICE, result.artifactsUri()))
         .isInstanceOf(ArtifactStorageException.class)
-        .hasRootCauseMessage("injected: database down");
+        .hasRootCauseMessage(FaultyArtifactStore.MESSAGE + ": find");
   }
 
   @Test
   void backendReadFailureIsAStorageFailureNotNotFound() throws Exception {
     DepositResult result = deposit(ALICE, new byte[] {1});
-    backend.fault = BackendFault.OPEN;
+    backend.failOn(FaultyArtifactBackend.Operation.OPEN);
     assertThatThrownBy(() -> service.open(EXPERIMENT, ALICE, result.artifactsUri()))
         .isInstanceOf(ArtifactStorageException.class)
-        .hasRootCauseMessage("injected: open failed");
+        .hasRootCauseMessage(FaultyArtifactBackend.MESSAGE + ": open");
   }
 
   @Test
@@ -477,6 +488,8 @@ class ArtifactServiceTest {
 
   /** No blob, no metadata row, and no file of any kind (temps included) under the blob root. */
   private void assertNothingLeftBehind() {
+    backend.heal();
+    store.heal();
     try {
       assertThat(blobIds()).isEmpty();
       assertThat(store.idsCreatedBefore(EXPERIMENT, Instant.MAX, 100)).isEmpty();

@@ -1,7 +1,8 @@
-package dev.eden.artifacts;
+package dev.eden.artifacts.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.eden.artifacts.ArtifactService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,10 @@
-package dev.eden.artifacts;
+package dev.eden.artifacts.testkit;
 
+import dev.eden.artifacts.ArtifactService;
+import dev.eden.artifacts.DepositResult;
+import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.FetchedArtifact;
+import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.backend.FileArtifactBackend;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
 import java.io.InputStream;
