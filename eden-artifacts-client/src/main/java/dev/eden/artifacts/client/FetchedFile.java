@@ -3,6 +3,7 @@ package dev.eden.artifacts.client;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * An artifact that {@link StoreClient#fetchArtifact(String, Path)} wrote completely and durably to a
@@ -11,10 +12,19 @@ import java.nio.file.Path;
  * @param path the absolute path of the file that now holds the artifact's bytes
  * @param sizeBytes the number of bytes written, equal to the response's {@code Content-Length}
  * @param contentType the content type the server recorded, verbatim
+ * @param sha256 the SHA-256 (lowercase hex) the server announced in {@code X-Eden-Artifact-Sha256}
+ *     and the written bytes were verified against; empty when the server announced none (no check
+ *     was made). Never null.
  */
-public record FetchedFile(Path path, long sizeBytes, String contentType) {
+public record FetchedFile(Path path, long sizeBytes, String contentType, Optional<String> sha256) {
   public FetchedFile {
     requireNonNull(path, "path");
     requireNonNull(contentType, "contentType");
+    requireNonNull(sha256, "sha256");
+  }
+
+  /** A file whose bytes were not checked against a digest. */
+  public FetchedFile(Path path, long sizeBytes, String contentType) {
+    this(path, sizeBytes, contentType, Optional.empty());
   }
 }

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.HttpUrl;
@@ -64,12 +65,21 @@ import okhttp3.Response;
  * {@code byte[]}: a retried deposit whose first response was lost leaves an orphan and mints a new
  * URI, which the contract allows.
  *
+ * <p><b>Integrity.</b> When a fetch answer carries a well-formed {@code X-Eden-Artifact-Sha256}
+ * (64 lowercase hex digits; this project's server sends it, the contract does not require it), the
+ * bytes are hashed while they stream and compared at the end of the body; a difference is an
+ * {@link ArtifactDigestMismatchException} naming both digests. A missing or malformed header means
+ * no check, so the client works against any conforming server. {@code fetchArtifactBytes} and
+ * {@code fetchArtifact} retry a mismatch at most once (see {@link #fetchArtifact(String, Path)}).
+ *
  * <p><b>Lifecycle.</b> Thread-safe: share one instance. A client that created its own
  * {@link OkHttpClient} releases its connections and threads on {@link #close()}; a client given an
  * {@code OkHttpClient} never shuts it down.
  */
 public final class StoreClient implements AutoCloseable {
   private static final String EXPERIMENT_HEADER = "X-Eden-Experiment-Id";
+  /** An extra of this project's server (wire protocol §9.6); other servers may omit it. */
+  private static final String SHA256_HEADER = "X-Eden-Artifact-Sha256";
   private static final String OCTET_STREAM = "application/octet-stream";
   private static final int MAX_RECEIPT_BYTES = 64 * 1024;
   private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
@@ -262,7 +272,10 @@ public final class StoreClient implements AutoCloseable {
   /**
    * Opens the artifact behind {@code uri} as a stream. The request is retried until the server
    * answers with the bytes' headers; once the stream is returned, a broken connection surfaces as
-   * an {@link IOException} from {@code read}.
+   * an {@link IOException} from {@code read}, and so does a digest mismatch at the end of the body
+   * ({@link ArtifactDigestMismatchException}, when the server announced a digest; see
+   * {@link ArtifactInputStream#sha256()}). Neither is retried: the caller has already consumed the
+   * bytes.
    *
    * @param uri the artifact URI exactly as a deposit returned it; sent verbatim
    * @return an open stream the caller must close
@@ -274,9 +287,12 @@ public final class StoreClient implements AutoCloseable {
 
   /**
    * Fetches the artifact's bytes into memory, refusing more than {@code maxBytes}. Retried as a
-   * whole after a connection failure, even mid-body.
+   * whole after a connection failure, even mid-body. When the server announced a digest, the
+   * bytes are verified against it; a mismatch is retried once, like in
+   * {@link #fetchArtifact(String, Path)}.
    *
    * @throws FetchLimitExceededException if the artifact is larger than {@code maxBytes}
+   * @throws ArtifactDigestMismatchException if the bytes do not match the announced digest
    */
   public byte[] fetchArtifactBytes(String uri, int maxBytes) throws IOException {
     if (maxBytes < 0 || maxBytes > MAX_ARRAY_BYTES) {
@@ -314,6 +330,15 @@ public final class StoreClient implements AutoCloseable {
    * leaves no file behind and {@code target} untouched. Retried as a whole after a connection
    * failure.
    *
+   * <p>When the server announced a digest ({@code X-Eden-Artifact-Sha256}), the bytes are hashed
+   * as they are written and compared before the rename: a mismatch leaves no file behind,
+   * {@code target} untouched, and the result's {@link FetchedFile#sha256()} holds the verified
+   * digest. A mismatch is retried once, whatever the policy's attempts (but only if it allows a
+   * second attempt): one fresh download tells corruption on the way (a faulty proxy or hop, which a
+   * second attempt usually escapes) from corruption at rest on the server (which every attempt
+   * repeats, so more would only download the artifact again for nothing).
+   *
+   * @throws ArtifactDigestMismatchException if the bytes do not match the announced digest
    * @throws IOException on a transport failure, a truncated body, or a local file error (local
    *     errors are not retried)
    */
@@ -369,7 +394,7 @@ public final class StoreClient implements AutoCloseable {
       local(() -> moveAtomically(temp, target));
       renamed = true;
       syncDirectory(directory);
-      return new FetchedFile(target, count, in.contentType());
+      return new FetchedFile(target, count, in.contentType(), in.sha256());
     } catch (IOException | RuntimeException e) {
       if (!renamed) {
         try {
@@ -423,7 +448,19 @@ public final class StoreClient implements AutoCloseable {
     String contentType = response.header("Content-Type");
     return new ArtifactInputStream(response.body().byteStream(), response,
         contentType == null ? OCTET_STREAM : contentType, response.body().contentLength(),
-        progress);
+        announcedSha256(response), progress);
+  }
+
+  /**
+   * The digest to check, or {@code null}: only a single, well-formed header counts, since a
+   * conforming server need not send it and a garbled one proves nothing about the bytes.
+   */
+  private static String announcedSha256(Response response) {
+    List<String> values = response.headers(SHA256_HEADER);
+    if (values.size() != 1 || !ArtifactInputStream.isWellFormedSha256(values.get(0))) {
+      return null;
+    }
+    return values.get(0);
   }
 
   private Request fetchRequest(String uri) {

@@ -16,9 +16,13 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,12 +80,47 @@ class EndToEndTest {
     try (ArtifactInputStream in = alice.openArtifact(receipt.uri())) {
       assertThat(in.contentType()).isEqualTo("text/x-diff");
       assertThat(in.contentLength()).isEqualTo(bytes.length);
+      assertThat(in.sha256()).contains(sha256(bytes));
       assertThat(in.readAllBytes()).isEqualTo(bytes);
     }
     Path target = temp.resolve("diff.patch");
     FetchedFile fetched = alice.fetchArtifact(receipt.uri(), target);
-    assertThat(fetched).isEqualTo(new FetchedFile(target.toAbsolutePath(), bytes.length, "text/x-diff"));
+    assertThat(fetched).isEqualTo(new FetchedFile(target.toAbsolutePath(), bytes.length,
+        "text/x-diff", Optional.of(sha256(bytes))));
     assertThat(Files.readAllBytes(target)).isEqualTo(bytes);
+  }
+
+  @Test
+  void blobCorruptedAtRestIsCaughtByTheDigestAndLeavesNoFile() throws Exception {
+    byte[] bytes = random(100_000, 3);
+    DepositReceipt receipt = alice.depositArtifact(bytes, "weights.bin", "application/octet-stream");
+    String id = receipt.uri().substring("eden://artifacts/".length());
+    Path blob = blobs.toRealPath().resolve(id.substring(0, 2)).resolve(id);
+    assertThat(blob).isRegularFile();
+    byte[] corrupted = bytes.clone();
+    corrupted[50_000] ^= 1;
+    blob.toFile().setWritable(true);
+    Files.write(blob, corrupted);
+
+    Path target = Files.writeString(temp.resolve("weights.bin"), "previous");
+    Throwable thrown = catchThrowable(() -> alice.fetchArtifact(receipt.uri(), target));
+    assertThat(thrown).isInstanceOf(ArtifactDigestMismatchException.class)
+        .hasMessage("artifact digest mismatch: server announced sha256 " + sha256(bytes)
+            + " but the bytes received hash to " + sha256(corrupted));
+    assertThat(Files.readString(target)).isEqualTo("previous");
+    try (var listing = Files.list(temp)) {
+      assertThat(listing).containsExactly(target);
+    }
+    assertThat(catchThrowable(() -> alice.fetchArtifactBytes(receipt.uri(), bytes.length)))
+        .isInstanceOf(ArtifactDigestMismatchException.class);
+    try (ArtifactInputStream in = alice.openArtifact(receipt.uri())) {
+      assertThat(catchThrowable(in::readAllBytes))
+          .isInstanceOf(ArtifactDigestMismatchException.class);
+    }
+  }
+
+  private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.eden.artifacts.client.internal;
 
+import dev.eden.artifacts.client.ArtifactDigestMismatchException;
 import dev.eden.artifacts.client.FetchLimitExceededException;
 import dev.eden.artifacts.client.RetryPolicy;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import okhttp3.Response;
  * Runs an attempt under a {@link RetryPolicy}. An attempt signals a transient answer (502, 503, 504,
  * 429) by throwing {@link TransientAnswer}; connection failures arrive as {@link IOException}s.
  * Everything else (problem answers, local file errors wrapped unchecked) passes straight through.
- * Thread-safe.
+ * A digest mismatch is retried at most once per run, within the policy's attempts. Thread-safe.
  */
 public final class Retrier {
   private final Sleeper sleeper;
@@ -67,6 +68,7 @@ public final class Retrier {
     long start = System.nanoTime();
     long deadline = start + policy.maxElapsed().toNanos();
     long step = Math.max(1, policy.initialBackoff().toMillis());
+    boolean mismatchSeen = false;
     for (int attemptNumber = 1; ; attemptNumber++) {
       Duration retryAfter;
       Exception failure;
@@ -78,6 +80,14 @@ public final class Retrier {
       } catch (IOException e) {
         if (!isRetryable(e)) {
           throw e;
+        }
+        // One fresh download tells corruption on the way (usually gone on the next attempt) from
+        // corruption at rest (repeated by every attempt, so a third would be wasted bandwidth).
+        if (e instanceof ArtifactDigestMismatchException) {
+          if (mismatchSeen) {
+            throw e;
+          }
+          mismatchSeen = true;
         }
         failure = e;
         retryAfter = null;
