@@ -9,6 +9,8 @@ import dev.eden.artifacts.ExperimentIdMismatchException;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.ProblemType;
 import dev.eden.artifacts.UnauthorizedException;
+import dev.eden.artifacts.server.internal.MultipartForm;
+import dev.eden.artifacts.server.internal.MultipartReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -57,20 +59,33 @@ public final class ArtifactHandler {
   private final Authenticator authenticator;
   private final Predicate<ExperimentId> servedExperiments;
   private final String healthPath;
+  private final Builder settings;
   private final DepositOperation deposit;
   private final FetchOperation fetch;
 
-  private ArtifactHandler(Builder builder) {
+  private ArtifactHandler(Builder builder, MultipartReader.Factory multipartReader) {
+    this.settings = builder.copy();
     this.service = builder.service;
     this.authenticator = builder.authenticator;
     this.servedExperiments = builder.servedExperiments;
     this.healthPath = builder.healthPath;
-    this.deposit = new DepositOperation(service, builder.maxPartHeaderBytes, builder.framingAllowanceBytes);
+    this.deposit = new DepositOperation(
+        service, multipartReader, builder.maxPartHeaderBytes, builder.framingAllowanceBytes);
     this.fetch = new FetchOperation(service, authenticator);
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * For server adapters: this handler with {@code multipartReader} parsing deposit bodies, unless
+   * the builder chose a reader explicitly (then this handler itself). The embedded Jetty server
+   * uses it to parse with Jetty's own multipart parser. Not part of the stable API.
+   */
+  public ArtifactHandler preferringMultipartReader(MultipartReader.Factory multipartReader) {
+    requireNonNull(multipartReader, "multipartReader");
+    return settings.multipartReader != null ? this : new ArtifactHandler(settings, multipartReader);
   }
 
   /** The service deposits and fetches go through. */
@@ -197,8 +212,21 @@ public final class ArtifactHandler {
     private int maxPartHeaderBytes = 8 * 1024;
     private long framingAllowanceBytes = 64 * 1024;
     private String healthPath = "/healthz";
+    private MultipartReader.Factory multipartReader;
 
     private Builder() {}
+
+    private Builder copy() {
+      Builder copy = new Builder();
+      copy.service = service;
+      copy.authenticator = authenticator;
+      copy.servedExperiments = servedExperiments;
+      copy.maxPartHeaderBytes = maxPartHeaderBytes;
+      copy.framingAllowanceBytes = framingAllowanceBytes;
+      copy.healthPath = healthPath;
+      copy.multipartReader = multipartReader;
+      return copy;
+    }
 
     /** Where deposits and fetches go; its {@link ArtifactService#maxArtifactBytes()} is the cap. Required. */
     public Builder service(ArtifactService service) {
@@ -256,6 +284,16 @@ public final class ArtifactHandler {
       return this;
     }
 
+    /**
+     * Which parser splits deposit bodies into parts. Default: Apache Commons FileUpload
+     * ({@link MultipartForm#FACTORY}), which needs no server; the embedded Jetty server switches
+     * to Jetty's faster parser unless a reader is set here. Not part of the stable API.
+     */
+    public Builder multipartReader(MultipartReader.Factory multipartReader) {
+      this.multipartReader = requireNonNull(multipartReader, "multipartReader");
+      return this;
+    }
+
     /** @throws IllegalStateException if the service, authenticator or served experiments are missing */
     public ArtifactHandler build() {
       if (service == null) {
@@ -267,7 +305,7 @@ public final class ArtifactHandler {
       if (servedExperiments == null) {
         throw new IllegalStateException("servedExperiments is required");
       }
-      return new ArtifactHandler(this);
+      return new ArtifactHandler(this, multipartReader != null ? multipartReader : MultipartForm.FACTORY);
     }
   }
 }

@@ -11,6 +11,7 @@ import dev.eden.artifacts.PendingDeposit;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.server.internal.LimitedInputStream;
 import dev.eden.artifacts.server.internal.MultipartForm;
+import dev.eden.artifacts.server.internal.MultipartReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -29,11 +30,14 @@ final class DepositOperation {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ArtifactService service;
+  private final MultipartReader.Factory multipartReader;
   private final int maxPartHeaderBytes;
   private final long framingAllowanceBytes;
 
-  DepositOperation(ArtifactService service, int maxPartHeaderBytes, long framingAllowanceBytes) {
+  DepositOperation(ArtifactService service, MultipartReader.Factory multipartReader,
+      int maxPartHeaderBytes, long framingAllowanceBytes) {
     this.service = service;
+    this.multipartReader = multipartReader;
     this.maxPartHeaderBytes = maxPartHeaderBytes;
     this.framingAllowanceBytes = framingAllowanceBytes;
   }
@@ -71,11 +75,11 @@ final class DepositOperation {
       throw new BadRequestException("the request body could not be read");
     }
     try {
-      MultipartForm form = MultipartForm.open(body, boundary, maxPartHeaderBytes);
+      MultipartReader form = multipartReader.open(body, boundary, maxPartHeaderBytes);
       if (!form.firstPart()) {
         throw new BadRequestException("the multipart body holds no part; exactly one part named 'file' is required");
       }
-      MultipartForm.Part part = form.readPart();
+      MultipartReader.Part part = form.readPart();
       if (!"file".equals(part.name())) {
         throw new BadRequestException("the only part must be a form-data part named 'file'");
       }

@@ -9,6 +9,7 @@ import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.backend.FileArtifactBackend;
 import dev.eden.artifacts.server.auth.InMemoryAuthenticator;
+import dev.eden.artifacts.server.internal.MultipartReader;
 import dev.eden.artifacts.server.jetty.JettyArtifactServer;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
 import java.io.IOException;
@@ -52,6 +53,12 @@ final class ServerFixture implements AutoCloseable {
   }
 
   ServerFixture(Path tempDir, long maxArtifactBytes, Duration idleTimeout) {
+    this(tempDir, maxArtifactBytes, idleTimeout, null);
+  }
+
+  /** With {@code multipartReader} null the Jetty server picks its own (Jetty's parser). */
+  ServerFixture(Path tempDir, long maxArtifactBytes, Duration idleTimeout,
+      MultipartReader.Factory multipartReader) {
     try {
       this.blobDir = tempDir.resolve("blobs");
       this.service = ArtifactService.builder()
@@ -62,7 +69,7 @@ final class ServerFixture implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    this.server = JettyArtifactServer.builder()
+    ArtifactHandler.Builder handler = ArtifactHandler.builder()
         .service(service)
         .authenticator(InMemoryAuthenticator.builder()
             .adminToken(ADMIN_TOKEN)
@@ -70,7 +77,12 @@ final class ServerFixture implements AutoCloseable {
             .worker(WORKER_B, SECRET_B)
             .adminClassWorker(ADMIN_CLASS_WORKER, SECRET_ADMIN_CLASS)
             .build())
-        .servedExperiments(experiment, otherServedExperiment)
+        .servedExperiments(experiment, otherServedExperiment);
+    if (multipartReader != null) {
+      handler.multipartReader(multipartReader);
+    }
+    this.server = JettyArtifactServer.builder()
+        .handler(handler.build())
         .host("127.0.0.1")
         .port(0)
         .idleTimeout(idleTimeout)

@@ -1,5 +1,6 @@
 package dev.eden.artifacts.server;
 
+import dev.eden.artifacts.server.internal.MultipartReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -21,9 +22,14 @@ abstract class ServerTest {
     return Duration.ofSeconds(30);
   }
 
+  /** The deposit body parser; null (the default) lets the Jetty server use Jetty's own. */
+  MultipartReader.Factory multipartReader() {
+    return null;
+  }
+
   @BeforeEach
   final void startServer() {
-    fixture = new ServerFixture(tempDir, maxArtifactBytes(), idleTimeout());
+    fixture = new ServerFixture(tempDir, maxArtifactBytes(), idleTimeout(), multipartReader());
   }
 
   @AfterEach

@@ -23,9 +23,13 @@ import org.apache.commons.fileupload2.core.RequestContext;
  * it below its item iterator on purpose: the iterator silently skips parts that have no name and
  * descends into nested {@code multipart/mixed}, while the contract wants every part seen and
  * exactly one accepted. Jetty's {@code MultiPart} parser would tie the transport-neutral handler
- * to Jetty. Not API; not thread-safe (one instance per request).
+ * to Jetty; the embedded Jetty server plugs in its own {@link MultipartReader} instead. Not API;
+ * not thread-safe (one instance per request).
  */
-public final class MultipartForm {
+public final class MultipartForm implements MultipartReader {
+  /** Opens FileUpload readers; the default of the transport-neutral handler. */
+  public static final MultipartReader.Factory FACTORY = MultipartForm::open;
+
   private static final int BUFFER_SIZE = 64 * 1024;
   private static final HeaderSupport HEADERS = new HeaderSupport();
 
@@ -61,32 +65,39 @@ public final class MultipartForm {
     return new MultipartForm(input);
   }
 
-  /** Skips the preamble; false if the body holds no part at all. */
+  @Override
   public boolean firstPart() throws IOException {
     return input.skipPreamble();
   }
 
-  /** After a part's content was read to its end: whether another part follows. */
+  @Override
   public boolean nextPart() throws IOException {
     return input.readBoundary();
   }
 
-  /** The headers of the part at hand; call once per part, before its content. */
+  @Override
   public Part readPart() throws IOException {
-    FileItemHeaders headers = HEADERS.getParsedHeaders(input.readHeaders());
-    return new Part(HEADERS.getFieldName(headers), HEADERS.getFileName(headers),
-        headers.getHeader("Content-Type"), input.newInputStream());
+    return part(input.readHeaders(), input.newInputStream());
   }
 
   /**
-   * One part of the body.
-   *
-   * @param name the {@code form-data} field name, or null (not form-data, or no name)
-   * @param filename the declared filename, or null if the part is not a file upload
-   * @param contentType the declared content type as sent, or null
-   * @param content the part's bytes up to the next boundary; read it to its end before moving on
+   * Reads the raw header block of the part at hand (up to and including the blank line) and
+   * nothing beyond it from FileUpload's buffer, for a reader that scans the content itself.
    */
-  public record Part(String name, String filename, String contentType, InputStream content) {}
+  public String readHeaderBlock() throws IOException {
+    return input.readHeaders();
+  }
+
+  /**
+   * A part from its raw header block ({@code Name: value} lines, each ending in CRLF), read with
+   * FileUpload's rules whichever parser split the body, so every reader sees the same name,
+   * filename (RFC 2231 included) and content type.
+   */
+  public static Part part(String headerBlock, InputStream content) {
+    FileItemHeaders headers = HEADERS.getParsedHeaders(headerBlock);
+    return new Part(HEADERS.getFieldName(headers), HEADERS.getFileName(headers),
+        headers.getHeader("Content-Type"), content);
+  }
 
   /** Borrows FileUpload's header and parameter parsing (RFC 2231 filenames, folded headers). */
   private static final class HeaderSupport

@@ -19,14 +19,17 @@ import org.eclipse.jetty.util.Callback;
  * allocations per request, and response headers go out exactly as set (the servlet layer rewrites
  * {@code Content-Type} parameters, for example {@code text/plain; charset=x} to
  * {@code text/plain;charset=x}, which would break the contract's verbatim echo). Blocking: each
- * request occupies a pool thread while its body streams. Thread-safe.
+ * request occupies a pool thread while its body streams. Deposit bodies are parsed with Jetty's
+ * {@code MultiPart.Parser} (see {@link JettyMultipartReader}) unless the handler's builder chose a
+ * reader explicitly. Thread-safe.
  */
 public final class ArtifactJettyHandler extends Handler.Abstract {
   private final ArtifactHandler handler;
 
   public ArtifactJettyHandler(ArtifactHandler handler) {
     super(InvocationType.BLOCKING);
-    this.handler = requireNonNull(handler, "handler");
+    this.handler = requireNonNull(handler, "handler")
+        .preferringMultipartReader(JettyMultipartReader.FACTORY);
   }
 
   @Override
