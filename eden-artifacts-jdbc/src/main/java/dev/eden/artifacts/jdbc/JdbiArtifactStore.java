@@ -20,7 +20,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
@@ -50,9 +53,11 @@ import org.jdbi.v3.core.statement.StatementContext;
  * it; {@link #close()} then only stops this store from being used.
  *
  * <p><b>SQLite.</b> WAL journal, {@code synchronous=FULL} (a row whose {@code create} returned
- * survives a crash or power loss) and a busy timeout. Writes from this store go one at a time
- * through an in-process lock, so its callers queue instead of seeing {@code SQLITE_BUSY}; writers
- * in other processes are waited for up to the busy timeout.
+ * survives a crash or power loss) and a busy timeout. This store is its database's only writer
+ * within the process: writes go one at a time through an in-process lock, so its callers queue
+ * instead of seeing {@code SQLITE_BUSY}, and creates that queue up meanwhile are committed together
+ * in one transaction (one fsync for the group). Writers in other processes are waited for up to
+ * the busy timeout.
  *
  * <p><b>Errors.</b> A duplicate id is an {@link ArtifactAlreadyExistsException}; every other
  * database failure (unreachable, closed, constraint, corrupt row) is an {@link IOException}
@@ -61,6 +66,9 @@ import org.jdbi.v3.core.statement.StatementContext;
  * <p>Thread-safe.
  */
 public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
+  /** Most rows one SQLite transaction commits for queued creates; bounds a caller's wait. */
+  private static final int MAX_GROUP = 256;
+
   private static final String COLUMNS =
       "artifact_id, experiment_id, created_by, size_bytes, content_type, sha256, filename, created_at";
 
@@ -70,6 +78,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
   private final HikariDataSource ownedPool; // null when the caller owns the connections
   private final ReentrantLock writeLock; // null unless SQLite
   private final String sqlitePragmas; // per-handle settings when the store did not configure the connections
+  private final Queue<PendingCreate> pendingCreates = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
 
   private JdbiArtifactStore(
@@ -121,32 +130,130 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
   @Override
   public void create(ArtifactMetadata metadata) throws IOException {
     requireNonNull(metadata, "metadata");
-    long createdAt = storable(metadata.createdAt());
+    storable(metadata.createdAt()); // reject before queueing, not inside someone else's batch
+    boolean inserted =
+        writeLock == null
+            ? withHandle("create " + metadata.id(), handle -> insert(handle, metadata))
+            : createInGroup(metadata);
+    if (!inserted) {
+      throw new ArtifactAlreadyExistsException(metadata.id());
+    }
+  }
+
+  /** Inserts one row; false if the id exists. */
+  private boolean insert(Handle handle, ArtifactMetadata metadata) {
     // ON CONFLICT on the key only: any other constraint failure still raises, and on PostgreSQL a
     // duplicate does not abort a surrounding transaction.
-    int inserted =
-        write(
-            "create " + metadata.id(),
-            handle ->
-                handle
-                    .createUpdate(
-                        "INSERT INTO "
-                            + names.artifacts()
-                            + " ("
-                            + COLUMNS
-                            + ") VALUES (:id, :experiment, :createdBy, :size, :contentType,"
-                            + " :sha256, :filename, :createdAt) ON CONFLICT (artifact_id) DO NOTHING")
-                    .bind("id", metadata.id().value())
-                    .bind("experiment", metadata.experimentId().value())
-                    .bind("createdBy", metadata.createdBy().name())
-                    .bind("size", metadata.sizeBytes())
-                    .bind("contentType", metadata.contentType())
-                    .bind("sha256", metadata.sha256())
-                    .bind("filename", metadata.filename())
-                    .bind("createdAt", createdAt)
-                    .execute());
-    if (inserted == 0) {
-      throw new ArtifactAlreadyExistsException(metadata.id());
+    return handle
+            .createUpdate(
+                "INSERT INTO "
+                    + names.artifacts()
+                    + " ("
+                    + COLUMNS
+                    + ") VALUES (:id, :experiment, :createdBy, :size, :contentType,"
+                    + " :sha256, :filename, :createdAt) ON CONFLICT (artifact_id) DO NOTHING")
+            .bind("id", metadata.id().value())
+            .bind("experiment", metadata.experimentId().value())
+            .bind("createdBy", metadata.createdBy().name())
+            .bind("size", metadata.sizeBytes())
+            .bind("contentType", metadata.contentType())
+            .bind("sha256", metadata.sha256())
+            .bind("filename", metadata.filename())
+            .bind("createdAt", storable(metadata.createdAt()))
+            .execute()
+        > 0;
+  }
+
+  /**
+   * SQLite group commit. SQLite has one writer and pays one fsync per commit, so concurrent
+   * creates queue up; whoever holds the write lock commits every queued row in one transaction
+   * (one fsync), and a caller whose row was committed by another finds it done when its turn
+   * comes. Each row still gets its own outcome: duplicates are detected per row, and if the batch
+   * fails as a whole its rows are retried one by one.
+   */
+  private boolean createInGroup(ArtifactMetadata metadata) throws IOException {
+    checkOpen();
+    PendingCreate mine = new PendingCreate(metadata);
+    pendingCreates.add(mine);
+    try {
+      writeLock.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      if (pendingCreates.remove(mine)) {
+        throw new InterruptedIOException("interrupted before create " + metadata.id());
+      }
+      // Another caller is already writing this row: wait for its outcome rather than guess.
+      writeLock.lock();
+    }
+    try {
+      if (!mine.done) {
+        commitGroup();
+      }
+    } finally {
+      writeLock.unlock();
+    }
+    if (mine.failure != null) {
+      // Rethrown from this caller's stack, possibly recorded by another caller's thread.
+      throw new IOException(mine.failure.getMessage(), mine.failure.getCause());
+    }
+    return mine.inserted;
+  }
+
+  private void commitGroup() {
+    List<PendingCreate> group = new ArrayList<>();
+    for (PendingCreate next; group.size() < MAX_GROUP && (next = pendingCreates.poll()) != null; ) {
+      group.add(next);
+    }
+    if (group.size() > 1) {
+      try {
+        List<Boolean> inserted =
+            withHandle(
+                "create " + group.size() + " rows",
+                handle ->
+                    handle.inTransaction(
+                        h -> {
+                          List<Boolean> outcomes = new ArrayList<>(group.size());
+                          for (PendingCreate pending : group) {
+                            outcomes.add(insert(h, pending.metadata));
+                          }
+                          return outcomes;
+                        }));
+        for (int i = 0; i < group.size(); i++) {
+          group.get(i).succeed(inserted.get(i));
+        }
+        return;
+      } catch (IOException e) {
+        // Fall through: one bad row must not fail its neighbours.
+      }
+    }
+    for (PendingCreate pending : group) {
+      try {
+        pending.succeed(withHandle("create " + pending.metadata.id(), h -> insert(h, pending.metadata)));
+      } catch (IOException e) {
+        pending.fail(e);
+      }
+    }
+  }
+
+  /** A create waiting for the write lock; completed under the lock by whichever caller holds it. */
+  private static final class PendingCreate {
+    final ArtifactMetadata metadata;
+    volatile boolean done;
+    volatile boolean inserted;
+    volatile IOException failure;
+
+    PendingCreate(ArtifactMetadata metadata) {
+      this.metadata = metadata;
+    }
+
+    void succeed(boolean inserted) {
+      this.inserted = inserted;
+      this.done = true;
+    }
+
+    void fail(IOException failure) {
+      this.failure = failure;
+      this.done = true;
     }
   }
 
@@ -155,7 +262,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
       throws IOException {
     requireNonNull(experimentId, "experimentId");
     requireNonNull(id, "id");
-    return read(
+    return withHandle(
         "find " + id,
         handle ->
             handle
@@ -174,7 +281,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
   @Override
   public boolean contains(ArtifactId id) throws IOException {
     requireNonNull(id, "id");
-    return read(
+    return withHandle(
         "contains " + id,
         handle ->
             handle
@@ -194,7 +301,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
       throw new IllegalArgumentException("limit must not be negative: " + limit);
     }
     long before = firstMillisNotBefore(cutoff);
-    return read(
+    return withHandle(
         "list " + experimentId,
         handle ->
             handle
@@ -213,7 +320,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
   @Override
   public boolean delete(ArtifactId id) throws IOException {
     requireNonNull(id, "id");
-    return write(
+    return withWriteLock(
             "delete " + id,
             handle ->
                 handle
@@ -285,7 +392,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     R run(Handle handle);
   }
 
-  private <R> R read(String what, Work<R> work) throws IOException {
+  private <R> R withHandle(String what, Work<R> work) throws IOException {
     checkOpen();
     try {
       return jdbi.withHandle(
@@ -300,10 +407,10 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     }
   }
 
-  private <R> R write(String what, Work<R> work) throws IOException {
+  private <R> R withWriteLock(String what, Work<R> work) throws IOException {
     checkOpen();
     if (writeLock == null) {
-      return read(what, work);
+      return withHandle(what, work);
     }
     try {
       writeLock.lockInterruptibly();
@@ -312,7 +419,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
       throw new InterruptedIOException("interrupted while waiting to write (" + what + ")");
     }
     try {
-      return read(what, work);
+      return withHandle(what, work);
     } finally {
       writeLock.unlock();
     }
@@ -474,7 +581,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
 
   private void migrate() throws IOException {
     try {
-      write(
+      withWriteLock(
           "migrate",
           handle -> {
             try {

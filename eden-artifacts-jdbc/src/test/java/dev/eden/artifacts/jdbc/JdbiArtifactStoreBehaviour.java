@@ -295,6 +295,23 @@ abstract class JdbiArtifactStoreBehaviour {
   }
 
   @Test
+  void rowThisCodeCannotReadIsAnIOExceptionNotEmpty() throws Exception {
+    JdbiArtifactStore store = open("eden_");
+    ExperimentId experiment = ExperimentId.mint();
+    ArtifactMetadata row = row(experiment, Instant.parse("2026-01-01T00:00:00Z"));
+    store.create(row);
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate("UPDATE eden_artifacts SET created_by = 'somebody'");
+    }
+
+    assertThatThrownBy(() -> store.find(experiment, row.id()))
+        .isExactlyInstanceOf(IOException.class)
+        .hasMessage("metadata store holds a row this library cannot read (find " + row.id() + ")")
+        .hasCauseInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void closedStoreFailsWithIOException() throws Exception {
     JdbiArtifactStore store = open("eden_");
     store.close();

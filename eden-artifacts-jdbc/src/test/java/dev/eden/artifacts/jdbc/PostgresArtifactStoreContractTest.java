@@ -3,11 +3,12 @@ package dev.eden.artifacts.jdbc;
 import dev.eden.artifacts.spi.ArtifactStore;
 import dev.eden.artifacts.testkit.ArtifactStoreContract;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 
-/** The test kit's store contract on PostgreSQL: every store lives in a new schema, dropped afterwards. */
+/**
+ * The test kit's store contract on PostgreSQL: every store gets a new table prefix in a schema
+ * that is dropped after each test.
+ */
 class PostgresArtifactStoreContractTest implements ArtifactStoreContract {
   private final PostgresStores stores = new PostgresStores(4);
 

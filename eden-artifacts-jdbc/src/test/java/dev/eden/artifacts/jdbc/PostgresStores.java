@@ -1,24 +1,37 @@
 package dev.eden.artifacts.jdbc;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Fresh PostgreSQL stores for contract tests, each in its own schema; {@link #closeAll} drops them. */
+/**
+ * Fresh, empty PostgreSQL stores for the test kit's contract and properties: all in one new
+ * schema, each under its own table prefix, on one pool that the tests (not the stores) own. This
+ * also exercises building a store on a caller's {@link javax.sql.DataSource}. {@link #closeAll}
+ * closes the stores and the pool and drops the schema.
+ */
 final class PostgresStores {
   private final int poolSize;
   private final List<JdbiArtifactStore> stores = new ArrayList<>();
-  private final List<PostgresTestDatabase> databases = new ArrayList<>();
+  private PostgresTestDatabase database;
+  private HikariDataSource pool;
 
   PostgresStores(int poolSize) {
     this.poolSize = poolSize;
   }
 
   JdbiArtifactStore newStore() throws Exception {
-    PostgresTestDatabase database = PostgresTestDatabase.create();
-    databases.add(database);
+    if (database == null) {
+      database = PostgresTestDatabase.create();
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(database.url());
+      config.setMaximumPoolSize(poolSize);
+      pool = new HikariDataSource(config);
+    }
     JdbiArtifactStore store =
-        JdbiArtifactStore.builder().postgresUrl(database.url()).maximumPoolSize(poolSize).build();
+        JdbiArtifactStore.builder().dataSource(pool).tablePrefix("s" + stores.size() + "_").build();
     stores.add(store);
     return store;
   }
@@ -26,9 +39,10 @@ final class PostgresStores {
   void closeAll() throws SQLException {
     stores.forEach(JdbiArtifactStore::close);
     stores.clear();
-    for (PostgresTestDatabase database : databases) {
+    if (database != null) {
+      pool.close();
       database.close();
+      database = null;
     }
-    databases.clear();
   }
 }

@@ -4,6 +4,7 @@ import static dev.eden.artifacts.jdbc.TestRows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ExperimentId;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -145,6 +147,38 @@ class SqliteArtifactStoreTest extends JdbiArtifactStoreBehaviour {
       pool.shutdownNow();
     }
     assertThat(rowCount()).isEqualTo(400);
+  }
+
+  @Test
+  void storesStartingOnANewFileAtOnceAllComeUpWithOneVersionRow() throws Exception {
+    int instances = 4;
+    for (int round = 0; round < 3; round++) {
+      Path file = dir.resolve("race-" + round + ".db");
+      CyclicBarrier barrier = new CyclicBarrier(instances);
+      ExecutorService pool = Executors.newFixedThreadPool(instances);
+      try {
+        List<Future<JdbiArtifactStore>> futures = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+          futures.add(
+              pool.submit(
+                  () -> {
+                    barrier.await();
+                    return opened(JdbiArtifactStore.sqlite(file));
+                  }));
+        }
+        for (Future<JdbiArtifactStore> future : futures) {
+          assertThat(future.get(1, TimeUnit.MINUTES).contains(ArtifactId.mint())).isFalse();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+          Statement statement = connection.createStatement();
+          ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM eden_schema_version")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(1);
+      }
+    }
   }
 
   private static String ownPragma(JdbiArtifactStore store, String name) {

@@ -69,7 +69,7 @@ public final class ArtifactHandler {
   private static final String ABOUT_BLANK = "about:blank";
   private static final String ARTIFACTS_PATH_PREFIX = "/v0/experiments/";
   private static final String ARTIFACTS_PATH_SUFFIX = "/artifacts";
-  private static final int COPY_BUFFER = 64 * 1024;
+  private static final int COPY_BUFFER = 256 * 1024; // fewer blocking writes per GiB; capped at the artifact size
   private static final Logger LOG = LoggerFactory.getLogger(ArtifactHandler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -295,7 +295,7 @@ public final class ArtifactHandler {
       exchange.responseHeader(CREATED_BY_HEADER, metadata.createdBy().name());
       exchange.responseContentLength(metadata.sizeBytes());
       OutputStream out = exchange.responseBody();
-      byte[] buffer = new byte[COPY_BUFFER];
+      byte[] buffer = new byte[(int) Math.max(1, Math.min(COPY_BUFFER, metadata.sizeBytes()))];
       InputStream in = artifact.content();
       long remaining = metadata.sizeBytes();
       while (remaining > 0) {

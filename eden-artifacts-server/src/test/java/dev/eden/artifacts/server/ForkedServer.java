@@ -37,7 +37,11 @@ final class ForkedServer implements AutoCloseable {
     command.add("serve");
     command.addAll(List.of(serveArgs));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("EDEN_ADMIN_TOKEN", adminToken);
+    if (adminToken == null) {
+      builder.environment().remove("EDEN_ADMIN_TOKEN");
+    } else {
+      builder.environment().put("EDEN_ADMIN_TOKEN", adminToken);
+    }
     Process process = builder.start();
     BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     StringBuilder seen = new StringBuilder();

@@ -74,18 +74,24 @@ public final class Migrations {
   private Migrations() {}
 
   /**
-   * Applies every missing step on {@code connection}, which must be in auto-commit mode and is
-   * left in auto-commit mode.
+   * Applies every missing step on {@code connection}, whose auto-commit mode is restored
+   * afterwards (it may belong to the caller's pool).
    *
    * @throws SchemaVersionException if the database records a version newer than {@link #LATEST}
    * @throws SQLException on any database failure; nothing is then committed
    */
   public static void migrate(Connection connection, Dialect dialect, TableNames names)
       throws SQLException, SchemaVersionException {
-    if (dialect == Dialect.SQLITE) {
-      migrateSqlite(connection, names);
-    } else {
-      migratePostgres(connection, names);
+    boolean autoCommit = connection.getAutoCommit();
+    try {
+      if (dialect == Dialect.SQLITE) {
+        connection.setAutoCommit(true); // the transaction is opened by hand, as BEGIN IMMEDIATE
+        migrateSqlite(connection, names);
+      } else {
+        migratePostgres(connection, names);
+      }
+    } finally {
+      connection.setAutoCommit(autoCommit);
     }
   }
 
@@ -125,7 +131,6 @@ public final class Migrations {
       if (!committed) {
         connection.rollback();
       }
-      connection.setAutoCommit(true);
     }
   }
 
