@@ -16,6 +16,7 @@ HEAP=${HEAP:-64m}                       # the server's fixed, pre-touched heap (
 REPEAT=${REPEAT:-3}                     # rounds of each 1 GiB measurement; the median counts
 WRK_ROUNDS=${WRK_ROUNDS:-2}             # rounds of each 10 s wrk measurement; the median counts
 WRK_DURATION=${WRK_DURATION:-10s}
+WRK_WARMUP=${WRK_WARMUP:-10s}           # untimed wrk against each server first (JIT, caches)
 SERVER_PORT=${SERVER_PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
 CLIENT_DRIVER=${CLIENT_DRIVER:-1}       # 1: also time the Java client SDK (StoreClient)
@@ -31,6 +32,7 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 [[ $REPEAT =~ ^[1-5]$ ]] || die "REPEAT must be 1..5"
 [[ $WRK_ROUNDS =~ ^[1-5]$ ]] || die "WRK_ROUNDS must be 1..5"
 [[ $WRK_DURATION =~ ^([1-9]|[1-5][0-9]|60)s$ ]] || die "WRK_DURATION must be 1s..60s"
+[[ $WRK_WARMUP =~ ^([1-9]|[1-5][0-9]|60)s$ ]] || die "WRK_WARMUP must be 1s..60s"
 [[ -f $SERVER_JAR ]] || die "no $SERVER_JAR: run 'mvn -B -q -DskipTests package' first"
 for tool in java jstat curl dd awk sort; do
   command -v "$tool" >/dev/null || die "$tool is required"
@@ -101,6 +103,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 ms_now() { date +%s%N; }
+# CPU seconds (user + system) the server process has used so far.
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$SERVER_PID/stat"; }
+cpu_delta() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 seconds_since() { awk -v a="$1" -v b="$(ms_now)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
 mibps() { awk -v bytes="$1" -v s="$2" 'BEGIN { printf "%.1f", bytes / 1048576 / s }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan" } else if (NR % 2) { print v[(NR + 1) / 2] } else { printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 } }'; }
@@ -109,6 +114,7 @@ meets() { awk -v r="$1" -v t="$2" 'BEGIN { print (r + 0 >= t + 0) ? "yes" : "NO"
 record() { echo "$2" >>"$RUN/results/$1"; } # series value
 
 note "load average before: $(loadavg)"
+note "revision $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); HEAP=$HEAP REPEAT=$REPEAT WRK_ROUNDS=$WRK_ROUNDS WRK_DURATION=$WRK_DURATION WRK_WARMUP=$WRK_WARMUP"
 note "run directory: $RUN"
 
 # ---- the server: fixed pre-touched heap, GC log, a fresh data directory ----
@@ -200,7 +206,7 @@ blob_path() { # artifacts_uri -> the path of its blob under the nginx root
 }
 
 # ---- warm-up: JIT, connection paths and the server's first-touch memory ----
-note "warming up (3 deposits and fetches of 64 MiB, 5 s of 4 KiB fetches per server)"
+note "warming up (3 deposits and fetches of 64 MiB, $WRK_WARMUP of 4 KiB fetches per server)"
 for _ in 1 2 3; do
   res=$(deposit "$WARM")
   warm_uri=${res#* }
@@ -219,8 +225,8 @@ chmod 600 "$RUN/fetch.lua"
 SMALL_NGINX_URL=http://127.0.0.1:$NGINX_PORT$(blob_path "$small_uri")
 fetch "$BASE/v0/experiments/$EXPERIMENT/artifacts?uri=$(urlencode "$small_uri")" 4096 "${AUTH[@]}" >/dev/null
 fetch "$SMALL_NGINX_URL" 4096 >/dev/null
-wrk -t2 -c32 -d5s -s "$RUN/fetch.lua" "$BASE" >/dev/null
-wrk -t2 -c32 -d5s "$SMALL_NGINX_URL" >/dev/null
+wrk -t2 -c32 -d"$WRK_WARMUP" -s "$RUN/fetch.lua" "$BASE" >/dev/null
+wrk -t2 -c32 -d"$WRK_WARMUP" "$SMALL_NGINX_URL" >/dev/null
 
 # ---- heap sampling across the 1 GiB transfers ----
 GC_LINES_BEFORE=$(wc -l <"$RUN/gc.log")
@@ -234,12 +240,15 @@ for i in $(seq 1 "$REPEAT"); do
   start=$(ms_now)
   dd if="$SRC" of="$RUN/dd-$i.bin" bs=1M conv=fsync status=none
   dd_s=$(seconds_since "$start")
+  cpu0=$(server_cpu)
   res=$(deposit "$SRC")
+  cpu=$(cpu_delta "$cpu0" "$(server_cpu)")
   dep_s=${res%% *}
   big_uri=${res#* }
   record dd "$(mibps $GIB "$dd_s")"
   record deposit "$(mibps $GIB "$dep_s")"
-  note "  round $i: dd $dd_s s ($(mibps $GIB "$dd_s") MiB/s), deposit $dep_s s ($(mibps $GIB "$dep_s") MiB/s)"
+  record deposit_cpu "$cpu"
+  note "  round $i: dd $dd_s s ($(mibps $GIB "$dd_s") MiB/s), deposit $dep_s s ($(mibps $GIB "$dep_s") MiB/s, server CPU $cpu s)"
 done
 
 # ---- 1 GiB fetch vs nginx serving the same blob file ----
@@ -248,10 +257,13 @@ BIG_URL="$ENDPOINT?uri=$(urlencode "$big_uri")"
 BIG_NGINX_URL=http://127.0.0.1:$NGINX_PORT$(blob_path "$big_uri")
 for i in $(seq 1 "$REPEAT"); do
   ng_s=$(fetch "$BIG_NGINX_URL" $GIB)
+  cpu0=$(server_cpu)
   sv_s=$(fetch "$BIG_URL" $GIB "${AUTH[@]}")
+  cpu=$(cpu_delta "$cpu0" "$(server_cpu)")
   record nginx_fetch "$(mibps $GIB "$ng_s")"
   record fetch "$(mibps $GIB "$sv_s")"
-  note "  round $i: nginx $ng_s s ($(mibps $GIB "$ng_s") MiB/s), server $sv_s s ($(mibps $GIB "$sv_s") MiB/s)"
+  record fetch_cpu "$cpu"
+  note "  round $i: nginx $ng_s s ($(mibps $GIB "$ng_s") MiB/s), server $sv_s s ($(mibps $GIB "$sv_s") MiB/s, server CPU $cpu s)"
 done
 
 kill -TERM "$JSTAT_PID" 2>/dev/null || true
@@ -285,10 +297,15 @@ wrk_rps() { # wrk args... -> prints requests/s; fails on any error or non-2xx an
 note "4 KiB fetch, wrk -t2 -c32 -d$WRK_DURATION, $WRK_ROUNDS rounds"
 for i in $(seq 1 "$WRK_ROUNDS"); do
   ng=$(wrk_rps -t2 -c32 -d"$WRK_DURATION" "$SMALL_NGINX_URL")
+  cpu0=$(server_cpu)
   sv=$(wrk_rps -t2 -c32 -d"$WRK_DURATION" -s "$RUN/fetch.lua" "$BASE")
+  cpu=$(cpu_delta "$cpu0" "$(server_cpu)")
+  requests=$(awk '/requests in/ { n = $1 } END { print n }' "$RUN/wrk.txt")
+  us=$(awk -v c="$cpu" -v n="$requests" 'BEGIN { printf "%.0f", c * 1e6 / n }')
   record nginx_rps "$ng"
   record rps "$sv"
-  note "  round $i: nginx $ng req/s, server $sv req/s"
+  record rps_cpu_us "$us"
+  note "  round $i: nginx $ng req/s, server $sv req/s (server CPU $us us per request)"
 done
 
 # ---- the Java client SDK (StoreClient) against the same server ----
@@ -323,3 +340,4 @@ if [[ $CLIENT_DRIVER == 1 ]]; then
 fi
 echo "rounds (MiB/s): dd $(all dd); deposit $(all deposit); nginx fetch $(all nginx_fetch); fetch $(all fetch)"
 echo "rounds (req/s): nginx $(all nginx_rps); server $(all rps)"
+echo "server CPU: $(all deposit_cpu) s per 1 GiB deposit; $(all fetch_cpu) s per 1 GiB fetch; $(all rps_cpu_us) us per 4 KiB fetch"
