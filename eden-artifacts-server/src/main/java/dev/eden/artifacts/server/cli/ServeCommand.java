@@ -7,6 +7,7 @@ import dev.eden.artifacts.jdbc.JdbiArtifactStore;
 import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.auth.CredentialRegistry;
 import dev.eden.artifacts.server.auth.FileAuthenticator;
+import dev.eden.artifacts.server.internal.CachingArtifactStore;
 import dev.eden.artifacts.server.internal.Secrets;
 import dev.eden.artifacts.server.jetty.JettyArtifactServer;
 import java.io.IOException;
@@ -90,7 +91,8 @@ final class ServeCommand implements Callable<Integer> {
     CredentialRegistry registry = CredentialRegistry.open(data.resolve(CredentialRegistry.FILE_NAME));
     ArtifactService service = ArtifactService.builder()
         .backend(backend)
-        .store(store)
+        // rows never change once written: a short-lived cache spares repeat fetches a database trip
+        .store(new CachingArtifactStore(store, Duration.ofSeconds(60), 100_000))
         .maxArtifactBytes(maxArtifactBytes)
         .build();
     ArtifactHandler handler = ArtifactHandler.builder()

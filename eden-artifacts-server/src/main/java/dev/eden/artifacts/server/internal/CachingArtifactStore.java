@@ -1,0 +1,92 @@
+package dev.eden.artifacts.server.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.eden.artifacts.ArtifactId;
+import dev.eden.artifacts.ArtifactMetadata;
+import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.spi.ArtifactStore;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Remembers found metadata rows for a short while, so a worker fetching the same artifact again
+ * does not pay a database round trip. Safe because rows never change once created (no overwrite,
+ * ever); only deletion (orphan collection) can make an entry stale, which this instance sees at
+ * once and another instance sees within the TTL — the fetch then fails on the missing blob instead
+ * of answering 404. Absence is never cached. Thread-safe. Not API.
+ */
+public final class CachingArtifactStore implements ArtifactStore {
+  private final ArtifactStore delegate;
+  private final long ttlNanos;
+  private final int maxEntries;
+  private final ConcurrentHashMap<ArtifactId, Entry> rows = new ConcurrentHashMap<>();
+
+  public CachingArtifactStore(ArtifactStore delegate, Duration ttl, int maxEntries) {
+    this.delegate = requireNonNull(delegate, "delegate");
+    this.ttlNanos = requireNonNull(ttl, "ttl").toNanos();
+    this.maxEntries = maxEntries;
+  }
+
+  @Override
+  public void create(ArtifactMetadata metadata) throws IOException {
+    delegate.create(metadata);
+  }
+
+  @Override
+  public Optional<ArtifactMetadata> find(ExperimentId experimentId, ArtifactId id) throws IOException {
+    long now = System.nanoTime();
+    Entry hit = rows.get(id);
+    if (hit != null && hit.expiresAt - now > 0) {
+      return hit.metadata.experimentId().equals(experimentId) ? Optional.of(hit.metadata) : Optional.empty();
+    }
+    Optional<ArtifactMetadata> found = delegate.find(experimentId, id);
+    found.ifPresent(m -> remember(id, new Entry(m, now + ttlNanos)));
+    return found;
+  }
+
+  @Override
+  public boolean contains(ArtifactId id) throws IOException {
+    return delegate.contains(id);
+  }
+
+  @Override
+  public List<ArtifactId> idsCreatedBefore(ExperimentId experimentId, Instant cutoff, int limit)
+      throws IOException {
+    return delegate.idsCreatedBefore(experimentId, cutoff, limit);
+  }
+
+  @Override
+  public boolean delete(ArtifactId id) throws IOException {
+    rows.remove(id);
+    try {
+      return delegate.delete(id);
+    } finally {
+      rows.remove(id);
+    }
+  }
+
+  private void remember(ArtifactId id, Entry entry) {
+    if (rows.size() >= maxEntries) {
+      long now = System.nanoTime();
+      rows.values().removeIf(e -> e.expiresAt - now <= 0);
+      for (Iterator<ArtifactId> it = rows.keySet().iterator(); rows.size() >= maxEntries && it.hasNext(); ) {
+        it.next();
+        it.remove();
+      }
+    }
+    rows.put(id, entry);
+  }
+
+  private record Entry(ArtifactMetadata metadata, long expiresAt) {}
+
+  @Override
+  public String toString() {
+    return "CachingArtifactStore[" + delegate + "]";
+  }
+}
