@@ -271,15 +271,19 @@ wait "$JSTAT_PID" 2>/dev/null || true
 JSTAT_PID=""
 sed -n "$((GC_LINES_BEFORE + 1)),\$p" "$RUN/gc.log" >"$RUN/gc-1gib.log"
 # jstat -gc columns by name: used = S0U + S1U + EU + OU (KiB).
-read -r PEAK_USED_MIB PEAK_OLD_MIB SAMPLES < <(awk '
+# Allocation is estimated from the growth of eden between samples (what a GC empties in between
+# is not counted, so it is a lower bound when GCs happen).
+read -r PEAK_USED_MIB PEAK_OLD_MIB ALLOCATED_MIB SAMPLES < <(awk '
   NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
   $1 ~ /^[0-9.]+$/ {
     used = $col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]
     if (used > peak) peak = used
     if ($col["OU"] > old) old = $col["OU"]
+    if (n > 0 && $col["EU"] > eden) allocated += $col["EU"] - eden
+    eden = $col["EU"]
     n++
   }
-  END { printf "%.1f %.1f %d\n", peak / 1024, old / 1024, n }' "$RUN/jstat.txt")
+  END { printf "%.1f %.1f %.1f %d\n", peak / 1024, old / 1024, allocated / 1024, n }' "$RUN/jstat.txt")
 # Heap after each collection during those transfers: what the server really holds on to.
 AFTER_GC_MAX=$( (grep -o '[0-9]*M->[0-9]*M' "$RUN/gc-1gib.log" || true) | sed 's/.*->//; s/M//' | sort -n | tail -n 1)
 GC_COUNT=$(grep -c 'Pause' "$RUN/gc-1gib.log" || true)
@@ -334,7 +338,7 @@ printf '%-34s %-22s %-26s %-6s %-7s %s\n' "1 GiB deposit (curl -F)" "$DEP MiB/s"
 printf '%-34s %-22s %-26s %-6s %-7s %s\n' "1 GiB fetch (curl -o /dev/null)" "$FET MiB/s" "nginx $NGF MiB/s" "$R2" ">=0.8" "$(meets "$R2" 0.8)"
 printf '%-34s %-22s %-26s %-6s %-7s %s\n' "4 KiB fetch (wrk -t2 -c32 -d$WRK_DURATION)" "$RPS req/s" "nginx $NGR req/s" "$R3" ">=0.4" "$(meets "$R3" 0.4)"
 printf '%-34s %s\n' "server heap during 1 GiB transfers" \
-  "peak used ${PEAK_USED_MIB} MiB of ${HEAP}, old gen peak ${PEAK_OLD_MIB} MiB, after-GC max ${AFTER_GC_MAX:-n/a (no GC)} MiB, $GC_COUNT GC pauses ($SAMPLES samples)"
+  "peak used ${PEAK_USED_MIB} MiB of ${HEAP}, old gen peak ${PEAK_OLD_MIB} MiB, after-GC max ${AFTER_GC_MAX:-n/a (no GC)} MiB, $GC_COUNT GC pauses, ~${ALLOCATED_MIB} MiB allocated for $((2 * REPEAT)) GiB moved ($SAMPLES samples)"
 if [[ $CLIENT_DRIVER == 1 ]]; then
   printf '%-34s %s\n' "client SDK 1 GiB deposit / fetch" "$(m client_deposit) / $(m client_fetch) MiB/s (StoreClient, in-JVM timing)"
 fi
