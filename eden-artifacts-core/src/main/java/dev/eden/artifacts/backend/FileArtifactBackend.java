@@ -282,12 +282,14 @@ public final class FileArtifactBackend implements ArtifactBackend {
     private final Path temp;
     private final FileChannel channel;
     private final OutputStream output;
+    private final EarlyFlush earlyFlush;
     private State state = State.OPEN;
 
     FilePendingBlob(ArtifactId id, Path temp, FileChannel channel) {
       this.id = id;
       this.temp = temp;
       this.channel = channel;
+      this.earlyFlush = new EarlyFlush(channel);
       this.output = new OutputStream() {
         private final OutputStream out = Channels.newOutputStream(channel);
 
@@ -295,12 +297,14 @@ public final class FileArtifactBackend implements ArtifactBackend {
         public void write(int b) throws IOException {
           requireOpen();
           out.write(b);
+          earlyFlush.wrote(1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
           requireOpen();
           out.write(b, off, len);
+          earlyFlush.wrote(len);
         }
       };
     }

@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,37 @@ class FileArtifactBackendTest {
     Path expected = root.resolve(id.value().substring(0, 2)).resolve(id.value());
     assertThat(expected).isRegularFile().hasBinaryContent(new byte[] {1, 2, 3});
     assertThat(listRoot()).containsExactly(id.value().substring(0, 2));
+  }
+
+  @Test
+  void blobsLargerThanSeveralEarlyFlushesRoundTripOrLeaveNothing() throws IOException {
+    // 40 MiB crosses the 16 MiB early-flush threshold twice: flushes run in the background while
+    // writing goes on, and an abort closes the channel under a flush that may still be running.
+    byte[] chunk = new byte[1024 * 1024];
+    for (int i = 0; i < chunk.length; i++) {
+      chunk[i] = (byte) (i * 31);
+    }
+    ArtifactId kept = ArtifactId.mint();
+    ArtifactId dropped = ArtifactId.mint();
+    try (PendingBlob keep = backend.begin(kept); PendingBlob drop = backend.begin(dropped)) {
+      for (int mib = 0; mib < 40; mib++) {
+        chunk[0] = (byte) mib;
+        keep.output().write(chunk);
+        drop.output().write(chunk);
+      }
+      drop.abort();
+      keep.commit();
+    }
+
+    assertThat(ids(backend)).containsExactly(kept);
+    assertThat(listRoot()).containsExactly(kept.value().substring(0, 2));
+    byte[] back = read(backend, kept).orElseThrow();
+    assertThat(back).hasSize(40 * chunk.length);
+    for (int mib = 0; mib < 40; mib++) {
+      chunk[0] = (byte) mib;
+      assertThat(Arrays.equals(back, mib * chunk.length, (mib + 1) * chunk.length,
+          chunk, 0, chunk.length)).as("MiB %d", mib).isTrue();
+    }
   }
 
   @Test
