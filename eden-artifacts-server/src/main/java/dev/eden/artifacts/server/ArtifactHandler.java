@@ -3,11 +3,11 @@ package dev.eden.artifacts.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.eden.artifacts.ArtifactException;
+import dev.eden.artifacts.ArtifactNotFoundException;
 import dev.eden.artifacts.ArtifactService;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.ExperimentIdMismatchException;
 import dev.eden.artifacts.Principal;
-import dev.eden.artifacts.ProblemType;
 import dev.eden.artifacts.UnauthorizedException;
 import dev.eden.artifacts.server.internal.MultipartForm;
 import dev.eden.artifacts.server.internal.MultipartReader;
@@ -124,7 +124,7 @@ public final class ArtifactHandler {
     }
     String experiment = experimentSegment(path);
     if (experiment == null) {
-      throw new NotFound("no endpoint is served at this path");
+      throw new ArtifactNotFoundException("no endpoint is served at this path");
     }
     if (!method.equals("GET") && !method.equals("POST")) {
       ProblemResponses.methodNotAllowed(exchange, "GET, POST");
@@ -192,15 +192,6 @@ public final class ArtifactHandler {
     exchange.responseContentLength(body.length);
     if (withBody) {
       exchange.responseBody().write(body);
-    }
-  }
-
-  /** 404 for a path that is no endpoint, reported with the not-found type. */
-  private static final class NotFound extends ArtifactException {
-    private static final long serialVersionUID = 1L;
-
-    NotFound(String detail) {
-      super(ProblemType.NOT_FOUND, detail);
     }
   }
 

@@ -120,9 +120,7 @@ public final class JettyArtifactServer implements AutoCloseable {
 
   /** Configures a {@link JettyArtifactServer}. Not thread-safe. */
   public static final class Builder {
-    private ArtifactService service;
-    private Authenticator authenticator;
-    private Predicate<ExperimentId> servedExperiments;
+    private final ArtifactHandler.Builder handlerBuilder = ArtifactHandler.builder();
     private ArtifactHandler handler;
     private String host = "127.0.0.1";
     private int port = 8080;
@@ -136,27 +134,25 @@ public final class JettyArtifactServer implements AutoCloseable {
 
     /** The service behind the endpoints; its cap applies. Required unless {@link #handler} is given. */
     public Builder service(ArtifactService service) {
-      this.service = requireNonNull(service, "service");
+      handlerBuilder.service(service);
       return this;
     }
 
     /** Required unless {@link #handler} is given. */
     public Builder authenticator(Authenticator authenticator) {
-      this.authenticator = requireNonNull(authenticator, "authenticator");
+      handlerBuilder.authenticator(authenticator);
       return this;
     }
 
     /** Serves exactly these experiments. */
     public Builder servedExperiments(ExperimentId... experimentIds) {
-      requireNonNull(experimentIds, "experimentIds");
-      java.util.Set<ExperimentId> served = java.util.Set.of(experimentIds);
-      this.servedExperiments = served::contains;
+      handlerBuilder.servedExperiments(experimentIds);
       return this;
     }
 
     /** Serves the experiments the predicate accepts (it must be thread-safe). */
     public Builder servedExperiments(Predicate<ExperimentId> servedExperiments) {
-      this.servedExperiments = requireNonNull(servedExperiments, "servedExperiments");
+      handlerBuilder.servedExperiments(servedExperiments);
       return this;
     }
 
@@ -220,21 +216,12 @@ public final class JettyArtifactServer implements AutoCloseable {
       return this;
     }
 
-    /** @throws IllegalStateException if neither a handler nor service, authenticator and served experiments are set */
+    /**
+     * @throws IllegalStateException if no handler is given and the service, authenticator or
+     *     served experiments are missing
+     */
     public JettyArtifactServer build() {
-      ArtifactHandler h = handler;
-      if (h == null) {
-        if (service == null || authenticator == null || servedExperiments == null) {
-          throw new IllegalStateException(
-              "service, authenticator and servedExperiments are required (or a handler)");
-        }
-        h = ArtifactHandler.builder()
-            .service(service)
-            .authenticator(authenticator)
-            .servedExperiments(servedExperiments)
-            .build();
-      }
-      return new JettyArtifactServer(this, h);
+      return new JettyArtifactServer(this, handler != null ? handler : handlerBuilder.build());
     }
 
     private static Duration positive(Duration d, String name) {
