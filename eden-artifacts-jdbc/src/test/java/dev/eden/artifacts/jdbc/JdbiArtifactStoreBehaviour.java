@@ -249,12 +249,9 @@ abstract class JdbiArtifactStoreBehaviour {
   @Test
   void schemaNewerThanTheCodeIsRefusedWithAClearMessage() throws Exception {
     open("eden_").close();
-    try (Connection connection = connect();
-        Statement statement = connection.createStatement()) {
-      statement.executeUpdate(
-          "INSERT INTO eden_schema_version (version, description, applied_at)"
-              + " VALUES (2, 'from a future release', 0)");
-    }
+    execute(
+        "INSERT INTO eden_schema_version (version, description, applied_at)"
+            + " VALUES (2, 'from a future release', 0)");
 
     assertThatThrownBy(() -> open("eden_"))
         .isInstanceOfSatisfying(
@@ -275,10 +272,7 @@ abstract class JdbiArtifactStoreBehaviour {
     ExperimentId experiment = ExperimentId.mint();
     ArtifactMetadata row = row(experiment, Instant.parse("2026-01-01T00:00:00Z"));
     store.create(row);
-    try (Connection connection = connect();
-        Statement statement = connection.createStatement()) {
-      statement.execute("DROP TABLE eden_artifacts");
-    }
+    execute("DROP TABLE eden_artifacts");
 
     assertThatThrownBy(() -> store.find(experiment, row.id()))
         .isExactlyInstanceOf(IOException.class)
@@ -300,10 +294,7 @@ abstract class JdbiArtifactStoreBehaviour {
     ExperimentId experiment = ExperimentId.mint();
     ArtifactMetadata row = row(experiment, Instant.parse("2026-01-01T00:00:00Z"));
     store.create(row);
-    try (Connection connection = connect();
-        Statement statement = connection.createStatement()) {
-      statement.executeUpdate("UPDATE eden_artifacts SET created_by = 'somebody'");
-    }
+    execute("UPDATE eden_artifacts SET created_by = 'somebody'");
 
     assertThatThrownBy(() -> store.find(experiment, row.id()))
         .isExactlyInstanceOf(IOException.class)
@@ -374,6 +365,14 @@ abstract class JdbiArtifactStoreBehaviour {
           .hasMessageStartingWith("tablePrefix must be empty or a lowercase letter");
     }
     JdbiArtifactStore.builder().tablePrefix("").tablePrefix("a" + "_".repeat(31));
+  }
+
+  /** Runs {@code sql} behind the store's back, on a connection of its own. */
+  void execute(String sql) throws SQLException {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
   }
 
   long rowCount() throws SQLException {

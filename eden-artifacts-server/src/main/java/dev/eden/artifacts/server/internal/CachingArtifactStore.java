@@ -73,14 +73,22 @@ public final class CachingArtifactStore implements ArtifactStore {
 
   private void remember(ArtifactId id, Entry entry) {
     if (rows.size() >= maxEntries) {
+      // Free a quarter of the capacity at once: the scan is then paid once per many new rows,
+      // not on every request once the cache is full.
+      int target = maxEntries - Math.max(1, maxEntries / 4);
       long now = System.nanoTime();
       rows.values().removeIf(e -> e.expiresAt - now <= 0);
-      for (Iterator<ArtifactId> it = rows.keySet().iterator(); rows.size() >= maxEntries && it.hasNext(); ) {
+      for (Iterator<ArtifactId> it = rows.keySet().iterator(); rows.size() > target && it.hasNext(); ) {
         it.next();
         it.remove();
       }
     }
     rows.put(id, entry);
+  }
+
+  /** How many rows are cached now; for tests. */
+  int size() {
+    return rows.size();
   }
 
   private record Entry(ArtifactMetadata metadata, long expiresAt) {}

@@ -152,16 +152,24 @@ final class JettyMultipartReader implements MultipartReader {
       // The parser reports completion or failure on the last chunk, so this cannot loop.
       throw new IOException("the multipart body ended early");
     }
+    int n = readBody();
+    if (n < 0) {
+      parser.parse(Content.Chunk.from(NO_BYTES, true));
+    } else {
+      parser.parse(Content.Chunk.from(ByteBuffer.wrap(input, 0, n), false));
+    }
+  }
+
+  /** Refills {@link #input} from the body: how many bytes came, or -1 (and {@code bodyEnded}) at its end. */
+  private int readBody() throws IOException {
     int n;
     do {
       n = body.read(input, 0, input.length);
     } while (n == 0);
     if (n < 0) {
       bodyEnded = true;
-      parser.parse(Content.Chunk.from(NO_BYTES, true));
-    } else {
-      parser.parse(Content.Chunk.from(ByteBuffer.wrap(input, 0, n), false));
     }
+    return n;
   }
 
   /**
@@ -172,12 +180,8 @@ final class JettyMultipartReader implements MultipartReader {
     @Override
     public int read() throws IOException {
       if (headPosition == headLimit) {
-        int n;
-        do {
-          n = body.read(input, 0, input.length);
-        } while (n == 0);
+        int n = readBody();
         if (n < 0) {
-          bodyEnded = true;
           return -1;
         }
         headPosition = 0;

@@ -57,4 +57,19 @@ class CachingArtifactStoreTest {
       assertThat(expiring.find(experiment, other)).isPresent();
     }
   }
+
+  @Test
+  void aFullCacheStaysWithinItsBoundAndKeepsTheNewestRow() throws Exception {
+    InMemoryArtifactStore backing = new InMemoryArtifactStore();
+    CachingArtifactStore cache = new CachingArtifactStore(backing, Duration.ofMinutes(1), 8);
+    ArtifactId newest = null;
+    for (int i = 0; i < 100; i++) {
+      newest = ArtifactId.mint();
+      cache.create(row(newest));
+      assertThat(cache.find(experiment, newest)).isPresent();
+      assertThat(cache.size()).isLessThanOrEqualTo(8);
+    }
+    backing.delete(newest);
+    assertThat(cache.find(experiment, newest)).as("served from the cache").isPresent();
+  }
 }
