@@ -1,12 +1,10 @@
 package dev.eden.artifacts.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eden.artifacts.ArtifactException;
 import dev.eden.artifacts.PayloadTooLargeException;
 import dev.eden.artifacts.ProblemType;
+import dev.eden.artifacts.server.internal.ProblemJson;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,10 +15,9 @@ import org.slf4j.LoggerFactory;
  * client learns about them. Stateless.
  */
 final class ProblemResponses {
-  static final String PROBLEM_JSON = "application/problem+json; charset=utf-8";
+  static final String PROBLEM_JSON = ProblemJson.CONTENT_TYPE;
   private static final String ABOUT_BLANK = "about:blank";
   private static final Logger LOG = LoggerFactory.getLogger(ArtifactHandler.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ProblemResponses() {}
 
@@ -68,13 +65,7 @@ final class ProblemResponses {
     if (exchange.isCommitted()) {
       throw new IOException("cannot report " + status + " " + type + ": response already started");
     }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", type);
-    body.put("title", title);
-    body.put("status", status);
-    body.put("detail", detail);
-    body.put("instance", exchange.requestUrl());
-    byte[] json = JSON.writeValueAsBytes(body);
+    byte[] json = ProblemJson.render(status, type, title, detail, exchange.requestUrl());
     exchange.status(status);
     exchange.responseHeader("Content-Type", PROBLEM_JSON);
     exchange.responseHeader("Cache-Control", "no-store");

@@ -1,12 +1,9 @@
 package dev.eden.artifacts.server.jetty;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eden.artifacts.ProblemType;
+import dev.eden.artifacts.server.internal.ProblemJson;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -22,8 +19,7 @@ import org.eclipse.jetty.util.Callback;
  * endpoints never reach it: {@link dev.eden.artifacts.server.ArtifactHandler} renders those.
  */
 final class ProblemErrorHandler extends ErrorHandler {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String PROBLEM_JSON = "application/problem+json; charset=utf-8";
+  private static final String PROBLEM_JSON = ProblemJson.CONTENT_TYPE;
 
   ProblemErrorHandler() {
     setShowStacks(false);
@@ -52,19 +48,8 @@ final class ProblemErrorHandler extends ErrorHandler {
         .filter(t -> t.status() == status && t != ProblemType.EXPERIMENT_ID_MISMATCH)
         .findFirst()
         .orElse(null);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", known != null ? known.uri() : "about:blank");
     String title = known != null ? known.title() : HttpStatus.getMessage(status);
-    body.put("title", title);
-    body.put("status", status);
-    body.put("detail", "the server rejected the request: " + HttpStatus.getMessage(status));
-    if (instance != null) {
-      body.put("instance", instance);
-    }
-    try {
-      return JSON.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return ProblemJson.render(status, known != null ? known.uri() : "about:blank", title,
+        "the server rejected the request: " + HttpStatus.getMessage(status), instance);
   }
 }
