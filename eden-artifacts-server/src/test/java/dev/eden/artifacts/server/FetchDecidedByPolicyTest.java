@@ -75,6 +75,15 @@ class FetchDecidedByPolicyTest {
         .build();
   }
 
+  /** The contract's policy, behind a mock that records every question. */
+  private static AccessPolicy recordingContractPolicy() {
+    AccessPolicy contract = AccessPolicy.depositorOrAdminClass();
+    AccessPolicy policy = mock(AccessPolicy.class);
+    when(policy.mayFetch(any(), any())).thenAnswer(call ->
+        contract.mayFetch(call.getArgument(0), call.getArgument(1)));
+    return policy;
+  }
+
   private String artifactsUrl() {
     return server.baseUri() + "/v0/experiments/" + EXPERIMENT + "/artifacts";
   }
@@ -110,10 +119,7 @@ class FetchDecidedByPolicyTest {
 
   @Test
   void policyIsAskedWithTheAdminsMemberItselfNotWithTheAdmin() throws IOException {
-    AccessPolicy contract = AccessPolicy.depositorOrAdminClass();
-    AccessPolicy policy = mock(AccessPolicy.class);
-    when(policy.mayFetch(any(), any())).thenAnswer(call ->
-        contract.mayFetch(call.getArgument(0), call.getArgument(1)));
+    AccessPolicy policy = recordingContractPolicy();
     start(policy, registry());
     String uri = depositAsDepositor();
 
@@ -172,10 +178,7 @@ class FetchDecidedByPolicyTest {
 
   @Test
   void authenticatorWrittenBeforeGroupsStillMakesItsAdminsAdminClass() throws IOException {
-    AccessPolicy contract = AccessPolicy.depositorOrAdminClass();
-    AccessPolicy policy = mock(AccessPolicy.class);
-    when(policy.mayFetch(any(), any())).thenAnswer(call ->
-        contract.mayFetch(call.getArgument(0), call.getArgument(1)));
+    AccessPolicy policy = recordingContractPolicy();
     start(policy, new PreGroupsAuthenticator());
     String uri = depositAsDepositor();
 
