@@ -15,7 +15,7 @@ import static java.util.Objects.requireNonNull;
  * <pre>{@code
  * AccessPolicy policy = AccessPolicy.depositorOrAdminClass()
  *     .or((reader, artifact) -> reader.isMemberOf("evaluators")
- *         && plan.evaluatesVariantOf(reader, artifact.createdBy()));
+ *         && plan.evaluatesVariantOf(artifact.experimentId(), reader, artifact.createdBy()));
  * }</pre>
  *
  * <p>Implementations must be thread-safe and should not block for long: they run on the request
