@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /**
  * What the metadata store records about one artifact. The bytes themselves live in the
@@ -14,7 +15,9 @@ import java.time.temporal.ChronoUnit;
  *
  * @param experimentId the experiment the artifact was deposited in; it is only visible there
  * @param id the opaque id
- * @param createdBy who deposited it, from the authenticated bearer
+ * @param createdBy who deposited it, from the authenticated bearer; only its name is kept (the
+ *     constructor drops any {@linkplain Principal#groups() groups}, which describe a request, not
+ *     the artifact)
  * @param sizeBytes exact number of bytes
  * @param contentType the sanitised declared content type, echoed verbatim on fetch
  * @param createdAt deposit time, in UTC, truncated to milliseconds (the wire's precision)
@@ -34,7 +37,10 @@ public record ArtifactMetadata(
   private static final DateTimeFormatter WIRE_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-  /** Validates every field and truncates {@code createdAt} to milliseconds. */
+  /**
+   * Validates every field, keeps only the name of {@code createdBy} and truncates
+   * {@code createdAt} to milliseconds.
+   */
   public ArtifactMetadata {
     requireNonNull(experimentId, "experimentId");
     requireNonNull(id, "id");
@@ -50,6 +56,7 @@ public record ArtifactMetadata(
       throw new IllegalArgumentException("sha256 must be 64 lowercase hex characters");
     }
     createdAt = createdAt.truncatedTo(ChronoUnit.MILLIS);
+    createdBy = createdBy.withGroups(List.of()); // created_by is the literal name (WIRE-CONTRACT §4)
   }
 
   /** The URI under which this artifact was issued. */

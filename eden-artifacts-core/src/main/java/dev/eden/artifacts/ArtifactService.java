@@ -113,6 +113,9 @@ public final class ArtifactService {
   /**
    * Opens an artifact for {@code principal}. The caller closes the result.
    *
+   * <p>Existence is checked first (404), then the {@link AccessPolicy} decides with
+   * {@code principal} exactly as given, groups included (403) — WIRE-CONTRACT §5.
+   *
    * @param artifactsUri the URI exactly as issued by a deposit
    * @throws BadRequestException if {@code artifactsUri} is null
    * @throws ArtifactNotFoundException if the URI was not issued by this library, is malformed, is
@@ -136,7 +139,7 @@ public final class ArtifactService {
       throw new ArtifactStorageException("could not look up the artifact", e);
     }
     if (!accessPolicy.mayFetch(principal, metadata)) {
-      throw new ForbiddenException("only the depositor or an admin may fetch this artifact");
+      throw new ForbiddenException("this principal may not fetch this artifact");
     }
     try {
       InputStream content = backend.open(id, 0)
@@ -163,7 +166,7 @@ public final class ArtifactService {
   public static final class Builder {
     private ArtifactBackend backend;
     private ArtifactStore store;
-    private AccessPolicy accessPolicy = AccessPolicy.depositorOrAdmin();
+    private AccessPolicy accessPolicy = AccessPolicy.depositorOrAdminClass();
     private Clock clock = Clock.systemUTC();
     private long maxArtifactBytes = DEFAULT_MAX_ARTIFACT_BYTES;
 
@@ -181,7 +184,10 @@ public final class ArtifactService {
       return this;
     }
 
-    /** Who may fetch what; defaults to {@link AccessPolicy#depositorOrAdmin()}. */
+    /**
+     * Who may fetch what; defaults to {@link AccessPolicy#depositorOrAdminClass()}, the contract's
+     * rule. The policy is the only thing that decides it.
+     */
     public Builder accessPolicy(AccessPolicy accessPolicy) {
       this.accessPolicy = requireNonNull(accessPolicy, "accessPolicy");
       return this;

@@ -34,10 +34,10 @@ import java.util.function.Predicate;
  *   <li>anything else under those paths: 405 with {@code Allow}; unknown paths: 404.
  * </ul>
  *
- * <p>Checks run in this order: route, experiment header, bearer, then the operation. An admin-class
- * worker (see {@link Authenticator#isAdminClass}) reads with the admin's rights, so the service's
- * access policy sees it as {@link Principal#admin()}; deposits are always attributed to the
- * authenticated principal itself.
+ * <p>Checks run in this order: route, experiment header, bearer, then the operation. The handler
+ * only authenticates: a fetch reaches the service's {@link dev.eden.artifacts.AccessPolicy} with the
+ * principal exactly as the {@link Authenticator} returned it (name and groups), and the policy alone
+ * decides (WIRE-CONTRACT §5); a deposit is attributed to that principal's name.
  *
  * <p>Thread-safe and stateless per request: build one and share it.
  */
@@ -66,12 +66,12 @@ public final class ArtifactHandler {
   private ArtifactHandler(Builder builder, MultipartReader.Factory multipartReader) {
     this.settings = builder.copy();
     this.service = builder.service;
-    this.authenticator = builder.authenticator;
+    this.authenticator = LegacyAdminClass.bridge(builder.authenticator);
     this.servedExperiments = builder.servedExperiments;
     this.healthPath = builder.healthPath;
     this.deposit = new DepositOperation(
         service, multipartReader, builder.maxPartHeaderBytes, builder.framingAllowanceBytes);
-    this.fetch = new FetchOperation(service, authenticator);
+    this.fetch = new FetchOperation(service);
   }
 
   public static Builder builder() {

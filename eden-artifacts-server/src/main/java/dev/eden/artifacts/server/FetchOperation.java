@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * {@code GET /v0/experiments/{E}/artifacts?uri=...} once the caller is known: reads the single
- * {@code uri} parameter, opens the artifact through the service's access policy (an admin-class
- * worker reads as the admin), and streams it with the safe-delivery headers. Failures before the
+ * {@code uri} parameter, opens the artifact as the authenticated principal (the service's access
+ * policy alone decides whether it may), and streams it with the safe-delivery headers. Failures before the
  * first byte are thrown as {@link ArtifactException}s for the handler to render. Thread-safe and
  * stateless per request.
  */
@@ -24,18 +24,15 @@ final class FetchOperation {
   private static final int COPY_BUFFER = 256 * 1024; // fewer blocking writes per GiB; capped at the artifact size
 
   private final ArtifactService service;
-  private final Authenticator authenticator;
 
-  FetchOperation(ArtifactService service, Authenticator authenticator) {
+  FetchOperation(ArtifactService service) {
     this.service = service;
-    this.authenticator = authenticator;
   }
 
   void fetch(ServerExchange exchange, ExperimentId experimentId, Principal principal)
       throws IOException {
     String uri = singleUri(exchange.rawQuery());
-    Principal reader = authenticator.isAdminClass(principal) ? Principal.admin() : principal;
-    try (FetchedArtifact artifact = service.open(experimentId, reader, uri)) {
+    try (FetchedArtifact artifact = service.open(experimentId, principal, uri)) {
       var metadata = artifact.metadata();
       exchange.status(200);
       exchange.responseHeader("Content-Type", metadata.contentType());

@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,7 +48,8 @@ class ArtifactServiceTest {
   private static final ExperimentId EXPERIMENT = ExperimentId.mint();
   private static final Principal ALICE = Principal.worker(Principal.mintWorkerId());
   private static final Principal BOB = Principal.worker(Principal.mintWorkerId());
-  private static final Principal CAROL_ADMIN_CLASS = Principal.worker(Principal.mintWorkerId());
+  private static final Principal CAROL_ADMIN_CLASS =
+      Principal.worker(Principal.mintWorkerId()).withGroups(Set.of(Principal.ADMINS_GROUP));
 
   @TempDir Path dir;
   Path blobRoot;
@@ -60,7 +62,7 @@ class ArtifactServiceTest {
     blobRoot = dir.resolve("blobs");
     backend = new FaultyArtifactBackend(new FileArtifactBackend(blobRoot));
     store = new FaultyArtifactStore(new InMemoryArtifactStore());
-    service = serviceWith(backend, store, AccessPolicy.depositorOrAdminClass(CAROL_ADMIN_CLASS::equals));
+    service = serviceWith(backend, store, AccessPolicy.depositorOrAdminClass());
   }
 
   private static ArtifactService serviceWith(ArtifactBackend backend, ArtifactStore store, AccessPolicy policy) {
@@ -263,13 +265,25 @@ class ArtifactServiceTest {
   }
 
   @Test
-  void defaultPolicyAdmitsOnlyDepositorAndAdmin() throws Exception {
+  void defaultPolicyIsTheContractsDepositorOrAdminClass() throws Exception {
     ArtifactService defaults = ArtifactService.builder().backend(backend).store(store).build();
     DepositResult result = defaults.deposit(EXPERIMENT, ALICE, null, null, new ByteArrayInputStream(new byte[] {1}));
     defaults.open(EXPERIMENT, ALICE, result.artifactsUri()).close();
     defaults.open(EXPERIMENT, Principal.admin(), result.artifactsUri()).close();
-    assertThatThrownBy(() -> defaults.open(EXPERIMENT, CAROL_ADMIN_CLASS, result.artifactsUri()))
-        .isInstanceOf(ForbiddenException.class);
+    defaults.open(EXPERIMENT, CAROL_ADMIN_CLASS, result.artifactsUri()).close();
+    assertThatThrownBy(() -> defaults.open(EXPERIMENT, BOB.withGroups(Set.of("grp_" + "a".repeat(26))),
+        result.artifactsUri())).isInstanceOf(ForbiddenException.class);
+  }
+
+  @Test
+  void depositRecordsTheDepositorsNameWithoutItsGroups() throws Exception {
+    DepositResult result = deposit(CAROL_ADMIN_CLASS, new byte[] {1});
+    assertThat(result.metadata().createdBy().name()).isEqualTo(CAROL_ADMIN_CLASS.name());
+    assertThat(result.metadata().createdBy().groups()).isEmpty();
+    ArtifactMetadata stored = store.find(EXPERIMENT, result.metadata().id()).orElseThrow();
+    assertThat(stored.createdBy().groups()).isEmpty();
+    // the depositor is still recognised by name when it comes back with its groups
+    assertThat(fetch(CAROL_ADMIN_CLASS.withGroups(Set.of()), result.artifactsUri())).containsExactly(1);
   }
 
   // ---- not found -----------------------------------------------------------------------------

@@ -12,7 +12,6 @@ import dev.eden.artifacts.backend.FileArtifactBackend;
 import dev.eden.artifacts.jdbc.JdbiArtifactStore;
 import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.Authenticator;
-import dev.eden.artifacts.server.BearerCredential;
 import dev.eden.artifacts.server.jdk.JdkHttpServerHandler;
 import dev.eden.artifacts.server.jdk.JdkHttpServers;
 import java.io.BufferedReader;
@@ -25,12 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +35,8 @@ import java.util.concurrent.Executors;
  * <ul>
  *   <li>metadata in its own SQLite file ({@link JdbiArtifactStore}), bytes in a local directory
  *       ({@link FileArtifactBackend}), both under its data directory;
- *   <li>its own worker registry as the {@link Authenticator} — it already knows its workers;
+ *   <li>its own worker registry ({@link WorkerRegistry}) as the {@link Authenticator} — it
+ *       already knows its workers;
  *   <li>its own notion of which experiments are running as the served-experiments predicate;
  *   <li>the endpoints mounted on the JDK {@link HttpServer} it already runs, next to its own
  *       {@code /status} endpoint, through {@link JdkHttpServerHandler};
@@ -159,56 +153,6 @@ public final class EmbeddedOrchestratorExample implements AutoCloseable {
     exchange.sendResponseHeaders(200, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
-    }
-  }
-
-  /**
-   * The orchestrator's workers, as an {@link Authenticator}. It mints each worker a random 256-bit
-   * secret and keeps only its SHA-256: a secret that random cannot be guessed, so a fast hash is
-   * enough (secrets people choose need a slow KDF, as the file-backed registry of the server
-   * module uses). No admin bearer is ever handed out: the orchestrator reads as admin in-process.
-   * Thread-safe.
-   */
-  public static final class WorkerRegistry implements Authenticator {
-    private final Map<String, byte[]> secretDigests = new ConcurrentHashMap<>();
-    private final SecureRandom random = new SecureRandom();
-
-    /** Registers a new worker and returns its bearer {@code wkr_...:secret}; hand it over once. */
-    public String register() {
-      String workerId = Principal.mintWorkerId();
-      byte[] secretBytes = new byte[32];
-      random.nextBytes(secretBytes);
-      String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
-      secretDigests.put(workerId, sha256(secret));
-      return workerId + ":" + secret;
-    }
-
-    /** Forgets a worker: its bearer stops working with the next request. */
-    public void revoke(String workerId) {
-      secretDigests.remove(workerId);
-    }
-
-    @Override
-    public Optional<Principal> authenticate(BearerCredential credential) {
-      byte[] expected = secretDigests.get(credential.principalName());
-      // MessageDigest.isEqual compares in constant time: no timing hint about the secret.
-      if (expected == null || !MessageDigest.isEqual(expected, sha256(credential.secret()))) {
-        return Optional.empty();
-      }
-      return Optional.of(Principal.worker(credential.principalName()));
-    }
-
-    @Override
-    public boolean isAdminClass(Principal principal) {
-      return principal.isAdmin(); // no worker of ours reads other workers' artifacts
-    }
-
-    private static byte[] sha256(String secret) {
-      try {
-        return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("every JDK has SHA-256", e);
-      }
     }
   }
 

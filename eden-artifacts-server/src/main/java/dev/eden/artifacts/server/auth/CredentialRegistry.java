@@ -35,15 +35,16 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Groups may belong to groups ({@code groups.<id>.groups}); membership is transitive, so a worker
- * in a group that is in {@code admins} is admin-class. Cycles are harmless.
+ * in a group that is in {@code admins} is in {@code admins} too ({@link #groups(String)} resolves
+ * it; the access policy makes such a worker admin-class). Cycles are harmless.
  *
  * <p>The file is re-read when it changes on disk (modification time, size or inode), so workers
  * enrolled by {@code add-worker} while the server runs are seen without a restart. Writers replace
  * the file atomically under a lock file. Thread-safe.
  */
 public final class CredentialRegistry {
-  /** The reserved group whose (transitive) members are admin-class. */
-  public static final String ADMINS = "admins";
+  /** The reserved group whose (transitive) members are admin-class: {@link Principal#ADMINS_GROUP}. */
+  public static final String ADMINS = Principal.ADMINS_GROUP;
   /** The conventional file name in a data directory. */
   public static final String FILE_NAME = "workers.json";
 
@@ -144,9 +145,13 @@ public final class CredentialRegistry {
     return worker != null && Pbkdf2.verify(secret, worker.secretHash());
   }
 
-  /** Whether {@code workerId} is a transitive member of {@link #ADMINS} (as of the last reload). */
-  public boolean isAdminClass(String workerId) {
-    return snapshot.adminClass.contains(workerId);
+  /**
+   * Every group {@code workerId} belongs to, directly or through nested groups (as of the last
+   * reload): an unmodifiable set, empty for a worker in no group or not enrolled.
+   */
+  public Set<String> groups(String workerId) {
+    RegistrySnapshot.Worker worker = snapshot.workers.get(workerId);
+    return worker == null ? Set.of() : worker.groups();
   }
 
   /** The stored hash of a worker, for inspection (never the secret). */
@@ -171,7 +176,7 @@ public final class CredentialRegistry {
       return false;
     }
     if (stamp.equals(RegistrySnapshot.FileStamp.ABSENT)) {
-      snapshot = new RegistrySnapshot(stamp, Map.of(), Set.of(), snapshot.generation + 1);
+      snapshot = new RegistrySnapshot(stamp, Map.of(), snapshot.generation + 1);
       return true;
     }
     JsonNode root = RegistryFile.read(file);

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The runnable server's {@link Authenticator}: the deployment admin token plus the workers of a
  * {@link CredentialRegistry} file, with a cache of verified bearers so a steady worker pays the
- * slow hash once.
+ * slow hash once. A worker's principal carries every group the registry resolves for it
+ * ({@link CredentialRegistry#groups(String)}, nested groups included), so the access policy sees
+ * {@code admins} membership; group changes take effect when the file changes, like secrets.
  *
  * <ul>
  *   <li>The admin token is compared in constant time (as SHA-256 digests, so its length does not
@@ -102,15 +104,9 @@ public final class FileAuthenticator implements Authenticator {
     if (!verifySlowly(name, credential.secret())) {
       return Optional.empty();
     }
-    Principal worker = Principal.worker(name);
+    Principal worker = Principal.worker(name).withGroups(registry.groups(name));
     remember(key, new Verified(worker, now + ttlNanos, generation));
     return Optional.of(worker);
-  }
-
-  @Override
-  public boolean isAdminClass(Principal principal) {
-    requireNonNull(principal, "principal");
-    return principal.isAdmin() || registry.isAdminClass(principal.name());
   }
 
   /** How many verified bearers are cached right now (for tests and metrics). */

@@ -7,7 +7,7 @@ import dev.eden.artifacts.server.Authenticator;
 import dev.eden.artifacts.server.BearerCredential;
 import dev.eden.artifacts.server.internal.Secrets;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,25 +15,28 @@ import java.util.Set;
 /**
  * An {@link Authenticator} over a fixed set of credentials held in memory: for tests and for
  * embedding applications that already know their workers. Secrets are kept only as SHA-256
- * digests and compared in constant time. Immutable and thread-safe.
+ * digests and compared in constant time. A worker's principal carries the groups given here (a
+ * flat list: name every group, nested ones included); the access policy decides with them.
+ * Immutable and thread-safe.
  *
  * <pre>{@code
  * Authenticator auth = InMemoryAuthenticator.builder()
  *     .adminToken("s3cret")
  *     .worker("wkr_...", "worker-secret")
- *     .adminClassWorker("wkr_...", "other-secret")
+ *     .adminClassWorker("wkr_...", "other-secret")         // in the admins group
+ *     .worker("wkr_...", "third-secret", Set.of("evaluators"))
  *     .build();
  * }</pre>
  */
 public final class InMemoryAuthenticator implements Authenticator {
   private final byte[] adminDigest;
   private final Map<String, byte[]> workerDigests;
-  private final Set<String> adminClassWorkers;
+  private final Map<String, Principal> workers;
 
   private InMemoryAuthenticator(Builder builder) {
     this.adminDigest = builder.adminDigest;
     this.workerDigests = Map.copyOf(builder.workerDigests);
-    this.adminClassWorkers = Set.copyOf(builder.adminClassWorkers);
+    this.workers = Map.copyOf(builder.workers);
   }
 
   public static Builder builder() {
@@ -55,21 +58,15 @@ public final class InMemoryAuthenticator implements Authenticator {
       return Optional.empty();
     }
     return Secrets.constantTimeEquals(expected, presented)
-        ? Optional.of(Principal.worker(name))
+        ? Optional.of(workers.get(name))
         : Optional.empty();
-  }
-
-  @Override
-  public boolean isAdminClass(Principal principal) {
-    requireNonNull(principal, "principal");
-    return principal.isAdmin() || adminClassWorkers.contains(principal.name());
   }
 
   /** Collects credentials. Not thread-safe. */
   public static final class Builder {
     private byte[] adminDigest;
     private final Map<String, byte[]> workerDigests = new HashMap<>();
-    private final Set<String> adminClassWorkers = new HashSet<>();
+    private final Map<String, Principal> workers = new HashMap<>();
 
     private Builder() {}
 
@@ -84,26 +81,36 @@ public final class InMemoryAuthenticator implements Authenticator {
     }
 
     /**
-     * A plain worker.
+     * A worker in no group. Replaces an earlier entry for the same id.
      *
      * @throws IllegalArgumentException if {@code workerId} is not a valid worker id or the secret is empty
      */
     public Builder worker(String workerId, String secret) {
-      Principal worker = Principal.worker(requireNonNull(workerId, "workerId"));
+      return worker(workerId, secret, Set.of());
+    }
+
+    /**
+     * A worker in {@code groups} — every group it belongs to, since nothing here resolves nesting —
+     * for example {@value Principal#ADMINS_GROUP} or an application's own roles. Replaces an earlier
+     * entry for the same id.
+     *
+     * @throws IllegalArgumentException if {@code workerId} is not a valid worker id, the secret is
+     *     empty, or a group name is empty or holds control characters
+     */
+    public Builder worker(String workerId, String secret, Collection<String> groups) {
+      Principal worker = Principal.worker(requireNonNull(workerId, "workerId")).withGroups(groups);
       requireNonNull(secret, "secret");
       if (secret.isEmpty()) {
         throw new IllegalArgumentException("secret must not be empty");
       }
       workerDigests.put(worker.name(), Secrets.sha256(secret));
-      adminClassWorkers.remove(worker.name());
+      workers.put(worker.name(), worker);
       return this;
     }
 
-    /** A worker that is a member of the {@code admins} group, so admin-class for fetches. */
+    /** A worker in the {@value Principal#ADMINS_GROUP} group, so admin-class under the default policy. */
     public Builder adminClassWorker(String workerId, String secret) {
-      worker(workerId, secret);
-      adminClassWorkers.add(workerId);
-      return this;
+      return worker(workerId, secret, Set.of(Principal.ADMINS_GROUP));
     }
 
     public InMemoryAuthenticator build() {

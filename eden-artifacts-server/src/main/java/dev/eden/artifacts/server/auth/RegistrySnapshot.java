@@ -20,11 +20,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One immutable reading of the registry file: the workers with their hashes and groups, the set of
- * admin-class workers (transitive members of {@code admins}, computed once per reading), and the
- * file stamp it was read at, so a reader can tell whether the file changed since.
+ * One immutable reading of the registry file: the workers with their hashes and their groups —
+ * transitively closed (every group reachable through nested groups, computed once per reading) —
+ * and the file stamp it was read at, so a reader can tell whether the file changed since.
  */
 final class RegistrySnapshot {
+  /** A worker's stored hash and every group it belongs to, directly or through nested groups. */
   record Worker(String secretHash, Set<String> groups) {}
 
   record FileStamp(long modifiedNanos, long size, Object fileKey) {
@@ -40,21 +41,25 @@ final class RegistrySnapshot {
     }
   }
 
-  static final RegistrySnapshot EMPTY = new RegistrySnapshot(FileStamp.ABSENT, Map.of(), Set.of(), 0);
+  static final RegistrySnapshot EMPTY = new RegistrySnapshot(FileStamp.ABSENT, Map.of(), 0);
 
   final FileStamp stamp;
   final Map<String, Worker> workers;
-  final Set<String> adminClass;
   final long generation;
 
-  RegistrySnapshot(FileStamp stamp, Map<String, Worker> workers, Set<String> adminClass, long generation) {
+  RegistrySnapshot(FileStamp stamp, Map<String, Worker> workers, long generation) {
     this.stamp = stamp;
     this.workers = workers;
-    this.adminClass = adminClass;
     this.generation = generation;
   }
 
   static RegistrySnapshot parse(JsonNode root, FileStamp stamp, long generation) throws IOException {
+    Map<String, Set<String>> parents = new HashMap<>();
+    JsonNode g = root.path("groups");
+    for (Iterator<Map.Entry<String, JsonNode>> it = g.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      parents.put(e.getKey(), strings(e.getValue().path("groups")));
+    }
     Map<String, Worker> workers = new HashMap<>();
     JsonNode w = root.path("workers");
     for (Iterator<Map.Entry<String, JsonNode>> it = w.fields(); it.hasNext(); ) {
@@ -66,36 +71,22 @@ final class RegistrySnapshot {
       if (hash == null || Pbkdf2.iterations(hash).isEmpty()) {
         throw new IOException("credential registry holds a malformed hash for " + e.getKey());
       }
-      workers.put(e.getKey(), new Worker(hash, strings(e.getValue().path("groups"))));
+      workers.put(e.getKey(), new Worker(hash, reachable(strings(e.getValue().path("groups")), parents)));
     }
-    Map<String, Set<String>> parents = new HashMap<>();
-    JsonNode g = root.path("groups");
-    for (Iterator<Map.Entry<String, JsonNode>> it = g.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      parents.put(e.getKey(), strings(e.getValue().path("groups")));
-    }
-    Set<String> adminClass = new HashSet<>();
-    for (Map.Entry<String, Worker> e : workers.entrySet()) {
-      if (reaches(e.getValue().groups, parents)) {
-        adminClass.add(e.getKey());
-      }
-    }
-    return new RegistrySnapshot(stamp, Map.copyOf(workers), Set.copyOf(adminClass), generation);
+    return new RegistrySnapshot(stamp, Map.copyOf(workers), generation);
   }
 
-  private static boolean reaches(Set<String> start, Map<String, Set<String>> parents) {
+  /** {@code start} and every group reachable from it through {@code parents}; cycles are harmless. */
+  private static Set<String> reachable(Set<String> start, Map<String, Set<String>> parents) {
     Deque<String> todo = new ArrayDeque<>(start);
     Set<String> seen = new HashSet<>();
     while (!todo.isEmpty()) {
       String group = todo.pop();
-      if (group.equals(CredentialRegistry.ADMINS)) {
-        return true;
-      }
       if (seen.add(group)) {
         todo.addAll(parents.getOrDefault(group, Set.of()));
       }
     }
-    return false;
+    return Set.copyOf(seen);
   }
 
   private static Set<String> strings(JsonNode array) {

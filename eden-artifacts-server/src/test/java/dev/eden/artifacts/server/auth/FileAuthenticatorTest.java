@@ -47,8 +47,7 @@ class FileAuthenticatorTest {
     assertThat(auth.authenticate(BearerCredential.of("admin", "tok"))).contains(Principal.admin());
     assertThat(auth.authenticate(BearerCredential.of("admin", "tok2"))).isEmpty();
     assertThat(auth.authenticate(BearerCredential.of("root", "tok"))).isEmpty();
-    assertThat(auth.isAdminClass(Principal.worker(w.workerId()))).isFalse();
-    assertThat(auth.isAdminClass(Principal.admin())).isTrue();
+    assertThat(auth.authenticate(bearer(w)).orElseThrow().groups()).isEmpty();
   }
 
   @Test
@@ -117,7 +116,19 @@ class FileAuthenticatorTest {
   }
 
   @Test
-  void adminsMembershipIsTransitive() throws Exception {
+  void groupsChangedInTheFileReachCachedBearers() throws Exception {
+    Path file = dir.resolve("workers.json");
+    String team = "grp_" + "d".repeat(26);
+    WorkerCredential w = CredentialRegistry.open(file).addWorker(List.of(team));
+    FileAuthenticator auth = FileAuthenticator.builder().registry(CredentialRegistry.open(file))
+        .recheckInterval(Duration.ZERO).build();
+    assertThat(auth.authenticate(bearer(w)).orElseThrow().groups()).containsExactly(team);
+    CredentialRegistry.open(file).setGroupParents(team, List.of("admins"));
+    assertThat(auth.authenticate(bearer(w)).orElseThrow().groups()).containsExactlyInAnyOrder(team, "admins");
+  }
+
+  @Test
+  void principalCarriesEveryGroupReachedThroughNesting() throws Exception {
     CredentialRegistry registry = CredentialRegistry.open(dir.resolve("workers.json"));
     String outer = "grp_" + "a".repeat(26);
     String inner = "grp_" + "b".repeat(26);
@@ -130,10 +141,11 @@ class FileAuthenticatorTest {
     registry.setGroupParents(cyclic, List.of(cyclic));
     WorkerCredential looping = registry.addWorker(List.of(cyclic));
     FileAuthenticator auth = FileAuthenticator.builder().registry(registry).build();
-    assertThat(auth.isAdminClass(Principal.worker(direct.workerId()))).isTrue();
-    assertThat(auth.isAdminClass(Principal.worker(nested.workerId()))).isTrue();
-    assertThat(auth.isAdminClass(Principal.worker(plain.workerId()))).isFalse();
-    assertThat(auth.isAdminClass(Principal.worker(looping.workerId()))).isFalse();
+    assertThat(auth.authenticate(bearer(direct)).orElseThrow().groups()).containsExactly("admins");
+    assertThat(auth.authenticate(bearer(nested)).orElseThrow().groups())
+        .containsExactlyInAnyOrder(inner, outer, "admins");
+    assertThat(auth.authenticate(bearer(plain)).orElseThrow().groups()).isEmpty();
+    assertThat(auth.authenticate(bearer(looping)).orElseThrow().groups()).containsExactly(cyclic);
   }
 
   @Test

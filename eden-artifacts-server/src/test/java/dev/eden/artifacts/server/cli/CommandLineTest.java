@@ -40,7 +40,7 @@ class CommandLineTest {
     String secret = bearer.substring(bearer.indexOf(':') + 1);
     CredentialRegistry registry = CredentialRegistry.open(dir.resolve("workers.json"));
     assertThat(registry.verify(workerId, secret)).isTrue();
-    assertThat(registry.isAdminClass(workerId)).isTrue();
+    assertThat(registry.groups(workerId)).containsExactly("admins");
     assertThat(java.nio.file.Files.readString(registry.file())).doesNotContain(secret);
   }
 
