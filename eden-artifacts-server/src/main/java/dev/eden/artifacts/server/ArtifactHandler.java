@@ -34,7 +34,11 @@ import java.util.function.Predicate;
  *   <li>anything else under those paths: 405 with {@code Allow}; unknown paths: 404.
  * </ul>
  *
- * <p>Checks run in this order: route, experiment header, bearer, then the operation. An admin-class
+ * <p>Checks run in this order: route, experiment header, bearer, then the operation. Every request
+ * header read must be sent once, exactly: a repeated {@code Authorization} is 401, a repeated
+ * {@value #EXPERIMENT_HEADER} 400 {@code experiment-id-mismatch}, a deposit's repeated
+ * {@code Content-Type} or any repeated {@code Host} 400 {@code bad-request} (RFC 9110 §5.3,
+ * RFC 9112 §3.2). An admin-class
  * worker (see {@link Authenticator#isAdminClass}) reads with the admin's rights, so the service's
  * access policy sees it as {@link Principal#admin()}; deposits are always attributed to the
  * authenticated principal itself.
@@ -112,6 +116,7 @@ public final class ArtifactHandler {
   }
 
   private void route(ServerExchange exchange) throws IOException {
+    SingleHeader.HOST.valueIn(exchange);
     String path = exchange.rawPath();
     String method = exchange.method();
     if (healthPath != null && healthPath.equals(path)) {
@@ -153,7 +158,7 @@ public final class ArtifactHandler {
   }
 
   private ExperimentId checkExperiment(ServerExchange exchange, String pathSegment) {
-    String header = exchange.requestHeader(EXPERIMENT_HEADER);
+    String header = SingleHeader.EXPERIMENT_ID.valueIn(exchange);
     if (header == null) {
       throw new ExperimentIdMismatchException("the " + EXPERIMENT_HEADER + " header is required");
     }
@@ -173,7 +178,7 @@ public final class ArtifactHandler {
 
   private Principal authenticate(ServerExchange exchange) {
     BearerCredential credential = BearerCredential
-        .parseAuthorization(exchange.requestHeader("Authorization"))
+        .parseAuthorization(SingleHeader.AUTHORIZATION.valueIn(exchange))
         .orElseThrow(() -> new UnauthorizedException(
             "an 'Authorization: Bearer <principal>:<secret>' header is required"));
     String name = credential.principalName();
