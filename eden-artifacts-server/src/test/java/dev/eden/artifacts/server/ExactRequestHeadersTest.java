@@ -126,6 +126,20 @@ class ExactRequestHeadersTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void hostDifferingOnlyInCaseIsEchoedAsSentOnAReusedConnection(Transport transport) throws Exception {
+    try (RawHttp c = connect(transport)) {
+      int port = server.base().getPort();
+      for (String host : List.of("Eden.Example:" + port, "eden.EXAMPLE:" + port)) {
+        RawHttp.Reply reply = send(c, "GET", "?uri=x", null, "Host: " + host, experimentHeader());
+        assertStatus(reply, 401, "unauthorized");
+        assertThat(ServerFixture.JSON.readTree(reply.body()).get("instance").asText())
+            .startsWith("http://" + host + "/");
+      }
+    }
+  }
+
   @Test
   void coreJettyHandlerRefusesToStartBehindAConnectorThatMayHandBackCachedValues() throws Exception {
     Server jetty = new Server();
@@ -251,12 +265,13 @@ class ExactRequestHeadersTest {
     return send(c, "GET", "?uri=eden%3A%2F%2Fartifacts%2F" + "0".repeat(32), null, headers.toArray(String[]::new));
   }
 
-  /** One request on {@code c}: request line, Host, {@code headerLines} in order, Content-Length. */
+  /** One request on {@code c}: request line, Host unless given, {@code headerLines} in order, Content-Length. */
   private RawHttp.Reply send(RawHttp c, String method, String query, byte[] body, String... headerLines)
       throws IOException {
-    List<String> headers = new ArrayList<>();
-    headers.add(hostHeader());
-    headers.addAll(List.of(headerLines));
+    List<String> headers = new ArrayList<>(List.of(headerLines));
+    if (headers.stream().noneMatch(h -> h.startsWith("Host: "))) {
+      headers.add(0, hostHeader());
+    }
     if (body != null) {
       headers.add("Content-Length: " + body.length);
     }
