@@ -34,14 +34,16 @@ import java.util.function.Predicate;
  *   <li>anything else under those paths: 405 with {@code Allow}; unknown paths: 404.
  * </ul>
  *
- * <p>Checks run in this order: route, experiment header, bearer, then the operation. Every request
- * header read must be sent once, exactly: a repeated {@code Authorization} is 401, a repeated
- * {@value #EXPERIMENT_HEADER} 400 {@code experiment-id-mismatch}, a deposit's repeated
- * {@code Content-Type} or any repeated {@code Host} 400 {@code bad-request} (RFC 9110 §5.3,
- * RFC 9112 §3.2). An admin-class
+ * <p>Checks run in this order: route, experiment header, bearer, then the operation. An admin-class
  * worker (see {@link Authenticator#isAdminClass}) reads with the admin's rights, so the service's
  * access policy sees it as {@link Principal#admin()}; deposits are always attributed to the
  * authenticated principal itself.
+ *
+ * <p>Request header values are compared exactly as the adapter hands them over, and each header
+ * the handler reads must be sent at most once (RFC 9110 §5.3, RFC 9112 §3.2): a repeated
+ * {@code Authorization} is 401, a repeated {@value #EXPERIMENT_HEADER} 400
+ * {@code experiment-id-mismatch}, a repeated {@code Host} or deposit {@code Content-Type} 400
+ * {@code bad-request}.
  *
  * <p>Thread-safe and stateless per request: build one and share it.
  */
