@@ -39,6 +39,12 @@ import java.util.function.Predicate;
  * principal exactly as the {@link Authenticator} returned it (name and groups), and the policy alone
  * decides (WIRE-CONTRACT §5); a deposit is attributed to that principal's name.
  *
+ * <p>Request header values are compared exactly as the adapter hands them over, and each header
+ * the handler reads must be sent at most once (RFC 9110 §5.3, RFC 9112 §3.2): a repeated
+ * {@code Authorization} is 401, a repeated {@value #EXPERIMENT_HEADER} 400
+ * {@code experiment-id-mismatch}, a repeated {@code Host} or deposit {@code Content-Type} 400
+ * {@code bad-request}.
+ *
  * <p>Thread-safe and stateless per request: build one and share it.
  */
 public final class ArtifactHandler {
@@ -112,6 +118,7 @@ public final class ArtifactHandler {
   }
 
   private void route(ServerExchange exchange) throws IOException {
+    SingleHeader.HOST.valueIn(exchange);
     String path = exchange.rawPath();
     String method = exchange.method();
     if (healthPath != null && healthPath.equals(path)) {
@@ -153,7 +160,7 @@ public final class ArtifactHandler {
   }
 
   private ExperimentId checkExperiment(ServerExchange exchange, String pathSegment) {
-    String header = exchange.requestHeader(EXPERIMENT_HEADER);
+    String header = SingleHeader.EXPERIMENT_ID.valueIn(exchange);
     if (header == null) {
       throw new ExperimentIdMismatchException("the " + EXPERIMENT_HEADER + " header is required");
     }
@@ -173,7 +180,7 @@ public final class ArtifactHandler {
 
   private Principal authenticate(ServerExchange exchange) {
     BearerCredential credential = BearerCredential
-        .parseAuthorization(exchange.requestHeader("Authorization"))
+        .parseAuthorization(SingleHeader.AUTHORIZATION.valueIn(exchange))
         .orElseThrow(() -> new UnauthorizedException(
             "an 'Authorization: Bearer <principal>:<secret>' header is required"));
     String name = credential.principalName();

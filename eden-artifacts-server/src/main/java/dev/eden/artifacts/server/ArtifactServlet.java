@@ -8,6 +8,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 
 /**
  * Mounts an {@link ArtifactHandler} in any Jakarta Servlet 6 container (Jetty, Tomcat, Spring
@@ -20,7 +23,11 @@ import java.io.OutputStream;
  * }</pre>
  *
  * <p>Do not put a filter in front that reads the body or parses multipart ({@code getParts()}):
- * the deposit streams the raw body. Thread-safe.
+ * the deposit streams the raw body. The container must hand request header values over exactly as
+ * sent: on Jetty 12 configure every connector's {@code HttpConfiguration} with
+ * {@link dev.eden.artifacts.server.jetty.ExactRequestHeaders#apply} — by default Jetty may hand a
+ * kept-alive connection an earlier request's {@code Authorization} value that differs only in
+ * letter case. Thread-safe.
  */
 public class ArtifactServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -75,6 +82,12 @@ public class ArtifactServlet extends HttpServlet {
     @Override
     public String requestHeader(String name) {
       return request.getHeader(name);
+    }
+
+    @Override
+    public List<String> requestHeaders(String name) {
+      Enumeration<String> values = request.getHeaders(name);
+      return values == null ? List.of() : Collections.list(values);
     }
 
     @Override

@@ -50,11 +50,7 @@ final class DepositOperation {
     if (declared > bodyLimit) {
       throw new PayloadTooLargeException(cap, declared);
     }
-    byte[] boundary = MultipartForm.boundary(exchange.requestHeader("Content-Type"));
-    if (boundary == null) {
-      exchange.closeConnectionAfterResponse();
-      throw new BadRequestException("the body must be multipart/form-data with a boundary");
-    }
+    byte[] boundary = multipartBoundary(exchange);
     DepositResult result;
     try {
       result = depositPart(exchange, experimentId, principal, boundary, cap, bodyLimit);
@@ -64,6 +60,20 @@ final class DepositOperation {
       throw e;
     }
     answerCreated(exchange, result);
+  }
+
+  /** The boundary of the one multipart Content-Type; a refusal closes the connection (body unread). */
+  private static byte[] multipartBoundary(ServerExchange exchange) {
+    try {
+      byte[] boundary = MultipartForm.boundary(SingleHeader.CONTENT_TYPE.valueIn(exchange));
+      if (boundary == null) {
+        throw new BadRequestException("the body must be multipart/form-data with a boundary");
+      }
+      return boundary;
+    } catch (BadRequestException e) {
+      exchange.closeConnectionAfterResponse();
+      throw e;
+    }
   }
 
   private DepositResult depositPart(ServerExchange exchange, ExperimentId experimentId,

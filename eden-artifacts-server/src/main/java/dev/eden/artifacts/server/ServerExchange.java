@@ -3,6 +3,7 @@ package dev.eden.artifacts.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
  * One HTTP request and its response, as a transport adapter hands it to {@link ArtifactHandler}.
@@ -29,8 +30,29 @@ public interface ServerExchange {
   /** The full request URL as the client addressed it, used as the problem {@code instance}. */
   String requestUrl();
 
-  /** The first value of request header {@code name} (case-insensitive), or null. */
+  /**
+   * The first value of request header {@code name} (case-insensitive), exactly as sent, or null.
+   * The handler reads headers through {@link #requestHeaders}.
+   */
   String requestHeader(String name);
+
+  /**
+   * Every value of request header {@code name} (case-insensitive): one element per header line, in
+   * the order received, each exactly as sent — not merged, not split at commas, not case-folded;
+   * empty (never null) if the header is absent. The handler refuses a request that repeats a
+   * header it reads (RFC 9110 §5.3: these are singleton fields, and a proxy in front may honour a
+   * different copy than the first).
+   *
+   * <p>Adapters should override this with the transport's own list (servlet
+   * {@code getHeaders(name)}, Jetty {@code HttpFields.getValuesList(name)}, JDK
+   * {@code Headers.get(name)}). The default returns at most {@link #requestHeader the first value},
+   * so repeats go unnoticed; it exists only so that adapters written before this method still
+   * compile.
+   */
+  default List<String> requestHeaders(String name) {
+    String first = requestHeader(name);
+    return first == null ? List.of() : List.of(first);
+  }
 
   /** The declared request body length, or -1 if unknown (chunked). */
   long requestContentLength();

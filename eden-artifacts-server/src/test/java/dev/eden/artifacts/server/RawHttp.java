@@ -57,6 +57,13 @@ final class RawHttp implements AutoCloseable {
 
   /** Reads one response: status, headers (lower-case names) and a Content-Length body, schema-checked. */
   Reply readReply() throws IOException {
+    Reply reply = readUncheckedReply();
+    WireBodies.check(reply.status(), reply.headers().get("content-type"), reply.body());
+    return reply;
+  }
+
+  /** As {@link #readReply()}, for answers a transport writes itself (not problem+json). */
+  Reply readUncheckedReply() throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int state = 0;
     while (state < 4) {
@@ -81,9 +88,7 @@ final class RawHttp implements AutoCloseable {
     if (headers.containsKey("content-length")) {
       body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
     }
-    Reply reply = new Reply(status, headers, new String(body, StandardCharsets.UTF_8));
-    WireBodies.check(status, headers.get("content-type"), reply.body());
-    return reply;
+    return new Reply(status, headers, new String(body, StandardCharsets.UTF_8));
   }
 
   record Reply(int status, Map<String, String> headers, String body) {}

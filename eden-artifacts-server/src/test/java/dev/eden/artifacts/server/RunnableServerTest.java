@@ -84,6 +84,14 @@ class RunnableServerTest {
         assertThat(r.code()).isEqualTo(201);
       }
       http.connectionPool().evictAll();
+      // The principal is the literal 'admin', also after a differently cased one on the connection.
+      try (RawHttp c = new RawHttp(server.baseUri, 20_000)) {
+        for (String bearer : List.of("Bearer admin:", "Bearer ADMIN:" + token)) {
+          c.write("GET /v0/experiments/" + experiment + "/artifacts?uri=x HTTP/1.1\r\nHost: localhost\r\n"
+              + ArtifactHandler.EXPERIMENT_HEADER + ": " + experiment + "\r\nAuthorization: " + bearer + "\r\n\r\n");
+          assertThat(c.readReply().status()).as(bearer.replace(token, "<token>")).isEqualTo(401);
+        }
+      }
       assertThat(server.terminate(30)).isIn(0, 143);
     }
     try (ForkedServer again = ForkedServer.start(List.of(), null, "--data-dir", data.toString(), "--port", "0")) {

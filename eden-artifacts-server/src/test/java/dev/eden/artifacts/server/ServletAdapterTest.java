@@ -8,6 +8,7 @@ import dev.eden.artifacts.ArtifactService;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.backend.InMemoryArtifactBackend;
 import dev.eden.artifacts.server.auth.InMemoryAuthenticator;
+import dev.eden.artifacts.server.jetty.ExactRequestHeaders;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,8 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +43,8 @@ class ServletAdapterTest {
         .servedExperiments(experiment)
         .build();
     server = new Server();
-    ServerConnector connector = new ServerConnector(server);
+    ServerConnector connector = new ServerConnector(server,
+        new HttpConnectionFactory(ExactRequestHeaders.apply(new HttpConfiguration())));
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);

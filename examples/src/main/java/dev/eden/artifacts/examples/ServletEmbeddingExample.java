@@ -9,6 +9,7 @@ import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.ArtifactServlet;
 import dev.eden.artifacts.server.Authenticator;
 import dev.eden.artifacts.server.auth.InMemoryAuthenticator;
+import dev.eden.artifacts.server.jetty.ExactRequestHeaders;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -26,8 +29,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * same two lines (build an {@link ArtifactHandler}, register the servlet at {@code /*} of a
  * context) work in Tomcat or Spring Boot.
  *
- * <p>Two things to know: do not put a filter in front that reads the body or parses multipart
- * (the deposit streams the raw body), and the servlet layer normalises {@code Content-Type}
+ * <p>Three things to know: build the connector with {@code ExactRequestHeaders.apply(...)} so
+ * that Jetty hands request header values over byte for byte; do not put a filter in front that
+ * reads the body or parses multipart (the deposit streams the raw body); and the servlet layer normalises {@code Content-Type}
  * parameters ({@code text/plain; charset=x} goes out as {@code text/plain;charset=x}); when the
  * exact echo matters, run the endpoints on Jetty's core API with the server module's
  * {@code JettyArtifactServer} instead.
@@ -63,7 +67,10 @@ public final class ServletEmbeddingExample implements AutoCloseable {
         .build();
 
     Server jetty = new Server();
-    ServerConnector connector = new ServerConnector(jetty);
+    // Header values byte for byte: Jetty's default may hand a kept-alive connection an earlier
+    // request's Authorization value that differs only in letter case.
+    HttpConfiguration http = ExactRequestHeaders.apply(new HttpConfiguration());
+    ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
     connector.setHost("127.0.0.1");
     connector.setPort(port);
     // Cuts off a client that stops sending mid-upload; its pending deposit is discarded.

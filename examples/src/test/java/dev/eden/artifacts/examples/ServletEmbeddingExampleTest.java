@@ -10,7 +10,11 @@ import dev.eden.artifacts.client.DepositReceipt;
 import dev.eden.artifacts.client.StoreClient;
 import dev.eden.artifacts.server.auth.InMemoryAuthenticator;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +80,55 @@ class ServletEmbeddingExampleTest {
       assertThatThrownBy(() -> worker.depositArtifact(new byte[] {1}, "a.bin", "application/octet-stream"))
           .isInstanceOf(UnauthorizedException.class);
     }
+  }
+
+  @Test
+  void credentialsDifferingOnlyInCaseAreUnauthorizedOnAKeptAliveConnection() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", app.baseUri().getPort())) {
+      socket.setSoTimeout(20_000);
+      assertThat(deposit(socket, workerId + ":s3cret")).isEqualTo(201);
+      // The container must not hand back the earlier, differently cased header value.
+      assertThat(deposit(socket, workerId + ":S3CRET")).isEqualTo(401);
+      assertThat(deposit(socket, workerId.toUpperCase(Locale.ROOT) + ":s3cret")).isEqualTo(401);
+    }
+  }
+
+  /** One deposit written by hand on {@code socket}; returns the status and skips the answer's body. */
+  private int deposit(Socket socket, String bearer) throws IOException {
+    byte[] body = ("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\n"
+        + "hello\r\n--b--\r\n").getBytes(StandardCharsets.US_ASCII);
+    String head = "POST " + app.baseUri().getPath() + "/v0/experiments/" + experiment + "/artifacts HTTP/1.1\r\n"
+        + "Host: 127.0.0.1\r\nX-Eden-Experiment-Id: " + experiment + "\r\nAuthorization: Bearer " + bearer
+        + "\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: " + body.length + "\r\n\r\n";
+    OutputStream out = socket.getOutputStream();
+    out.write(head.getBytes(StandardCharsets.US_ASCII));
+    out.write(body);
+    out.flush();
+    InputStream in = socket.getInputStream();
+    int status = -1;
+    long length = 0;
+    for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+      if (status < 0) {
+        status = Integer.parseInt(line.split(" ")[1]);
+      } else if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+        length = Long.parseLong(line.substring("content-length:".length()).trim());
+      }
+    }
+    in.skipNBytes(length);
+    return status;
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int b = in.read(); b != '\n'; b = in.read()) {
+      if (b < 0) {
+        throw new IOException("connection closed mid-answer");
+      }
+      if (b != '\r') {
+        line.append((char) b);
+      }
+    }
+    return line.toString();
   }
 
   private StoreClient client(String bearer) {

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -132,6 +133,12 @@ public final class JdkHttpServerHandler implements HttpHandler {
     @Override
     public String requestHeader(String name) {
       return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    @Override
+    public List<String> requestHeaders(String name) {
+      List<String> values = exchange.getRequestHeaders().get(name);
+      return values == null ? List.of() : List.copyOf(values);
     }
 
     @Override

@@ -7,11 +7,16 @@ import dev.eden.artifacts.server.ServerExchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -21,7 +26,8 @@ import org.eclipse.jetty.util.Callback;
  * {@code text/plain;charset=x}, which would break the contract's verbatim echo). Blocking: each
  * request occupies a pool thread while its body streams. Deposit bodies are parsed with Jetty's
  * {@code MultiPart.Parser} (see {@link JettyMultipartReader}) unless the handler's builder chose a
- * reader explicitly. Thread-safe.
+ * reader explicitly. Every HTTP/1.1 connector of the server must read header values byte for byte
+ * ({@link ExactRequestHeaders}); the handler refuses to start otherwise. Thread-safe.
  */
 public final class ArtifactJettyHandler extends Handler.Abstract {
   private final ArtifactHandler handler;
@@ -30,6 +36,27 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
     super(InvocationType.BLOCKING);
     this.handler = requireNonNull(handler, "handler")
         .preferringMultipartReader(JettyMultipartReader.FACTORY);
+  }
+
+  /**
+   * @throws IllegalStateException if an HTTP/1.1 connector of the server does not hand header values
+   *     over byte for byte (see {@link ExactRequestHeaders}): credentials could be read as an earlier
+   *     request's
+   */
+  @Override
+  protected void doStart() throws Exception {
+    Server server = getServer();
+    for (Connector connector : server == null ? new Connector[0] : server.getConnectors()) {
+      for (ConnectionFactory factory : connector.getConnectionFactories()) {
+        if (factory instanceof HttpConnectionFactory http11
+            && !ExactRequestHeaders.isApplied(http11.getHttpConfiguration())) {
+          throw new IllegalStateException("connector " + connector + " may hand over cached header values"
+              + " that differ in letter case from the ones sent; configure its HttpConfiguration with"
+              + " ExactRequestHeaders.apply(...)");
+        }
+      }
+    }
+    super.doStart();
   }
 
   @Override
@@ -84,6 +111,11 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
     @Override
     public String requestHeader(String name) {
       return request.getHeaders().get(name);
+    }
+
+    @Override
+    public List<String> requestHeaders(String name) {
+      return request.getHeaders().getValuesList(name);
     }
 
     @Override

@@ -19,7 +19,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The artifact endpoints on an embedded Jetty 12 server: one HTTP/1.1 connector, the
  * {@link ArtifactJettyHandler} at the root (Jetty's core API, no servlet layer), idle time-outs that cut off stalled uploads, bounded request
- * headers, and a graceful stop that lets in-flight requests finish.
+ * headers read byte for byte ({@link ExactRequestHeaders}), and a graceful stop that lets in-flight
+ * requests finish.
  *
  * <pre>{@code
  * try (JettyArtifactServer server = JettyArtifactServer.builder()
@@ -45,7 +46,7 @@ public final class JettyArtifactServer implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(builder.maxThreads, Math.min(8, builder.maxThreads));
     threads.setName("eden-artifacts");
     this.server = new Server(threads);
-    HttpConfiguration http = new HttpConfiguration();
+    HttpConfiguration http = ExactRequestHeaders.apply(new HttpConfiguration());
     http.setRequestHeaderSize(builder.maxRequestHeaderBytes);
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
