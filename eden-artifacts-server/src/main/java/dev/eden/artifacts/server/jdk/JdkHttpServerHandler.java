@@ -5,13 +5,16 @@ import static java.util.Objects.requireNonNull;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsExchange;
+import dev.eden.artifacts.ProblemType;
 import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.ServerExchange;
+import dev.eden.artifacts.server.internal.ProblemJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -70,7 +73,13 @@ public final class JdkHttpServerHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     JdkExchange adapted = new JdkExchange(exchange);
-    handler.handle(adapted);
+    Optional<String> malformed =
+        RequestHeadRules.violation(exchange.getProtocol(), exchange.getRequestHeaders());
+    if (malformed.isPresent()) {
+      adapted.refuseMalformedHead(malformed.get());
+    } else {
+      handler.handle(adapted);
+    }
     adapted.finish();
   }
 
@@ -202,6 +211,22 @@ public final class JdkHttpServerHandler implements HttpHandler {
         }
       }
       return body;
+    }
+
+    /**
+     * Answers 400 {@code bad-request} and closes the connection without reading the body: with a
+     * malformed head the body's extent is unknown, so nothing after it can be trusted.
+     */
+    void refuseMalformedHead(String detail) throws IOException {
+      ProblemType badRequest = ProblemType.BAD_REQUEST;
+      byte[] json = ProblemJson.render(
+          badRequest.status(), badRequest.uri(), badRequest.title(), detail, requestUrl());
+      closeConnectionAfterResponse();
+      status(badRequest.status());
+      responseHeader("Content-Type", ProblemJson.CONTENT_TYPE);
+      responseHeader("Cache-Control", "no-store");
+      responseContentLength(json.length);
+      responseBody().write(json);
     }
 
     /**
