@@ -238,8 +238,8 @@ public final class JdkHttpServerHandler implements HttpHandler {
     }
 
     /**
-     * Answers 400 {@code bad-request} and closes the connection without reading the body: with a
-     * malformed head the body's extent is unknown, so nothing after it can be trusted.
+     * Answers 400 {@code bad-request} and closes the connection without reading the body: after a
+     * malformed head nothing on the connection can be trusted (the body's extent may be unknown).
      */
     void refuseMalformedHead(String detail) throws IOException {
       ProblemType badRequest = ProblemType.BAD_REQUEST;
