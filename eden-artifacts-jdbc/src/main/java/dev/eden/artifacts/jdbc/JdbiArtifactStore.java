@@ -95,7 +95,9 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
 
   /**
    * A store on the SQLite database file {@code file} with default options (created, with its
-   * parent directories, if missing). The store owns its connections: close it.
+   * parent directories, if missing). A new file is created with mode {@code 0600} before SQLite
+   * opens it; SQLite gives its {@code -wal}, {@code -shm} and {@code -journal} files the same
+   * mode. An existing file keeps its mode. The store owns its connections: close it.
    *
    * @throws NullPointerException if {@code file} is null
    * @throws SchemaVersionException if the file holds a newer schema
@@ -304,7 +306,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
       return this;
     }
 
-    /** Opens (creating if missing) this SQLite file through a pool the store owns. */
+    /** Opens (creating if missing, owner-only) this SQLite file through a pool the store owns. */
     public Builder sqliteFile(Path sqliteFile) {
       this.sqliteFile = requireNonNull(sqliteFile, "sqliteFile");
       return this;

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -178,6 +179,37 @@ class SqliteArtifactStoreTest extends JdbiArtifactStoreBehaviour {
         ResultSet rs = statement.executeQuery("PRAGMA " + name)) {
       rs.next();
       return rs.getString(1);
+    }
+  }
+
+  @Test
+  void databaseWalAndSharedMemoryFilesAreOwnerOnlyFromTheStart() throws Exception {
+    // Modes are read from the permission bits: the tests run as root, who may read anything.
+    try (JdbiArtifactStore store = JdbiArtifactStore.sqlite(file())) {
+      store.create(row(ExperimentId.mint(), Instant.parse("2026-01-01T00:00:00Z")));
+      for (String suffix : List.of("", "-wal", "-shm")) {
+        Path path = Path.of(file() + suffix);
+        assertThat(path).as(path + " exists while the store is open").exists();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
+            .as(path.toString()).isEqualTo("rw-------");
+      }
+    }
+    try (var files = Files.list(file().getParent())) {
+      for (Path left : files.toList()) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(left)))
+            .as(left.toString()).isEqualTo("rw-------");
+      }
+    }
+  }
+
+  @Test
+  void anExistingDatabaseFileKeepsItsMode() throws Exception {
+    Files.createDirectories(file().getParent());
+    Files.createFile(file(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+    Files.setPosixFilePermissions(file(), PosixFilePermissions.fromString("rw-r-----"));
+    try (JdbiArtifactStore store = JdbiArtifactStore.sqlite(file())) {
+      store.create(row(ExperimentId.mint(), Instant.parse("2026-01-01T00:00:00Z")));
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file()))).isEqualTo("rw-r-----");
     }
   }
 }

@@ -127,6 +127,6 @@ final class DepositOperation {
     exchange.responseHeader(ArtifactHandler.CREATED_AT_HEADER, result.metadata().createdAtText());
     exchange.responseHeader(ArtifactHandler.CREATED_BY_HEADER, result.metadata().createdBy().name());
     exchange.responseContentLength(json.length);
-    exchange.responseBody().write(json);
+    ClientOutputStream.open(exchange).write(json);
   }
 }

@@ -42,7 +42,7 @@ final class FetchOperation {
       exchange.responseHeader(ArtifactHandler.CREATED_AT_HEADER, metadata.createdAtText());
       exchange.responseHeader(ArtifactHandler.CREATED_BY_HEADER, metadata.createdBy().name());
       exchange.responseContentLength(metadata.sizeBytes());
-      OutputStream out = exchange.responseBody();
+      OutputStream out = ClientOutputStream.open(exchange);
       byte[] buffer = new byte[(int) Math.max(1, Math.min(COPY_BUFFER, metadata.sizeBytes()))];
       InputStream in = artifact.content();
       long remaining = metadata.sizeBytes();

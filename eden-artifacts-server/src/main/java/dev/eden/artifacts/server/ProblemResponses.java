@@ -42,11 +42,15 @@ final class ProblemResponses {
 
   /**
    * A 500 whose detail is only an incident id; when the response already started, the connection
-   * must be aborted instead.
+   * must be aborted instead. A client that went away is no internal error: see {@link
+   * #clientDisconnected}.
    *
-   * @throws IOException always when the response was already committed
+   * @throws IOException always when the response was already committed or the client is gone
    */
   static void internalError(ServerExchange exchange, Exception e) throws IOException {
+    if (e instanceof ClientDisconnectedException) {
+      clientDisconnected(exchange, (ClientDisconnectedException) e);
+    }
     String incident = UUID.randomUUID().toString();
     if (exchange.isCommitted()) {
       LOG.warn("{} {}: failed after the response started (incident {})", exchange.method(),
@@ -58,6 +62,21 @@ final class ProblemResponses {
     exchange.closeConnectionAfterResponse();
     problem(exchange, ProblemType.INTERNAL.status(), ProblemType.INTERNAL.uri(),
         ProblemType.INTERNAL.title(), "the server could not complete the request; incident " + incident);
+  }
+
+  /**
+   * A client that hung up mid-response: nobody is left to answer and nothing on the server is
+   * wrong, so one DEBUG line. The transport's own exception goes back to the adapter, so a
+   * container that knows it (Jetty's {@code EofException}, Tomcat's {@code ClientAbortException})
+   * stays quiet too and drops the connection.
+   *
+   * @throws IOException always: the transport's failure
+   */
+  private static void clientDisconnected(ServerExchange exchange, ClientDisconnectedException e)
+      throws IOException {
+    LOG.debug("{} {}: the client closed the connection mid-response ({})", exchange.method(),
+        exchange.rawPath(), e.transportFailure().toString());
+    throw e.transportFailure();
   }
 
   private static void problem(ServerExchange exchange, int status, String type, String title,

@@ -83,6 +83,7 @@ class RunnableServerTest {
           .post(ServerFixture.onePart("a.txt", "text/plain", new byte[] {1})).build()).execute()) {
         assertThat(r.code()).isEqualTo(201);
       }
+      assertEverythingOwnerOnly(data); // metadata.db and its -wal/-shm exist while the server runs
       http.connectionPool().evictAll();
       // The principal is the literal 'admin', also after a differently cased one on the connection.
       try (RawHttp c = new RawHttp(server.baseUri, 20_000)) {
@@ -99,5 +100,19 @@ class RunnableServerTest {
           .contains("admin token: read from " + data.resolve("admin-token"));
       assertThat(Files.readString(data.resolve("admin-token")).strip()).isEqualTo(token);
     }
+  }
+
+  /** Every file in the data directory is 0600 and every directory 0700, read from the mode bits. */
+  private static void assertEverythingOwnerOnly(Path data) throws Exception {
+    List<String> seen = new java.util.ArrayList<>();
+    try (var paths = Files.walk(data)) {
+      for (Path path : paths.toList()) {
+        String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+        seen.add(data.relativize(path) + " " + mode);
+        assertThat(mode).as(path.toString()).isEqualTo(Files.isDirectory(path) ? "rwx------" : "rw-------");
+      }
+    }
+    assertThat(seen).as("the SQLite files are there to check").anyMatch(p -> p.startsWith("metadata.db-wal "))
+        .anyMatch(p -> p.startsWith("metadata.db-shm ")).anyMatch(p -> p.startsWith("metadata.db "));
   }
 }

@@ -3,8 +3,10 @@ package dev.eden.artifacts.jdbc.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -14,7 +16,8 @@ public final class OwnedPools {
   private OwnedPools() {}
 
   /**
-   * A pool on the SQLite file {@code file} (created with its parent directories if missing). Every
+   * A pool on the SQLite file {@code file} (created owner-only, with its parent directories, if
+   * missing). Every
    * connection uses WAL, {@code synchronous=FULL} so that a commit is on disk before it returns,
    * and a busy timeout so that a writer in another process makes us wait instead of fail.
    */
@@ -24,6 +27,7 @@ public final class OwnedPools {
     if (absolute.getParent() != null) {
       Files.createDirectories(absolute.getParent());
     }
+    createOwnerOnlyIfMissing(absolute);
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -35,6 +39,25 @@ public final class OwnedPools {
     pool.setDataSource(dataSource);
     pool.setMaximumPoolSize(maximumPoolSize);
     return open(pool);
+  }
+
+  /**
+   * Creates {@code file} empty with mode 0600 unless it exists; SQLite treats an empty file as a
+   * new database. SQLite would create it with 0644 (less the umask), and it gives the {@code
+   * -wal}, {@code -shm} and {@code -journal} files it makes later the database file's own mode
+   * (its unix VFS copies the mode with {@code fchmod}), so owner-only here means owner-only for
+   * all of them, with no moment in which any is readable by others. The mode is set as the file
+   * is created, not changed afterwards. An existing file keeps the mode its owner gave it.
+   */
+  private static void createOwnerOnlyIfMissing(Path file) throws IOException {
+    if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (FileAlreadyExistsException e) {
+      // an existing database: its owner chose its mode
+    }
   }
 
   /** A pool on the PostgreSQL database at {@code jdbcUrl}; fails fast if it cannot connect once. */

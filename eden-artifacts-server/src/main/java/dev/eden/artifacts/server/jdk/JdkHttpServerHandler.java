@@ -5,14 +5,17 @@ import static java.util.Objects.requireNonNull;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsExchange;
+import dev.eden.artifacts.ProblemType;
 import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.ServerExchange;
+import dev.eden.artifacts.server.internal.ProblemJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -43,16 +46,40 @@ import java.util.regex.Pattern;
  * request. Deposits and fetches block while bytes stream: give the server a thread pool sized for
  * the concurrent transfers you expect.
  *
- * <p><b>What the JDK server does not do.</b> It has no idle time-out on request bodies by default
- * (a stalled upload holds its thread; see the {@code sun.net.httpserver.maxReqTime} property), and
- * it answers requests it cannot parse itself, with plain text rather than problem+json. Where
- * those matter, prefer the embedded Jetty server of this module or {@link
- * dev.eden.artifacts.server.ArtifactServlet} in your servlet container.
+ * <p><b>Malformed request heads.</b> This adapter refuses, with 400 {@code
+ * eden://error/bad-request} problem+json and a closed connection (the body is never read, since
+ * its extent cannot be trusted), an HTTP/1.1 request without exactly one {@code Host} of the form
+ * {@code host[:port]} (RFC 9112 §3.2), and a request whose {@code Content-Length} is not a single
+ * {@code 1*DIGIT} value or that also carries {@code Transfer-Encoding} (RFC 9110 §8.6, RFC 9112
+ * §6.3). The JDK server refuses some framing errors before the adapter sees the request (a {@code
+ * Content-Length} that is not a number, two {@code Content-Length} lines, an unsupported {@code
+ * Transfer-Encoding}) and answers those itself, in plain HTML rather than problem+json, also
+ * closing the connection.
+ *
+ * <p><b>Run it behind a proxy or on a trusted network.</b> The JDK server has bounds the embedded
+ * Jetty server has and this adapter cannot add:
+ * <ul>
+ *   <li>Chunk extensions: each chunk-size line is limited to about 2 KiB, but their total is not,
+ *       and they do not count against the artifact cap (which counts content bytes). A chunked
+ *       deposit of a 16 KiB artifact was accepted with 31 MiB of extensions under a 1 MiB cap.
+ *       Jetty counts every chunk extension and trailer byte against the request-header budget
+ *       ({@code maxRequestHeaderBytes}, 16 KiB by default) for the whole request.
+ *   <li>Request heads: up to 200 header lines and 380 KiB by default ({@code
+ *       sun.net.httpserver.maxReqHeaders}, {@code sun.net.httpserver.maxReqHeaderSize}); Jetty:
+ *       16 KiB, answered with 431.
+ *   <li>Time-outs: none on request or response bodies by default, so a stalled upload or a client
+ *       that stops reading holds its thread ({@code sun.net.httpserver.maxReqTime}, {@code
+ *       sun.net.httpserver.maxRspTime}); Jetty cuts off any connection idle for 30 s by default.
+ * </ul>
+ * A reverse proxy in front that enforces such bounds and forwards bodies in its own framing, or a
+ * network where only trusted workers connect, makes up for them; otherwise prefer the embedded Jetty server of this module or
+ * {@link dev.eden.artifacts.server.ArtifactServlet} in your servlet container.
  *
  * <p>Response headers go out exactly as the handler sets them (no charset is appended to a
  * {@code Content-Type}); bodies of known length are sent with {@code Content-Length}, others
  * chunked. A response that fails after it started is aborted by closing the connection, so a
- * client never mistakes a truncated body for a complete one. Thread-safe.
+ * client never mistakes a truncated body for a complete one; a client that hung up mid-response
+ * is logged as one DEBUG line. Thread-safe.
  */
 public final class JdkHttpServerHandler implements HttpHandler {
   private final ArtifactHandler handler;
@@ -71,7 +98,13 @@ public final class JdkHttpServerHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     JdkExchange adapted = new JdkExchange(exchange);
-    handler.handle(adapted);
+    Optional<String> malformed =
+        RequestHeadRules.violation(exchange.getProtocol(), exchange.getRequestHeaders());
+    if (malformed.isPresent()) {
+      adapted.refuseMalformedHead(malformed.get());
+    } else {
+      handler.handle(adapted);
+    }
     adapted.finish();
   }
 
@@ -209,6 +242,22 @@ public final class JdkHttpServerHandler implements HttpHandler {
         }
       }
       return body;
+    }
+
+    /**
+     * Answers 400 {@code bad-request} and closes the connection without reading the body: after a
+     * malformed head nothing on the connection can be trusted (the body's extent may be unknown).
+     */
+    void refuseMalformedHead(String detail) throws IOException {
+      ProblemType badRequest = ProblemType.BAD_REQUEST;
+      byte[] json = ProblemJson.render(
+          badRequest.status(), badRequest.uri(), badRequest.title(), detail, requestUrl());
+      closeConnectionAfterResponse();
+      status(badRequest.status());
+      responseHeader("Content-Type", ProblemJson.CONTENT_TYPE);
+      responseHeader("Cache-Control", "no-store");
+      responseContentLength(json.length);
+      responseBody().write(json);
     }
 
     /**
