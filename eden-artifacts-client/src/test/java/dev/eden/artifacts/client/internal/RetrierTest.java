@@ -3,7 +3,6 @@ package dev.eden.artifacts.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.eden.artifacts.client.FetchLimitExceededException;
 import dev.eden.artifacts.client.RetryPolicy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -86,7 +85,6 @@ class RetrierTest {
     assertThat(Retrier.isRetryable(new IOException("unexpected end of stream"))).isTrue();
     assertThat(Retrier.isRetryable(new InterruptedIOException("timeout"))).isFalse();
     assertThat(Retrier.isRetryable(new UnknownHostException("nowhere"))).isFalse();
-    assertThat(Retrier.isRetryable(new FetchLimitExceededException(1, "too big"))).isFalse();
   }
 
   @Test
