@@ -55,9 +55,9 @@ import okhttp3.Response;
  *       time-outs, a body cut short or longer than announced ({@code Content-Length}), and
  *       {@link ArtifactDigestMismatchException}: bytes that do not hash to the announced digest did
  *       not arrive intact either, whether they broke on the way or at rest, and the stream can only
- *       tell at its end, like a short body. Local file errors of
- *       {@link #fetchArtifact(String, Path)} and {@link #depositArtifact(Path)} are
- *       {@code IOException}s too, as the file system reported them (never retried).
+ *       tell at its end, like a short body. Local file errors are {@code IOException}s too, as the
+ *       file system reported them ({@link java.nio.file.NoSuchFileException}, …); those of
+ *       {@link #fetchArtifact(String, Path)} end the fetch at once, never retried.
  *   <li>{@link ArtifactException} (unchecked) — the server answered: a problem+json answer becomes
  *       the public core class for its {@code type} URI itself
  *       ({@link dev.eden.artifacts.ArtifactNotFoundException},
@@ -76,9 +76,9 @@ import okhttp3.Response;
  *       larger than the limit the caller gave {@link #fetchArtifactBytes(String, long)}: the caller's
  *       own limit decided, not the server and not the network.
  * </ul>
- * The line between checked and unchecked is also the line of the retries: only transport failures
- * (and 502, 503, 504, 429 answers) are worth another attempt. The bearer never appears in a
- * message, in {@link #toString()} or in a log.
+ * Retries follow the same line: a transport failure may be worth another attempt (not an unknown
+ * host, a TLS trust failure or a local file error); an answer is final, except 502, 503, 504 and
+ * 429. The bearer never appears in a message, in {@link #toString()} or in a log.
  *
  * <p><b>Retries.</b> Fetches are retried under the {@linkplain Builder#fetchRetryPolicy fetch
  * policy} after connection failures and 502/503/504/429 answers. Deposits are not retried unless
