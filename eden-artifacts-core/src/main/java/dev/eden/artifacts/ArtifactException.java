@@ -79,9 +79,10 @@ public abstract class ArtifactException extends RuntimeException {
 
   /**
    * The problem type this failure is reported as by this library's server. A failure rebuilt from
-   * an answer whose type URI is outside this vocabulary is reported as {@link ProblemType#INTERNAL}:
-   * an answer this library cannot classify is never passed on as one of its own types (WIRE-CONTRACT
-   * §6, the vocabulary is closed). To key on what a server sent, use {@link #typeUri()}.
+   * an answer whose type URI is outside this vocabulary is reported as
+   * {@link ProblemType#INTERNAL}: an answer this library cannot classify is never passed on as one of its
+   * own types (WIRE-CONTRACT §6, the vocabulary is closed). To key on what a server sent, use
+   * {@link #typeUri()}.
    */
   public ProblemType type() {
     return type;

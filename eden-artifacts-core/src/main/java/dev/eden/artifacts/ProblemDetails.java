@@ -11,7 +11,8 @@ import java.io.Serializable;
  * named. Immutable and thread-safe.
  *
  * @param type the problem {@code type} URI (RFC 9457 §3.1.1), for example
- *     {@code eden://error/not-found}; any URI, including ones outside {@link ProblemType}. Never null.
+ *     {@code eden://error/not-found}; any URI, including ones outside {@link ProblemType}. Never
+ *     null.
  * @param status the HTTP status of the answer (RFC 9457 §3.1.2 advises the member to equal it)
  * @param title the problem {@code title}, or {@code null} if the server sent none
  * @param detail the problem {@code detail}, or {@code null} if the server sent none

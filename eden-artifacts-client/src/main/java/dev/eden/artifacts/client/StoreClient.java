@@ -70,11 +70,12 @@ import okhttp3.Response;
  *       type outside that vocabulary an {@link UnknownProblemTypeException}; an answer the contract
  *       does not allow (an error without a problem body, such as a proxy's HTML page, or a deposit
  *       answer without the documented JSON) an {@link UnexpectedResponseException}. Each carries
- *       what the server sent: {@link ArtifactException#typeUri()}, {@link ArtifactException#status()}
- *       and {@link ArtifactException#remoteProblem()} (title, detail, instance).
+ *       what the server sent: {@link ArtifactException#typeUri()},
+ *       {@link ArtifactException#status()} and {@link ArtifactException#remoteProblem()} (title,
+ *       detail, instance).
  *   <li>{@link FetchLimitExceededException} (unchecked, neither) — the answer arrived intact but is
- *       larger than the limit the caller gave {@link #fetchArtifactBytes(String, long)}: the caller's
- *       own limit decided, not the server and not the network.
+ *       larger than the limit the caller gave {@link #fetchArtifactBytes(String, long)}: the
+ *       caller's own limit decided, not the server and not the network.
  * </ul>
  * Retries follow the same line: a transport failure may be worth another attempt (not an unknown
  * host, a TLS trust failure or a local file error); an answer is final, except 502, 503, 504 and
@@ -191,18 +192,19 @@ public final class StoreClient implements AutoCloseable {
   // Deposit
 
   /**
-   * Deposits a file, named as on disk, with a content type guessed from its name, case-insensitively:
-   * {@code .log}, {@code .txt} → {@code text/plain}; {@code .diff}, {@code .patch} →
-   * {@code text/x-diff}; {@code .md} → {@code text/markdown}; {@code .csv} → {@code text/csv};
-   * {@code .json} → {@code application/json}; {@code .jsonl} → {@code application/jsonl};
-   * {@code .yaml}, {@code .yml} → {@code application/yaml}; {@code .tar} →
-   * {@code application/x-tar}; {@code .tar.gz}, {@code .tgz}, {@code .gz} → {@code application/gzip};
-   * {@code .zst} → {@code application/zstd}; {@code .parquet} →
+   * Deposits a file, named as on disk, with a content type guessed from its name,
+   * case-insensitively: {@code .log}, {@code .txt} → {@code text/plain}; {@code .diff},
+   * {@code .patch} → {@code text/x-diff}; {@code .md} → {@code text/markdown}; {@code .csv} →
+   * {@code text/csv}; {@code .json} → {@code application/json}; {@code .jsonl} →
+   * {@code application/jsonl}; {@code .yaml}, {@code .yml} → {@code application/yaml};
+   * {@code .tar} → {@code application/x-tar}; {@code .tar.gz}, {@code .tgz}, {@code .gz} →
+   * {@code application/gzip}; {@code .zst} → {@code application/zstd}; {@code .parquet} →
    * {@code application/vnd.apache.parquet}; else the JDK's guess, else
    * {@code application/octet-stream}. Streams from disk.
    *
    * @throws IOException if the file cannot be read or the server cannot be reached
-   * @throws dev.eden.artifacts.ArtifactException (unchecked) for a problem answer, see the class doc
+   * @throws dev.eden.artifacts.ArtifactException (unchecked) for an answer that refuses, see the
+   *     class doc
    */
   public DepositReceipt depositArtifact(Path file) throws IOException {
     requireNonNull(file, "file");
@@ -371,10 +373,10 @@ public final class StoreClient implements AutoCloseable {
    * repeats, so more would only download the artifact again for nothing).
    *
    * @throws ArtifactDigestMismatchException if the bytes do not match the announced digest
-   * @throws IOException on a transport failure or a truncated body (retried), or a local file error,
-   *     such as {@link java.nio.file.NoSuchFileException} for a missing directory or
-   *     {@link java.nio.file.FileSystemException} for a target that cannot be replaced; local errors
-   *     are thrown as the file system reported them and never retried
+   * @throws IOException on a transport failure or a truncated body (retried), or a local file
+   *     error, such as {@link java.nio.file.NoSuchFileException} for a missing directory or
+   *     {@link java.nio.file.FileSystemException} for a target that cannot be replaced; local
+   *     errors are thrown as the file system reported them and never retried
    * @throws IllegalArgumentException if {@code target} does not name a file
    */
   public FetchedFile fetchArtifact(String uri, Path target) throws IOException {
@@ -399,7 +401,8 @@ public final class StoreClient implements AutoCloseable {
     }
     String contentType = response.header("Content-Type");
     return new ArtifactInputStream(response.body().byteStream(), response,
-        contentType == null ? ContentTypes.OCTET_STREAM : contentType, response.body().contentLength(),
+        contentType == null ? ContentTypes.OCTET_STREAM : contentType,
+        response.body().contentLength(),
         announcedSha256(response), progress);
   }
 

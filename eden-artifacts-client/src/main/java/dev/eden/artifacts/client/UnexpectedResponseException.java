@@ -11,9 +11,9 @@ import dev.eden.artifacts.ProblemType;
  * here: an error without a problem+json body (a proxy's HTML 502, an empty 500), or a success whose
  * body is not the documented JSON.
  *
- * <p>An {@link ArtifactException}, unchecked: an answer arrived, so this is not a transport failure.
- * An error answer without a problem body means no more than its HTTP status (RFC 9457 §4.2.1), so
- * {@link #typeUri()} is {@code about:blank}, {@link #status()} the answer's status, and
+ * <p>An {@link ArtifactException}, unchecked: an answer arrived, so this is not a transport
+ * failure. An error answer without a problem body means no more than its HTTP status (RFC 9457
+ * §4.2.1), so {@link #typeUri()} is {@code about:blank}, {@link #status()} the answer's status, and
  * {@link #remoteProblem()} holds just those two; {@link #type()} is {@link ProblemType#INTERNAL}.
  * The snippet is bounded (a few hundred characters, control characters replaced) and never carries
  * the bearer.

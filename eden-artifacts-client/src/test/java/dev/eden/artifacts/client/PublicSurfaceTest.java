@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** No type of an {@code internal} package appears in a public signature of the client (STYLE.md). */
+/** No {@code internal} type appears in a public signature of the client (STYLE.md). */
 class PublicSurfaceTest {
 
   @Test
@@ -53,7 +53,8 @@ class PublicSurfaceTest {
 
   /** The public classes of the client's API package, nested ones included. */
   private static List<Class<?>> publicClasses() throws Exception {
-    Path root = Path.of(StoreClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path root =
+        Path.of(StoreClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path api = root.resolve("dev/eden/artifacts/client");
     List<Class<?>> classes = new ArrayList<>();
     try (Stream<Path> files = Files.list(api)) {

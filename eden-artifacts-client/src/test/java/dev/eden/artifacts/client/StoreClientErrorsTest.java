@@ -101,9 +101,7 @@ class StoreClientErrorsTest extends MockServerSupport {
 
   @Test
   void bodyCutShortIsAnIOException() {
-    server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "text/plain")
-        .body("01234").setHeader("Content-Length", "10")
-        .onResponseEnd(mockwebserver3.SocketEffect.ShutdownConnection.INSTANCE).build());
+    server.enqueue(cutShort("01234", 10));
     try (StoreClient client = clientBuilder().fetchRetryPolicy(RetryPolicy.none()).build()) {
       assertThat(catchThrowable(() -> client.fetchArtifactBytes(ARTIFACT_URI, 100)))
           .isInstanceOf(IOException.class).isNotInstanceOf(ArtifactException.class);

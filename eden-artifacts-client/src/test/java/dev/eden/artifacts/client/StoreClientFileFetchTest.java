@@ -14,8 +14,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import mockwebserver3.MockResponse;
-import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,12 +74,7 @@ class StoreClientFileFetchTest extends MockServerSupport {
   void brokenDownloadLeavesTheTargetUntouchedAndNoTempFile() throws Exception {
     Path target = Files.writeString(temp.resolve("plan.txt"), "old content");
     for (int i = 0; i < 2; i++) {
-      server.enqueue(new MockResponse.Builder().code(200)
-          .setHeader("Content-Type", "text/plain")
-          .body("half")
-          .setHeader("Content-Length", "8")
-          .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
-          .build());
+      server.enqueue(cutShort("half", 8));
     }
     try (StoreClient client = clientBuilder().fetchRetryPolicy(fastRetries(2)).build()) {
       assertThat(catchThrowable(() -> client.fetchArtifact(ARTIFACT_URI, target)))
@@ -95,12 +88,7 @@ class StoreClientFileFetchTest extends MockServerSupport {
   @Test
   void retryAfterABrokenAttemptStartsTheFileOver() throws Exception {
     Path target = temp.resolve("plan.txt");
-    server.enqueue(new MockResponse.Builder().code(200)
-        .setHeader("Content-Type", "text/plain")
-        .body("XXXXXX")
-        .setHeader("Content-Length", "12")
-        .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
-        .build());
+    server.enqueue(cutShort("XXXXXX", 12));
     server.enqueue(artifact("twelve bytes", "text/plain"));
     try (StoreClient client = clientBuilder().build()) {
       assertThat(client.fetchArtifact(ARTIFACT_URI, target).sizeBytes()).isEqualTo(12);

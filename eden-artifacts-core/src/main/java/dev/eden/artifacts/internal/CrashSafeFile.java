@@ -23,9 +23,9 @@ import java.util.Set;
  * that holds the name. Until then nothing is visible under the final name, and {@link #close()}
  * removes the temp file.
  *
- * <p>Two ways to publish: {@link #publishExclusively} hard-links, failing if the name exists (blobs,
- * files that must never be overwritten); {@link #publishReplacing} renames over an existing file
- * (a download into a caller's path). Not API. Not thread-safe: one writer.
+ * <p>Two ways to publish: {@link #publishExclusively} hard-links, failing if the name exists
+ * (blobs, files that must never be overwritten); {@link #publishReplacing} renames over an existing
+ * file (a download into a caller's path). Not API. Not thread-safe: one writer.
  */
 public final class CrashSafeFile implements Closeable {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -74,8 +74,8 @@ public final class CrashSafeFile implements Closeable {
 
   /**
    * Fsyncs the bytes, hard-links them to {@code target} (atomic, and failing if the name exists, so
-   * it never overwrites) and fsyncs {@code target}'s directory, which must be on the temp file's file
-   * system. The temp file is removed either way.
+   * it never overwrites) and fsyncs {@code target}'s directory, which must be on the temp file's
+   * file system. The temp file is removed either way.
    *
    * @throws FileAlreadyExistsException if {@code target} exists; nothing was changed
    */

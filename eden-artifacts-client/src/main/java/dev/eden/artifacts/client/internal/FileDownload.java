@@ -19,11 +19,12 @@ import java.nio.file.Path;
  *
  * <p>Errors keep their kind: those of the connection (a body cut short, a digest mismatch) are
  * {@link IOException}s the {@link Retrier} may retry; those of the local file system (a missing
- * directory, a full disk, a target that cannot be replaced) are {@link LocalFailure}s, which end the
- * fetch at once with the file system's own exception.
+ * directory, a full disk, a target that cannot be replaced) are {@link LocalFailure}s, which end
+ * the fetch at once with the file system's own exception.
  *
- * <p>The temp file lives as long as this object, not one attempt: today each attempt starts it over,
- * and a resumed fetch will continue it instead. Not thread-safe; close it when the fetch ends.
+ * <p>The temp file lives as long as this object, not one attempt: today each attempt starts it
+ * over, and a resumed fetch will continue it instead. Not thread-safe; close it when the fetch
+ * ends.
  */
 public final class FileDownload implements Closeable {
   private static final int BUFFER_BYTES = 64 * 1024;
@@ -39,7 +40,8 @@ public final class FileDownload implements Closeable {
 
   /**
    * Prepares a download into {@code target}, creating the temp file beside it
-   * ({@code .<name>.<random>.part}) so that a target that cannot be written fails before any request.
+   * ({@code .<name>.<random>.part}) so that a target that cannot be written fails before any
+   * request.
    *
    * @throws IllegalArgumentException if {@code target} does not name a file
    * @throws IOException if the temp file cannot be created (the directory is missing, for example)
@@ -59,9 +61,9 @@ public final class FileDownload implements Closeable {
   }
 
   /**
-   * One attempt: writes the whole body of {@code in} (from the start) to the temp file and publishes
-   * it over the target. The stream reports a short body or a digest mismatch at its end, before
-   * anything is published. Does not close {@code in}.
+   * One attempt: writes the whole body of {@code in} (from the start) to the temp file and
+   * publishes it over the target. The stream reports a short body or a digest mismatch at its end,
+   * before anything is published. Does not close {@code in}.
    *
    * @throws IOException from the connection: worth another attempt
    * @throws LocalFailure from the local file system: not worth one

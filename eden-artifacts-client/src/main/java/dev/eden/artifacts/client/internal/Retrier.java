@@ -16,12 +16,12 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.Response;
 
 /**
- * Runs an attempt under a {@link RetryPolicy}. An attempt signals a transient answer (502, 503, 504,
- * 429) by throwing {@link TransientAnswer}; connection failures arrive as {@link IOException}s; a
- * local file error arrives as a {@link LocalFailure}, which ends the run at once and is rethrown
- * unwrapped. Everything unchecked (problem answers, the caller's own limits) passes straight
- * through. A digest mismatch is retried at most once per run, within the policy's attempts.
- * Thread-safe.
+ * Runs an attempt under a {@link RetryPolicy}. An attempt signals a transient answer (502, 503,
+ * 504, 429) by throwing {@link TransientAnswer}; connection failures arrive as
+ * {@link IOException}s; a local file error arrives as a {@link LocalFailure}, which ends the run at
+ * once and is rethrown unwrapped. Everything unchecked (problem answers, the caller's own limits) passes
+ * straight through. A digest mismatch is retried at most once per run, within the policy's
+ * attempts. Thread-safe.
  */
 public final class Retrier {
   private final Sleeper sleeper;
@@ -61,9 +61,10 @@ public final class Retrier {
   }
 
   /**
-   * A failure of this machine, such as a file that cannot be written: no new request can cure it, so
-   * it ends the run at once and its {@link IOException} is rethrown as it is. Checked, and distinct
-   * from the {@code IOException}s of the connection, so that an attempt says which one it met.
+   * A failure of this machine, such as a file that cannot be written: no new request can cure it,
+   * so it ends the run at once and its {@link IOException} is rethrown as it is. Checked, and
+   * distinct from the {@code IOException}s of the connection, so that an attempt says which one it
+   * met.
    */
   public static final class LocalFailure extends Exception {
     private static final long serialVersionUID = 1L;
