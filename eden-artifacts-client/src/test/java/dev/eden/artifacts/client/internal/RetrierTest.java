@@ -9,6 +9,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.file.FileSystemException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -65,6 +66,19 @@ class RetrierTest {
     }));
     assertThat(thrown).isSameAs(last);
     assertThat(waits).hasSize(1);
+  }
+
+  @Test
+  void localFailureEndsTheRunAtOnceAsTheFileSystemReportedIt() {
+    IOException diskFull = new FileSystemException("/data/plan.txt", null, "No space left on device");
+    int[] calls = {0};
+    Throwable thrown = catchThrowable(() -> retrier.run(policy(5, 1, 1), () -> {
+      calls[0]++;
+      throw new Retrier.LocalFailure(diskFull);
+    }));
+    assertThat(thrown).isSameAs(diskFull);
+    assertThat(calls[0]).isEqualTo(1);
+    assertThat(waits).isEmpty();
   }
 
   @Test
