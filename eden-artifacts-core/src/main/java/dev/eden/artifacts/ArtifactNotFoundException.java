@@ -8,4 +8,14 @@ public class ArtifactNotFoundException extends ArtifactException {
   public ArtifactNotFoundException(String detail) {
     super(ProblemType.NOT_FOUND, detail);
   }
+
+  /**
+   * Rebuilt from a server's {@link ProblemType#NOT_FOUND} answer, carrying it as
+   * {@link #remoteProblem()}.
+   *
+   * @throws IllegalArgumentException if {@code remote} is of another type
+   */
+  public ArtifactNotFoundException(ProblemDetails remote) {
+    super(ProblemType.NOT_FOUND, remote);
+  }
 }

@@ -13,4 +13,15 @@ public class ArtifactStorageException extends ArtifactException {
   public ArtifactStorageException(String message, Throwable cause) {
     super(ProblemType.INTERNAL, message, cause);
   }
+
+  /**
+   * Rebuilt from a server's {@link ProblemType#INTERNAL} answer: the server failed, which is not
+   * the caller's fault; the message is the server's detail (this project's server names an incident
+   * id there, the key to its operator's log).
+   *
+   * @throws IllegalArgumentException if {@code remote} is of another type
+   */
+  public ArtifactStorageException(ProblemDetails remote) {
+    super(ProblemType.INTERNAL, remote);
+  }
 }

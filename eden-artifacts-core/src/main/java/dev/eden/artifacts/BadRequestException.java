@@ -8,4 +8,14 @@ public class BadRequestException extends ArtifactException {
   public BadRequestException(String detail) {
     super(ProblemType.BAD_REQUEST, detail);
   }
+
+  /**
+   * Rebuilt from a server's {@link ProblemType#BAD_REQUEST} answer, carrying it as
+   * {@link #remoteProblem()}.
+   *
+   * @throws IllegalArgumentException if {@code remote} is of another type
+   */
+  public BadRequestException(ProblemDetails remote) {
+    super(ProblemType.BAD_REQUEST, remote);
+  }
 }

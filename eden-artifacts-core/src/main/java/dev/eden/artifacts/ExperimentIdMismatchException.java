@@ -11,4 +11,14 @@ public class ExperimentIdMismatchException extends ArtifactException {
   public ExperimentIdMismatchException(String detail) {
     super(ProblemType.EXPERIMENT_ID_MISMATCH, detail);
   }
+
+  /**
+   * Rebuilt from a server's {@link ProblemType#EXPERIMENT_ID_MISMATCH} answer, carrying it as
+   * {@link #remoteProblem()}.
+   *
+   * @throws IllegalArgumentException if {@code remote} is of another type
+   */
+  public ExperimentIdMismatchException(ProblemDetails remote) {
+    super(ProblemType.EXPERIMENT_ID_MISMATCH, remote);
+  }
 }

@@ -8,4 +8,14 @@ public class ForbiddenException extends ArtifactException {
   public ForbiddenException(String detail) {
     super(ProblemType.FORBIDDEN, detail);
   }
+
+  /**
+   * Rebuilt from a server's {@link ProblemType#FORBIDDEN} answer, carrying it as
+   * {@link #remoteProblem()}.
+   *
+   * @throws IllegalArgumentException if {@code remote} is of another type
+   */
+  public ForbiddenException(ProblemDetails remote) {
+    super(ProblemType.FORBIDDEN, remote);
+  }
 }

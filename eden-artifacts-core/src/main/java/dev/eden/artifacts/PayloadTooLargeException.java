@@ -38,4 +38,17 @@ public class PayloadTooLargeException extends ArtifactException {
   public long bytesSeen() {
     return bytesSeen;
   }
+
+  /**
+   * Rebuilt from a server's {@link ProblemType#PAYLOAD_TOO_LARGE} answer, carrying it as
+   * {@link #remoteProblem()}. The wire does not carry the cap or the size: {@link #maxBytes()} and
+   * {@link #bytesSeen()} return {@code -1}.
+   *
+   * @throws IllegalArgumentException if {@code remote} is of another type
+   */
+  public PayloadTooLargeException(ProblemDetails remote) {
+    super(ProblemType.PAYLOAD_TOO_LARGE, remote);
+    this.maxBytes = -1;
+    this.bytesSeen = -1;
+  }
 }

@@ -8,4 +8,14 @@ public class UnauthorizedException extends ArtifactException {
   public UnauthorizedException(String detail) {
     super(ProblemType.UNAUTHORIZED, detail);
   }
+
+  /**
+   * Rebuilt from a server's {@link ProblemType#UNAUTHORIZED} answer, carrying it as
+   * {@link #remoteProblem()}.
+   *
+   * @throws IllegalArgumentException if {@code remote} is of another type
+   */
+  public UnauthorizedException(ProblemDetails remote) {
+    super(ProblemType.UNAUTHORIZED, remote);
+  }
 }

@@ -9,6 +9,9 @@ import java.io.IOException;
  * {@code X-Eden-Artifact-Sha256}: the artifact arrived corrupted (on the way, or already at rest on
  * the server). Thrown at the end of the body, after every byte was read; a download to a file
  * leaves no file behind. The message names both digests and nothing else.
+ *
+ * <p>An {@link IOException}, like a body cut short: the bytes did not arrive intact, and a stream
+ * can only tell at its end, from {@code read()}. See the error policy on {@link StoreClient}.
  */
 public class ArtifactDigestMismatchException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -4,24 +4,20 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eden.artifacts.ArtifactException;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.client.internal.ArtifactBodies;
 import dev.eden.artifacts.client.internal.ClientInfo;
+import dev.eden.artifacts.client.internal.ContentTypes;
 import dev.eden.artifacts.client.internal.ErrorResponses;
+import dev.eden.artifacts.client.internal.FileDownload;
 import dev.eden.artifacts.client.internal.Retrier;
 import dev.eden.artifacts.client.internal.Retrier.TransientAnswer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URLConnection;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,15 +45,41 @@ import okhttp3.Response;
  * }
  * }</pre>
  *
- * <p><b>Errors.</b> A problem+json answer becomes the core exception for its {@code type} URI
- * ({@link dev.eden.artifacts.ArtifactNotFoundException}, {@link dev.eden.artifacts.ForbiddenException},
- * {@link dev.eden.artifacts.UnauthorizedException}, {@link dev.eden.artifacts.BadRequestException},
- * {@link dev.eden.artifacts.ExperimentIdMismatchException},
- * {@link dev.eden.artifacts.PayloadTooLargeException}); an unknown type becomes an
- * {@link UnknownProblemTypeException}; an answer without a problem body an
- * {@link UnexpectedResponseException}. All are unchecked and carry what the server sent (see
- * {@link ProblemDetails#of(Throwable)}). A failure to talk to the server is an {@link IOException}.
- * The bearer never appears in a message, in {@link #toString()} or in a log.
+ * <p><b>Errors.</b> One rule, as in OkHttp: an {@link IOException} means the transfer itself failed
+ * (could not talk to the server, or the bytes did not arrive intact); an answer from the server is
+ * not a transport failure and is an unchecked {@link ArtifactException}. So {@code catch
+ * (ArtifactException e)} catches every refusal and {@code catch (IOException e)} only transport
+ * trouble:
+ * <ul>
+ *   <li>{@link IOException} (checked) — connection refused or reset, unknown host, TLS failure,
+ *       time-outs, a body cut short or longer than announced ({@code Content-Length}), and
+ *       {@link ArtifactDigestMismatchException}: bytes that do not hash to the announced digest did
+ *       not arrive intact either, whether they broke on the way or at rest, and the stream can only
+ *       tell at its end, like a short body. Local file errors are {@code IOException}s too, as the
+ *       file system reported them ({@link java.nio.file.NoSuchFileException}, …); those of
+ *       {@link #fetchArtifact(String, Path)} end the fetch at once, never retried.
+ *   <li>{@link ArtifactException} (unchecked) — the server answered: a problem+json answer becomes
+ *       the public core class for its {@code type} URI itself
+ *       ({@link dev.eden.artifacts.ArtifactNotFoundException},
+ *       {@link dev.eden.artifacts.ForbiddenException},
+ *       {@link dev.eden.artifacts.UnauthorizedException},
+ *       {@link dev.eden.artifacts.BadRequestException},
+ *       {@link dev.eden.artifacts.ExperimentIdMismatchException},
+ *       {@link dev.eden.artifacts.PayloadTooLargeException},
+ *       {@link dev.eden.artifacts.ArtifactStorageException} for {@code eden://error/internal}); a
+ *       type outside that vocabulary an {@link UnknownProblemTypeException}; an answer the contract
+ *       does not allow (an error without a problem body, such as a proxy's HTML page, or a deposit
+ *       answer without the documented JSON) an {@link UnexpectedResponseException}. Each carries
+ *       what the server sent: {@link ArtifactException#typeUri()},
+ *       {@link ArtifactException#status()} and {@link ArtifactException#remoteProblem()} (title,
+ *       detail, instance).
+ *   <li>{@link FetchLimitExceededException} (unchecked, neither) — the answer arrived intact but is
+ *       larger than the limit the caller gave {@link #fetchArtifactBytes(String, long)}: the
+ *       caller's own limit decided, not the server and not the network.
+ * </ul>
+ * Retries follow the same line: a transport failure may be worth another attempt (not an unknown
+ * host, a TLS trust failure or a local file error); an answer is final, except 502, 503, 504 and
+ * 429. The bearer never appears in a message, in {@link #toString()} or in a log.
  *
  * <p><b>Retries.</b> Fetches are retried under the {@linkplain Builder#fetchRetryPolicy fetch
  * policy} after connection failures and 502/503/504/429 answers. Deposits are not retried unless
@@ -80,7 +102,6 @@ public final class StoreClient implements AutoCloseable {
   private static final String EXPERIMENT_HEADER = "X-Eden-Experiment-Id";
   /** An extra of this project's server (wire protocol §9.6); other servers may omit it. */
   private static final String SHA256_HEADER = "X-Eden-Artifact-Sha256";
-  private static final String OCTET_STREAM = "application/octet-stream";
   private static final int MAX_RECEIPT_BYTES = 64 * 1024;
   private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 
@@ -171,17 +192,25 @@ public final class StoreClient implements AutoCloseable {
   // Deposit
 
   /**
-   * Deposits a file, named as on disk, with a content type guessed from its name
-   * ({@code application/octet-stream} when unknown). Streams from disk.
+   * Deposits a file, named as on disk, with a content type guessed from its name,
+   * case-insensitively: {@code .log}, {@code .txt} → {@code text/plain}; {@code .diff},
+   * {@code .patch} → {@code text/x-diff}; {@code .md} → {@code text/markdown}; {@code .csv} →
+   * {@code text/csv}; {@code .json} → {@code application/json}; {@code .jsonl} →
+   * {@code application/jsonl}; {@code .yaml}, {@code .yml} → {@code application/yaml};
+   * {@code .tar} → {@code application/x-tar}; {@code .tar.gz}, {@code .tgz}, {@code .gz} →
+   * {@code application/gzip}; {@code .zst} → {@code application/zstd}; {@code .parquet} →
+   * {@code application/vnd.apache.parquet}; else the JDK's guess, else
+   * {@code application/octet-stream}. Streams from disk.
    *
    * @throws IOException if the file cannot be read or the server cannot be reached
-   * @throws dev.eden.artifacts.ArtifactException (unchecked) for a problem answer, see the class doc
+   * @throws dev.eden.artifacts.ArtifactException (unchecked) for an answer that refuses, see the
+   *     class doc
    */
   public DepositReceipt depositArtifact(Path file) throws IOException {
     requireNonNull(file, "file");
     Path name = file.getFileName();
     requireNonNull(name, "file has no file name");
-    return depositArtifact(file, name.toString(), guessContentType(name.toString()));
+    return depositArtifact(file, name.toString(), ContentTypes.guess(name.toString()));
   }
 
   /**
@@ -291,30 +320,34 @@ public final class StoreClient implements AutoCloseable {
    * bytes are verified against it; a mismatch is retried once, like in
    * {@link #fetchArtifact(String, Path)}.
    *
-   * @throws FetchLimitExceededException if the artifact is larger than {@code maxBytes}
+   * @param maxBytes the most bytes to accept, {@code >= 0}; a value above the largest byte array
+   *     (a little under 2 GiB) means that array's size
+   * @throws FetchLimitExceededException (unchecked, never retried) if the artifact is larger than
+   *     the limit
    * @throws ArtifactDigestMismatchException if the bytes do not match the announced digest
+   * @throws IllegalArgumentException if {@code maxBytes} is negative
    */
-  public byte[] fetchArtifactBytes(String uri, int maxBytes) throws IOException {
-    if (maxBytes < 0 || maxBytes > MAX_ARRAY_BYTES) {
-      throw new IllegalArgumentException(
-          "maxBytes must be between 0 and " + MAX_ARRAY_BYTES + ": " + maxBytes);
+  public byte[] fetchArtifactBytes(String uri, long maxBytes) throws IOException {
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
     }
+    int limit = (int) Math.min(maxBytes, MAX_ARRAY_BYTES);
     Request request = fetchRequest(uri);
     return retrier.run(fetchRetryPolicy, () -> {
       try (ArtifactInputStream in = open(request)) {
-        if (in.contentLength() > maxBytes) {
-          throw new FetchLimitExceededException(maxBytes, "artifact has " + in.contentLength()
-              + " bytes, more than the limit of " + maxBytes);
+        if (in.contentLength() > limit) {
+          throw new FetchLimitExceededException(limit, "artifact has " + in.contentLength()
+              + " bytes, more than the limit of " + limit);
         }
-        int expected = in.contentLength() >= 0 ? (int) in.contentLength() : 8192;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(expected, maxBytes));
+        long expected = in.contentLength() >= 0 ? in.contentLength() : 8192;
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(expected, limit));
         byte[] buffer = new byte[8192];
         long total = 0;
         for (int read; (read = in.read(buffer)) != -1; ) {
           total += read;
-          if (total > maxBytes) {
-            throw new FetchLimitExceededException(maxBytes,
-                "artifact is larger than the limit of " + maxBytes + " bytes");
+          if (total > limit) {
+            throw new FetchLimitExceededException(limit,
+                "artifact is larger than the limit of " + limit + " bytes");
           }
           out.write(buffer, 0, read);
         }
@@ -328,7 +361,8 @@ public final class StoreClient implements AutoCloseable {
    * flushed to disk and then atomically renamed over {@code target} (replacing an existing file).
    * The byte count must equal the announced {@code Content-Length}; a short or broken download
    * leaves no file behind and {@code target} untouched. Retried as a whole after a connection
-   * failure.
+   * failure. The temp file ({@code .<name>.<random>.part}, owner-only) is created before the first
+   * request, so a target that cannot be written fails without downloading anything.
    *
    * <p>When the server announced a digest ({@code X-Eden-Artifact-Sha256}), the bytes are hashed
    * as they are written and compared before the rename: a mismatch leaves no file behind,
@@ -339,101 +373,21 @@ public final class StoreClient implements AutoCloseable {
    * repeats, so more would only download the artifact again for nothing).
    *
    * @throws ArtifactDigestMismatchException if the bytes do not match the announced digest
-   * @throws IOException on a transport failure, a truncated body, or a local file error (local
-   *     errors are not retried)
+   * @throws IOException on a transport failure or a truncated body (retried), or a local file
+   *     error, such as {@link java.nio.file.NoSuchFileException} for a missing directory or
+   *     {@link java.nio.file.FileSystemException} for a target that cannot be replaced; local
+   *     errors are thrown as the file system reported them and never retried
+   * @throws IllegalArgumentException if {@code target} does not name a file
    */
   public FetchedFile fetchArtifact(String uri, Path target) throws IOException {
     requireNonNull(target, "target");
-    Path absolute = target.toAbsolutePath();
-    Path directory = absolute.getParent();
-    Path name = absolute.getFileName();
-    if (directory == null || name == null) {
-      throw new IllegalArgumentException("target must name a file: " + target);
-    }
     Request request = fetchRequest(uri);
-    try {
+    try (FileDownload download = FileDownload.into(target)) {
       return retrier.run(fetchRetryPolicy, () -> {
         try (ArtifactInputStream in = open(request)) {
-          return download(in, absolute, directory, name.toString());
+          return download.receive(in);
         }
       });
-    } catch (UncheckedIOException local) {
-      throw local.getCause();
-    }
-  }
-
-  /** Network failures propagate as IOException (retryable); local ones are wrapped unchecked. */
-  private static FetchedFile download(ArtifactInputStream in, Path target, Path directory,
-      String name) throws IOException {
-    String prefix = "." + (name.length() > 64 ? name.substring(0, 64) : name) + ".";
-    Path temp = local(() -> Files.createTempFile(directory, prefix, ".part"));
-    boolean renamed = false;
-    try {
-      long count = 0;
-      try (FileChannel channel = local(() -> FileChannel.open(temp, StandardOpenOption.WRITE))) {
-        byte[] buffer = new byte[64 * 1024];
-        for (int read; (read = in.read(buffer)) != -1; ) {
-          ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
-          local(() -> {
-            while (chunk.hasRemaining()) {
-              channel.write(chunk);
-            }
-            return null;
-          });
-          count += read;
-        }
-        local(() -> {
-          channel.force(true);
-          return null;
-        });
-      }
-      if (in.contentLength() >= 0 && count != in.contentLength()) {
-        throw new IOException("artifact body truncated: received " + count + " of "
-            + in.contentLength() + " bytes");
-      }
-      local(() -> moveAtomically(temp, target));
-      renamed = true;
-      syncDirectory(directory);
-      return new FetchedFile(target, count, in.contentType(), in.sha256());
-    } catch (IOException | RuntimeException e) {
-      if (!renamed) {
-        try {
-          Files.deleteIfExists(temp);
-        } catch (IOException cleanup) {
-          e.addSuppressed(cleanup);
-        }
-      }
-      throw e;
-    }
-  }
-
-  private static Path moveAtomically(Path source, Path target) throws IOException {
-    try {
-      return Files.move(source, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("cannot rename atomically into " + target.getParent(), e);
-    }
-  }
-
-  /** Makes the rename durable where the platform allows opening a directory (Linux, macOS). */
-  private static void syncDirectory(Path directory) {
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException unsupported) {
-      // Windows cannot open a directory; its rename is already as durable as it gets.
-    }
-  }
-
-  private interface LocalAction<T> {
-    T run() throws IOException;
-  }
-
-  private static <T> T local(LocalAction<T> action) {
-    try {
-      return action.run();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
@@ -447,7 +401,8 @@ public final class StoreClient implements AutoCloseable {
     }
     String contentType = response.header("Content-Type");
     return new ArtifactInputStream(response.body().byteStream(), response,
-        contentType == null ? OCTET_STREAM : contentType, response.body().contentLength(),
+        contentType == null ? ContentTypes.OCTET_STREAM : contentType,
+        response.body().contentLength(),
         announcedSha256(response), progress);
   }
 
@@ -489,8 +444,8 @@ public final class StoreClient implements AutoCloseable {
   }
 
   /** Turns an error answer into the exception to throw, or a transient answer worth a retry. */
-  private RuntimeException failure(Response response) throws IOException, TransientAnswer {
-    RuntimeException failure = errors.toException(response);
+  private ArtifactException failure(Response response) throws IOException, TransientAnswer {
+    ArtifactException failure = errors.toException(response);
     if (Retrier.isTransient(response.code())) {
       throw new TransientAnswer(failure, Retrier.retryAfter(response));
     }
@@ -517,11 +472,6 @@ public final class StoreClient implements AutoCloseable {
     if (filename.isEmpty()) {
       throw new IllegalArgumentException("filename must not be empty");
     }
-  }
-
-  private static String guessContentType(String filename) {
-    String guessed = URLConnection.guessContentTypeFromName(filename);
-    return guessed == null ? OCTET_STREAM : guessed;
   }
 
   /**

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.eden.artifacts.ArtifactException;
 import dev.eden.artifacts.ArtifactNotFoundException;
 import dev.eden.artifacts.BadRequestException;
 import dev.eden.artifacts.ExperimentId;
@@ -182,8 +183,8 @@ class EndToEndTest {
           .isEqualTo("private".getBytes(UTF_8));
       Throwable thrown = catchThrowable(() -> bob.fetchArtifactBytes(receipt.uri(), 10));
       assertThat(thrown).isInstanceOf(ForbiddenException.class);
-      assertThat(ProblemDetails.of(thrown).orElseThrow().type()).isEqualTo(ProblemType.FORBIDDEN.uri());
-      assertThat(ProblemDetails.of(thrown).orElseThrow().status()).isEqualTo(403);
+      assertThat(((ArtifactException) thrown).typeUri()).isEqualTo(ProblemType.FORBIDDEN.uri());
+      assertThat(((ArtifactException) thrown).status()).isEqualTo(403);
     }
   }
 
@@ -193,7 +194,7 @@ class EndToEndTest {
         "eden://artifacts/../../etc/passwd", "s3://bucket/key", "eden://artifacts/ABCDEF")) {
       Throwable thrown = catchThrowable(() -> alice.fetchArtifactBytes(uri, 10));
       assertThat(thrown).as(uri).isInstanceOf(ArtifactNotFoundException.class);
-      assertThat(ProblemDetails.of(thrown).orElseThrow().status()).isEqualTo(404);
+      assertThat(((ArtifactException) thrown).status()).isEqualTo(404);
     }
   }
 
@@ -261,7 +262,7 @@ class EndToEndTest {
         .build()) {
       Throwable thrown = catchThrowable(() -> client.fetchArtifactBytes("eden://artifacts/x", 1));
       assertThat(thrown).isInstanceOf(BadRequestException.class);
-      assertThat(ProblemDetails.of(thrown).orElseThrow().status()).isEqualTo(400);
+      assertThat(((ArtifactException) thrown).status()).isEqualTo(400);
     }
   }
 

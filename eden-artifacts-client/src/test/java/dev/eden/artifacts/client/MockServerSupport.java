@@ -6,6 +6,7 @@ import java.util.List;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import okhttp3.Headers;
 import okhttp3.MediaType;
 import okhttp3.MultipartReader;
@@ -76,6 +77,16 @@ abstract class MockServerSupport {
         .setHeader("Content-Disposition", "attachment; filename=\"a.bin\"")
         .setHeader("X-Content-Type-Options", "nosniff")
         .body(body)
+        .build();
+  }
+
+  /** An answer announcing {@code announcedLength} bytes; the connection ends after {@code body}. */
+  static MockResponse cutShort(String body, long announcedLength) {
+    return new MockResponse.Builder().code(200)
+        .setHeader("Content-Type", "application/octet-stream")
+        .body(body)
+        .setHeader("Content-Length", Long.toString(announcedLength))
+        .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
         .build();
   }
 

@@ -126,7 +126,7 @@ class PythonContractServerTest {
       Throwable thrown = catchThrowable(() -> bob.fetchArtifactBytes(receipt.uri(), 100));
       assertThat(thrown).isInstanceOf(ForbiddenException.class)
           .hasMessage("only the depositor or an admin may fetch this artifact");
-      assertThat(ProblemDetails.of(thrown).orElseThrow().instance())
+      assertThat(((ForbiddenException) thrown).remoteProblem().orElseThrow().instance())
           .startsWith("/v0/experiments/" + EXPERIMENT + "/artifacts?uri=urn%3Apystore%3A");
     }
   }

@@ -11,9 +11,12 @@ import dev.eden.artifacts.BadRequestException;
 import dev.eden.artifacts.ExperimentIdMismatchException;
 import dev.eden.artifacts.ForbiddenException;
 import dev.eden.artifacts.PayloadTooLargeException;
+import dev.eden.artifacts.ProblemDetails;
 import dev.eden.artifacts.ProblemType;
 import dev.eden.artifacts.UnauthorizedException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.ConnectException;
 import java.io.StringWriter;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
@@ -45,11 +48,64 @@ class StoreClientErrorsTest extends MockServerSupport {
     try (StoreClient client = clientBuilder().fetchRetryPolicy(RetryPolicy.none()).build()) {
       thrown = catchThrowable(() -> client.fetchArtifactBytes(ARTIFACT_URI, 100));
     }
-    assertThat(thrown).isInstanceOf(expected).hasMessage("detail for " + type);
-    assertThat(((ArtifactException) thrown).type()).isEqualTo(type);
+    // The public class itself, so logs name it, not an internal subclass.
+    assertThat(thrown).isExactlyInstanceOf(expected).hasMessage("detail for " + type);
+    ArtifactException problem = (ArtifactException) thrown;
+    assertThat(problem.type()).isEqualTo(type);
+    assertThat(problem.typeUri()).isEqualTo(type.uri());
+    assertThat(problem.status()).isEqualTo(type.status());
     assertThat(thrown.toString()).isEqualTo(expected.getName() + ": detail for " + type);
-    assertThat(ProblemDetails.of(thrown)).contains(new ProblemDetails(type.uri(), type.status(),
+    assertThat(problem.remoteProblem()).contains(new ProblemDetails(type.uri(), type.status(),
         type.title(), "detail for " + type, "/v0/experiments/" + EXPERIMENT + "/artifacts"));
+  }
+
+  static Stream<Arguments> everyKindOfAnswer() {
+    return Stream.of(
+        Arguments.of(problem(404, "eden://error/not-found", "Not Found", "no such artifact")),
+        Arguments.of(problem(409, "eden://error/already-exists", "Already Exists", "id taken")),
+        Arguments.of(new MockResponse.Builder().code(500).build()),
+        Arguments.of(new MockResponse.Builder().code(403).setHeader("Content-Type", "text/html")
+            .body("<h1>Forbidden</h1>").build()));
+  }
+
+  /** The policy a worker relies on: one catch for every answer, none of them an IOException. */
+  @ParameterizedTest
+  @MethodSource("everyKindOfAnswer")
+  void everyAnswerIsCaughtAsArtifactExceptionAndNeverAsIOException(MockResponse answer)
+      throws IOException {
+    server.enqueue(answer);
+    boolean caught = false;
+    try (StoreClient client = clientBuilder().fetchRetryPolicy(RetryPolicy.none()).build()) {
+      try {
+        client.fetchArtifactBytes(ARTIFACT_URI, 100);
+      } catch (ArtifactException e) {
+        caught = true;
+        assertThat(e).isNotInstanceOf(IOException.class);
+        assertThat(e.status()).isEqualTo(answer.getCode());
+      }
+    }
+    assertThat(caught).isTrue();
+  }
+
+  @Test
+  void connectionFailureIsAnIOExceptionAndNeverAnArtifactException() throws IOException {
+    String url = server.url("/").toString();
+    server.close();
+    try (StoreClient client = StoreClient.builder().baseUrl(url).experimentId(EXPERIMENT)
+        .bearer(BEARER).fetchRetryPolicy(RetryPolicy.none()).build()) {
+      Throwable thrown = catchThrowable(() -> client.fetchArtifactBytes(ARTIFACT_URI, 100));
+      assertThat(thrown).isInstanceOf(ConnectException.class)
+          .isNotInstanceOf(ArtifactException.class);
+    }
+  }
+
+  @Test
+  void bodyCutShortIsAnIOException() {
+    server.enqueue(cutShort("01234", 10));
+    try (StoreClient client = clientBuilder().fetchRetryPolicy(RetryPolicy.none()).build()) {
+      assertThat(catchThrowable(() -> client.fetchArtifactBytes(ARTIFACT_URI, 100)))
+          .isInstanceOf(IOException.class).isNotInstanceOf(ArtifactException.class);
+    }
   }
 
   @Test
@@ -75,12 +131,12 @@ class StoreClientErrorsTest extends MockServerSupport {
     assertThat(thrown).isExactlyInstanceOf(UnknownProblemTypeException.class)
         .hasMessage("HTTP 409 eden://error/already-exists: id taken");
     UnknownProblemTypeException problem = (UnknownProblemTypeException) thrown;
-    assertThat(problem.type()).isEqualTo("eden://error/already-exists");
+    assertThat(problem.typeUri()).isEqualTo("eden://error/already-exists");
     assertThat(problem.status()).isEqualTo(409);
-    assertThat(problem.title()).isEqualTo("Already Exists");
-    assertThat(problem.detail()).isEqualTo("id taken");
-    assertThat(problem.instance()).isEqualTo("/v0/experiments/" + EXPERIMENT + "/artifacts");
-    assertThat(ProblemDetails.of(thrown)).contains(problem.problem());
+    // Reported as internal if an embedding server let it through: the vocabulary is closed.
+    assertThat(problem.type()).isEqualTo(ProblemType.INTERNAL);
+    assertThat(problem.remoteProblem()).contains(new ProblemDetails("eden://error/already-exists",
+        409, "Already Exists", "id taken", "/v0/experiments/" + EXPERIMENT + "/artifacts"));
   }
 
   @Test
@@ -92,7 +148,7 @@ class StoreClientErrorsTest extends MockServerSupport {
     try (StoreClient client = clientBuilder().build()) {
       Throwable thrown = catchThrowable(() -> client.fetchArtifactBytes(ARTIFACT_URI, 1));
       assertThat(thrown).isInstanceOf(ForbiddenException.class).hasMessage("Forbidden");
-      assertThat(ProblemDetails.of(thrown).orElseThrow().detail()).isNull();
+      assertThat(((ForbiddenException) thrown).remoteProblem().orElseThrow().detail()).isNull();
     }
   }
 
@@ -113,7 +169,10 @@ class StoreClientErrorsTest extends MockServerSupport {
     assertThat(unexpected.status()).isEqualTo(502);
     assertThat(unexpected.contentType()).isEqualTo("text/html");
     assertThat(unexpected.snippet()).hasSizeLessThanOrEqualTo(201).endsWith("…");
-    assertThat(ProblemDetails.of(thrown)).isEmpty();
+    // No problem body means no more than the status (RFC 9457 §4.2.1).
+    assertThat(unexpected.typeUri()).isEqualTo("about:blank");
+    assertThat(unexpected.remoteProblem())
+        .contains(new ProblemDetails("about:blank", 502, null, null, null));
   }
 
   @Test
@@ -177,7 +236,8 @@ class StoreClientErrorsTest extends MockServerSupport {
       assertThat(thrown).isNotNull();
       StringWriter trace = new StringWriter();
       thrown.printStackTrace(new PrintWriter(trace));
-      everything.append(trace).append(ProblemDetails.of(thrown).map(Object::toString).orElse(""));
+      everything.append(trace).append(((ArtifactException) thrown).remoteProblem()
+          .map(Object::toString).orElse(""));
     }
     client.close();
     assertThat(client.toString()).isEqualTo("StoreClient{baseUrl=" + server.url("/")

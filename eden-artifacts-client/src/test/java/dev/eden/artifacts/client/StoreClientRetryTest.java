@@ -138,12 +138,7 @@ class StoreClientRetryTest extends MockServerSupport {
   @Test
   void truncatedBodyIsAnErrorNeverAShortFile() throws Exception {
     for (int i = 0; i < 2; i++) {
-      server.enqueue(new MockResponse.Builder().code(200)
-          .setHeader("Content-Type", "application/octet-stream")
-          .body("only fifty bytes.................................!")
-          .setHeader("Content-Length", "100")
-          .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
-          .build());
+      server.enqueue(cutShort("only fifty bytes.................................!", 100));
     }
     Path target = temp.resolve("short.bin");
     try (StoreClient client = clientBuilder().fetchRetryPolicy(fastRetries(2)).build()) {
@@ -158,12 +153,7 @@ class StoreClientRetryTest extends MockServerSupport {
 
   @Test
   void truncatedStreamFailsOnRead() throws Exception {
-    server.enqueue(new MockResponse.Builder().code(200)
-        .setHeader("Content-Type", "application/octet-stream")
-        .body("0123456789")
-        .setHeader("Content-Length", "20")
-        .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
-        .build());
+    server.enqueue(cutShort("0123456789", 20));
     try (StoreClient client = clientBuilder().build();
         ArtifactInputStream in = client.openArtifact(ARTIFACT_URI)) {
       assertThat(catchThrowable(in::readAllBytes)).isInstanceOf(IOException.class);

@@ -3,9 +3,12 @@ package dev.eden.artifacts.client;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.eden.artifacts.ArtifactException;
 import dev.eden.artifacts.client.ProgressListener.Direction;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,10 +200,30 @@ class StoreClientWireTest extends MockServerSupport {
     server.enqueue(artifact("0123456789", "text/plain"));
     try (StoreClient client = clientBuilder().build()) {
       assertThatThrownBy(() -> client.fetchArtifactBytes(ARTIFACT_URI, 9))
-          .isInstanceOf(FetchLimitExceededException.class)
+          .isExactlyInstanceOf(FetchLimitExceededException.class)
+          .isNotInstanceOf(IOException.class)
+          .isNotInstanceOf(ArtifactException.class)
           .hasMessage("artifact has 10 bytes, more than the limit of 9");
     }
     assertThat(server.getRequestCount()).as("never retried").isEqualTo(1);
+  }
+
+  @Test
+  void fetchBytesTakesALongLimitAndCapsItAtTheLargestArray() throws Exception {
+    server.enqueue(artifact("0123456789", "text/plain"));
+    server.enqueue(new MockResponse.Builder().code(200).setHeader("Content-Type", "text/plain")
+        .setHeader("Content-Length", "4294967296").build());
+    try (StoreClient client = clientBuilder().fetchRetryPolicy(RetryPolicy.none()).build()) {
+      assertThat(client.fetchArtifactBytes(ARTIFACT_URI, Long.MAX_VALUE))
+          .isEqualTo("0123456789".getBytes(UTF_8));
+      Throwable thrown = catchThrowable(() -> client.fetchArtifactBytes(ARTIFACT_URI, 1L << 40));
+      assertThat(thrown).isExactlyInstanceOf(FetchLimitExceededException.class)
+          .hasMessage("artifact has 4294967296 bytes, more than the limit of 2147483639");
+      assertThat(((FetchLimitExceededException) thrown).maxBytes()).isEqualTo(Integer.MAX_VALUE - 8);
+      assertThatThrownBy(() -> client.fetchArtifactBytes(ARTIFACT_URI, -1))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("maxBytes must not be negative: -1");
+    }
   }
 
   @Test

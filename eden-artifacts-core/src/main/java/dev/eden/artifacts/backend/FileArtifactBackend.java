@@ -3,6 +3,7 @@ package dev.eden.artifacts.backend;
 import static java.util.Objects.requireNonNull;
 
 import dev.eden.artifacts.ArtifactId;
+import dev.eden.artifacts.internal.CrashSafeFile;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
 import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.spi.PendingBlob;
@@ -139,7 +140,7 @@ public final class FileArtifactBackend implements ArtifactBackend {
     }
     boolean deleted = Files.deleteIfExists(path);
     if (deleted) {
-      fsyncDirectory(path.getParent());
+      CrashSafeFile.fsyncDirectory(path.getParent());
     }
     return deleted;
   }
@@ -250,24 +251,12 @@ public final class FileArtifactBackend implements ArtifactBackend {
       }
       Files.createDirectory(dir, attrs);
       if (dir.getParent() != null) {
-        fsyncDirectory(dir.getParent());
+        CrashSafeFile.fsyncDirectory(dir.getParent());
       }
     } catch (FileAlreadyExistsException e) {
       if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         throw e;
       }
-    }
-  }
-
-  private static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      // Some platforms (Windows) cannot open a directory; there the rename/link is already durable.
-      if (System.getProperty("os.name", "").startsWith("Windows")) {
-        return;
-      }
-      throw e;
     }
   }
 
@@ -341,7 +330,7 @@ public final class FileArtifactBackend implements ArtifactBackend {
         } catch (FileAlreadyExistsException e) {
           throw new ArtifactAlreadyExistsException(id);
         }
-        fsyncDirectory(target.getParent());
+        CrashSafeFile.fsyncDirectory(target.getParent());
         state = State.COMMITTED;
       } finally {
         deleteTemp();

@@ -72,10 +72,12 @@ public final class WorkerExample {
       in.transferTo(gz);
     }
 
-    // 2. Deposit them. The client streams from disk; the server records the content type we
-    //    declare and answers with an opaque URI. Never parse it: store it and present it verbatim.
-    DepositReceipt logReceipt = client.depositArtifact(log, "run.log", "text/plain");
-    DepositReceipt bundleReceipt = client.depositArtifact(bundle, "run.log.gz", "application/gzip");
+    // 2. Deposit them. The client streams from disk and declares the content type it guesses from
+    //    the name (run.log → text/plain, run.log.gz → application/gzip; the three-argument
+    //    depositArtifact declares your own); the server records it and answers with an opaque URI.
+    //    Never parse it: store it and present it verbatim.
+    DepositReceipt logReceipt = client.depositArtifact(log);
+    DepositReceipt bundleReceipt = client.depositArtifact(bundle);
     out.println("log:    " + logReceipt.uri() + " (" + logReceipt.sizeBytes() + " bytes)");
     out.println("bundle: " + bundleReceipt.uri() + " (" + bundleReceipt.sizeBytes() + " bytes)");
 

@@ -2,8 +2,16 @@ package dev.eden.artifacts.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.eden.artifacts.ArtifactException;
+import dev.eden.artifacts.ArtifactNotFoundException;
+import dev.eden.artifacts.ArtifactStorageException;
+import dev.eden.artifacts.BadRequestException;
+import dev.eden.artifacts.ExperimentIdMismatchException;
+import dev.eden.artifacts.ForbiddenException;
+import dev.eden.artifacts.PayloadTooLargeException;
+import dev.eden.artifacts.ProblemDetails;
 import dev.eden.artifacts.ProblemType;
-import dev.eden.artifacts.client.ProblemDetails;
+import dev.eden.artifacts.UnauthorizedException;
 import dev.eden.artifacts.client.UnexpectedResponseException;
 import dev.eden.artifacts.client.UnknownProblemTypeException;
 import java.io.IOException;
@@ -16,8 +24,9 @@ import okio.BufferedSource;
 
 /**
  * The one place where an error answer becomes an exception: problem+json keyed on its {@code type}
- * URI becomes the matching core exception (carrying the {@link ProblemDetails}), an unknown type an
- * {@link UnknownProblemTypeException}, anything else an {@link UnexpectedResponseException}.
+ * URI becomes the public core exception for that type itself (carrying the {@link ProblemDetails}),
+ * an unknown type an {@link UnknownProblemTypeException}, anything else an
+ * {@link UnexpectedResponseException}; all are {@link ArtifactException}s.
  *
  * <p>Every text taken from the answer is scrubbed of the bearer, so a server that echoes request
  * headers cannot leak it into a message. Thread-safe.
@@ -38,13 +47,13 @@ public final class ErrorResponses {
   }
 
   /** Reads (a bounded prefix of) the error answer's body and builds its exception. Does not close. */
-  public RuntimeException toException(Response response) throws IOException {
+  public ArtifactException toException(Response response) throws IOException {
     byte[] body = readBounded(response.body().source(), MAX_ERROR_BODY_BYTES);
     String contentType = response.header("Content-Type");
     return toException(response.code(), contentType, body);
   }
 
-  RuntimeException toException(int status, String contentType, byte[] body) {
+  ArtifactException toException(int status, String contentType, byte[] body) {
     Optional<ProblemDetails> problem = parseProblem(status, contentType, body);
     if (problem.isPresent()) {
       return toException(problem.get());
@@ -58,28 +67,29 @@ public final class ErrorResponses {
     return new UnexpectedResponseException(status, scrub(contentType), snippet(body), reason);
   }
 
-  static RuntimeException toException(ProblemDetails problem) {
+  /** The public exception for {@code problem}'s type URI; the status never decides. */
+  static ArtifactException toException(ProblemDetails problem) {
     Optional<ProblemType> type = ProblemType.fromUri(problem.type());
     if (type.isEmpty()) {
       return new UnknownProblemTypeException(problem);
     }
     switch (type.get()) {
       case NOT_FOUND:
-        return new RemoteProblems.NotFound(problem);
+        return new ArtifactNotFoundException(problem);
       case FORBIDDEN:
-        return new RemoteProblems.Forbidden(problem);
+        return new ForbiddenException(problem);
       case UNAUTHORIZED:
-        return new RemoteProblems.Unauthorized(problem);
+        return new UnauthorizedException(problem);
       case BAD_REQUEST:
-        return new RemoteProblems.BadRequest(problem);
+        return new BadRequestException(problem);
       case EXPERIMENT_ID_MISMATCH:
-        return new RemoteProblems.ExperimentIdMismatch(problem);
+        return new ExperimentIdMismatchException(problem);
       case PAYLOAD_TOO_LARGE:
-        return new RemoteProblems.PayloadTooLarge(problem);
+        return new PayloadTooLargeException(problem);
       case INTERNAL:
-        return new RemoteProblems.ServerFailure(problem);
+        return new ArtifactStorageException(problem);
       default:
-        return new UnknownProblemTypeException(problem);
+        throw new AssertionError("unmapped problem type " + type.get());
     }
   }
 

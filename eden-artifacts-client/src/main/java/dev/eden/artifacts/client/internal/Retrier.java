@@ -1,7 +1,6 @@
 package dev.eden.artifacts.client.internal;
 
 import dev.eden.artifacts.client.ArtifactDigestMismatchException;
-import dev.eden.artifacts.client.FetchLimitExceededException;
 import dev.eden.artifacts.client.RetryPolicy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -17,10 +16,12 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.Response;
 
 /**
- * Runs an attempt under a {@link RetryPolicy}. An attempt signals a transient answer (502, 503, 504,
- * 429) by throwing {@link TransientAnswer}; connection failures arrive as {@link IOException}s.
- * Everything else (problem answers, local file errors wrapped unchecked) passes straight through.
- * A digest mismatch is retried at most once per run, within the policy's attempts. Thread-safe.
+ * Runs an attempt under a {@link RetryPolicy}. An attempt signals a transient answer (502, 503,
+ * 504, 429) by throwing {@link TransientAnswer}; connection failures arrive as
+ * {@link IOException}s; a local file error arrives as a {@link LocalFailure}, which ends the run at
+ * once and is rethrown unwrapped. Everything unchecked (problem answers, the caller's own limits) passes
+ * straight through. A digest mismatch is retried at most once per run, within the policy's
+ * attempts. Thread-safe.
  */
 public final class Retrier {
   private final Sleeper sleeper;
@@ -36,7 +37,7 @@ public final class Retrier {
   /** One try at a request. */
   @FunctionalInterface
   public interface Attempt<T> {
-    T run() throws IOException, TransientAnswer;
+    T run() throws IOException, TransientAnswer, LocalFailure;
   }
 
   interface Sleeper {
@@ -59,6 +60,22 @@ public final class Retrier {
     }
   }
 
+  /**
+   * A failure of this machine, such as a file that cannot be written: no new request can cure it,
+   * so it ends the run at once and its {@link IOException} is rethrown as it is. Checked, and
+   * distinct from the {@code IOException}s of the connection, so that an attempt says which one it
+   * met.
+   */
+  public static final class LocalFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final IOException failure;
+
+    public LocalFailure(IOException failure) {
+      super(null, null, false, false);
+      this.failure = failure;
+    }
+  }
+
   /** Whether an answer with this status is worth another attempt. */
   public static boolean isTransient(int status) {
     return status == 429 || status == 502 || status == 503 || status == 504;
@@ -74,6 +91,8 @@ public final class Retrier {
       Exception failure;
       try {
         return attempt.run();
+      } catch (LocalFailure local) {
+        throw local.failure;
       } catch (TransientAnswer answer) {
         failure = answer.failure;
         retryAfter = answer.retryAfter;
@@ -125,8 +144,7 @@ public final class Retrier {
 
   /**
    * Connection refused or reset, time-outs on a socket, a body cut short: worth another try.
-   * Configuration errors (unknown host, TLS trust), the caller's own limits and a cancelled or
-   * timed-out call are not.
+   * Configuration errors (unknown host, TLS trust) and a cancelled or timed-out call are not.
    */
   static boolean isRetryable(IOException e) {
     if (e instanceof SocketTimeoutException) {
@@ -135,8 +153,7 @@ public final class Retrier {
     return !(e instanceof InterruptedIOException
         || e instanceof UnknownHostException
         || e instanceof SSLHandshakeException
-        || e instanceof SSLPeerUnverifiedException
-        || e instanceof FetchLimitExceededException);
+        || e instanceof SSLPeerUnverifiedException);
   }
 
   /**

@@ -3,13 +3,13 @@ package dev.eden.artifacts.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.eden.artifacts.client.FetchLimitExceededException;
 import dev.eden.artifacts.client.RetryPolicy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.file.FileSystemException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -69,6 +69,19 @@ class RetrierTest {
   }
 
   @Test
+  void localFailureEndsTheRunAtOnceAsTheFileSystemReportedIt() {
+    IOException diskFull = new FileSystemException("/data/plan.txt", null, "No space left on device");
+    int[] calls = {0};
+    Throwable thrown = catchThrowable(() -> retrier.run(policy(5, 1, 1), () -> {
+      calls[0]++;
+      throw new Retrier.LocalFailure(diskFull);
+    }));
+    assertThat(thrown).isSameAs(diskFull);
+    assertThat(calls[0]).isEqualTo(1);
+    assertThat(waits).isEmpty();
+  }
+
+  @Test
   void retryThatCouldNotStartWithinTheBudgetIsNotAttempted() {
     RetryPolicy budget = RetryPolicy.builder().maxAttempts(10).maxElapsed(Duration.ofSeconds(1))
         .build();
@@ -86,7 +99,6 @@ class RetrierTest {
     assertThat(Retrier.isRetryable(new IOException("unexpected end of stream"))).isTrue();
     assertThat(Retrier.isRetryable(new InterruptedIOException("timeout"))).isFalse();
     assertThat(Retrier.isRetryable(new UnknownHostException("nowhere"))).isFalse();
-    assertThat(Retrier.isRetryable(new FetchLimitExceededException(1, "too big"))).isFalse();
   }
 
   @Test
