@@ -244,4 +244,21 @@ class PartHeadersTest extends ServerTest {
     assertRefused(onePart("form-data; name=\"file\"; filename=\"" + atBound + "x\"", null),
         "filename", "at most 1024 bytes");
   }
+
+  @Test
+  void longestTypeAndLongestNameTogetherAreServed() throws Exception {
+    // The worst case for the fetch answer's headers: every filename byte becomes both a fallback
+    // character and a three-character escape, next to the longest content type.
+    String type = "application/x-" + "c".repeat(ArtifactMetadata.MAX_CONTENT_TYPE_LENGTH - 14);
+    String name = "a" + "\"".repeat(ArtifactMetadata.MAX_FILENAME_UTF8_BYTES - 2) + "z";
+    ArtifactMetadata recorded = deposit(onePart(
+        "form-data; name=\"file\"; filename=\"" + name.replace("\"", "%22") + "\"", type));
+    assertThat(recorded.filename()).isEqualTo(name);
+    try (Response r = fixture.fetch(ServerFixture.workerA(), recorded.uri())) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.header("Content-Type")).isEqualTo(type);
+      assertThat(r.header("Content-Disposition")).contains("%22%22%22");
+      assertThat(r.body().string()).isEqualTo("bytes");
+    }
+  }
 }
