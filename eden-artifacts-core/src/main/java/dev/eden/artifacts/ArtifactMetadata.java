@@ -19,10 +19,12 @@ import java.util.List;
  *     constructor drops any {@linkplain Principal#groups() groups}, which describe a request, not
  *     the artifact)
  * @param sizeBytes exact number of bytes
- * @param contentType the sanitised declared content type, echoed verbatim on fetch
+ * @param contentType the sanitised declared content type, echoed verbatim on fetch; at most
+ *     {@link #MAX_CONTENT_TYPE_LENGTH} characters
  * @param createdAt deposit time, in UTC, truncated to milliseconds (the wire's precision)
  * @param sha256 lowercase hex SHA-256 of the bytes, computed while they streamed in
- * @param filename the sanitised original filename of the uploaded part, offered back on fetch
+ * @param filename the sanitised original filename of the uploaded part, offered back on fetch; at
+ *     most {@link #MAX_FILENAME_UTF8_BYTES} bytes in UTF-8
  */
 public record ArtifactMetadata(
     ExperimentId experimentId,
@@ -33,6 +35,23 @@ public record ArtifactMetadata(
     Instant createdAt,
     String sha256,
     String filename) {
+
+  /**
+   * The longest content type a deposit records, in characters (all printable ASCII once
+   * sanitised). A longer declared type is refused with {@link BadRequestException}, never cut.
+   * Bounded so that the fetch answer, which echoes it as {@code Content-Type} beside the
+   * {@code Content-Disposition} below, fits in the 8 KiB response header buffer that Jetty and
+   * Tomcat use by default.
+   */
+  public static final int MAX_CONTENT_TYPE_LENGTH = 1024;
+
+  /**
+   * The longest filename a deposit records, in bytes of its UTF-8 encoding. A longer name is
+   * refused with {@link BadRequestException}, never cut. Bounded in bytes because the fetch answer
+   * offers it back percent-encoded (up to three characters per byte) in {@code
+   * Content-Disposition}; with {@link #MAX_CONTENT_TYPE_LENGTH} that stays under 8 KiB of headers.
+   */
+  public static final int MAX_FILENAME_UTF8_BYTES = 1024;
 
   private static final DateTimeFormatter WIRE_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);

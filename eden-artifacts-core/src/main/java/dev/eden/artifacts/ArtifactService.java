@@ -66,9 +66,13 @@ public final class ArtifactService {
    * Deposits {@code content}: reads it to its end (without closing it), stores the bytes durably
    * under a freshly minted id, then records the metadata.
    *
-   * @param filename the uploaded file's name, sanitised before it is recorded; may be null
-   * @param declaredContentType the declared type, sanitised; null or empty means
-   *     {@code application/octet-stream}
+   * @param filename the uploaded file's name, sanitised before it is recorded (its last path
+   *     segment, without control characters); may be null
+   * @param declaredContentType the declared type, sanitised (printable ASCII, trimmed); null or
+   *     empty means {@code application/octet-stream}
+   * @throws BadRequestException if the sanitised filename or content type is longer than its
+   *     bound ({@link ArtifactMetadata#MAX_FILENAME_UTF8_BYTES}, {@link
+   *     ArtifactMetadata#MAX_CONTENT_TYPE_LENGTH}); it is never cut, and nothing is stored
    * @throws PayloadTooLargeException as soon as more than {@code maxBytes} bytes arrive; nothing is
    *     left behind
    * @throws ArtifactStorageException if the backend or the store fails; nothing is left behind
@@ -90,6 +94,8 @@ public final class ArtifactService {
    * in whether the deposit stands (an HTTP binding that must see the end of a multipart body
    * first). The caller must {@linkplain PendingDeposit#complete() complete} or close it.
    *
+   * @throws BadRequestException if the sanitised filename or content type is longer than its
+   *     bound, before any blob is started
    * @throws ArtifactStorageException if the backend cannot start a blob
    */
   public PendingDeposit beginDeposit(ExperimentId experimentId, Principal depositor, String filename,
@@ -99,6 +105,9 @@ public final class ArtifactService {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
     }
+    // Refuse an over-long name or type before a blob exists, so a refusal leaves nothing behind.
+    String recordedFilename = Sanitize.filename(filename);
+    String recordedContentType = Sanitize.contentType(declaredContentType);
     ArtifactId id = ArtifactId.mint();
     PendingBlob blob;
     try {
@@ -106,8 +115,8 @@ public final class ArtifactService {
     } catch (IOException e) {
       throw new ArtifactStorageException("could not start storing the artifact", e);
     }
-    return new PendingDeposit(this, blob, experimentId, depositor, Sanitize.filename(filename),
-        Sanitize.contentType(declaredContentType), maxBytes);
+    return new PendingDeposit(this, blob, experimentId, depositor, recordedFilename,
+        recordedContentType, maxBytes);
   }
 
   /**

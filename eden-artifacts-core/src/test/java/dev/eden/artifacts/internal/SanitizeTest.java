@@ -1,7 +1,10 @@
 package dev.eden.artifacts.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.eden.artifacts.ArtifactMetadata;
+import dev.eden.artifacts.BadRequestException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,9 +35,21 @@ class SanitizeTest {
   }
 
   @Test
-  void contentTypeIsCappedAt255Characters() {
-    String sanitised = Sanitize.contentType("application/" + "x".repeat(1000));
-    assertThat(sanitised).hasSize(255).startsWith("application/xxx");
+  void contentTypeUpToTheBoundIsKeptWhole() {
+    String longest = "application/" + "x".repeat(ArtifactMetadata.MAX_CONTENT_TYPE_LENGTH - 12);
+    assertThat(Sanitize.contentType(longest)).isEqualTo(longest);
+    String quoted = "text/plain; p=\"" + "v".repeat(240) + "\"";
+    assertThat(Sanitize.contentType(quoted)).isEqualTo(quoted);
+    // Measured after cleaning: what is stripped does not count.
+    assertThat(Sanitize.contentType(" " + longest + "\u0000\u00e9 ")).isEqualTo(longest);
+  }
+
+  @Test
+  void contentTypeBeyondTheBoundIsRefusedNotCut() {
+    String tooLong = "application/" + "x".repeat(ArtifactMetadata.MAX_CONTENT_TYPE_LENGTH - 11);
+    assertThatThrownBy(() -> Sanitize.contentType(tooLong))
+        .isInstanceOf(BadRequestException.class)
+        .hasMessage("the declared content type is 1025 characters long; at most 1024 characters are recorded");
   }
 
   @ParameterizedTest
@@ -65,8 +80,19 @@ class SanitizeTest {
   }
 
   @Test
-  void filenameIsCappedAt255CodePoints() {
-    String sanitised = Sanitize.filename("\ud83d\udce6".repeat(300));
-    assertThat(sanitised.codePointCount(0, sanitised.length())).isEqualTo(255);
+  void filenameUpToTheBoundIsKeptWhole() {
+    String longest = "\ud83d\udce6".repeat(ArtifactMetadata.MAX_FILENAME_UTF8_BYTES / 4);
+    assertThat(Sanitize.filename(longest)).isEqualTo(longest);
+    assertThat(Sanitize.filename("C:\\dir\\" + longest + "\u0000")).isEqualTo(longest);
+    String ascii = "n".repeat(ArtifactMetadata.MAX_FILENAME_UTF8_BYTES);
+    assertThat(Sanitize.filename(ascii)).isEqualTo(ascii);
+  }
+
+  @Test
+  void filenameBeyondTheBoundIsRefusedNotCut() {
+    String tooLong = "\u00e9".repeat(ArtifactMetadata.MAX_FILENAME_UTF8_BYTES / 2) + "x";
+    assertThatThrownBy(() -> Sanitize.filename(tooLong))
+        .isInstanceOf(BadRequestException.class)
+        .hasMessage("the filename is 1025 bytes long in UTF-8; at most 1024 bytes are recorded");
   }
 }

@@ -10,6 +10,7 @@ import dev.eden.artifacts.PayloadTooLargeException;
 import dev.eden.artifacts.PendingDeposit;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.server.internal.LimitedInputStream;
+import dev.eden.artifacts.server.internal.MalformedMultipartException;
 import dev.eden.artifacts.server.internal.MultipartForm;
 import dev.eden.artifacts.server.internal.MultipartReader;
 import java.io.IOException;
@@ -106,11 +107,14 @@ final class DepositOperation {
       }
     } catch (LimitedInputStream.LimitExceededException e) {
       throw new PayloadTooLargeException(cap, e.seen());
+    } catch (MalformedMultipartException e) {
+      // The message names the fault in fixed words, never with the body's bytes.
+      throw new BadRequestException(e.getMessage());
     } catch (IOException e) {
-      // Malformed framing, an oversized part header, a body cut off or stalled mid-part: the
-      // client's fault, and the pending deposit was abandoned on the way out.
+      // The body stream failed: cut off, reset or stalled mid-part. The client's side of the
+      // connection, and the pending deposit was abandoned on the way out.
       LOG.debug("rejected deposit body: {}", e.toString());
-      throw new BadRequestException("the multipart body is malformed or incomplete");
+      throw new BadRequestException("the request body ended early or could not be read");
     }
   }
 

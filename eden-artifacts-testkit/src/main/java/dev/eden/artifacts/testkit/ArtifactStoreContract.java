@@ -77,8 +77,9 @@ public interface ArtifactStoreContract {
   default void longestSanitisedValuesRoundTrip() throws Exception {
     ArtifactStore store = newStore();
     ExperimentId experiment = ExperimentId.mint();
-    String contentType = "application/x-" + "a".repeat(255 - "application/x-".length());
-    String filename = "\u00e9".repeat(200) + "\ud83d\udce6".repeat(55); // 255 code points
+    // The bounds ArtifactService records up to: a store must keep both whole.
+    String contentType = "application/x-" + "a".repeat(ArtifactMetadata.MAX_CONTENT_TYPE_LENGTH - 14);
+    String filename = "\u00e9".repeat(200) + "\ud83d\udce6".repeat(156); // 400 + 624 = 1024 UTF-8 bytes
     ArtifactMetadata row = new ArtifactMetadata(experiment, ArtifactId.mint(),
         Principal.worker(Principal.mintWorkerId()), Long.MAX_VALUE, contentType,
         Instant.parse("9999-12-31T23:59:59.999Z"), MetadataSamples.sha256Of(7), filename);

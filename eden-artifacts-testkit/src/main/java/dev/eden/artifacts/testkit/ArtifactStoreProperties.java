@@ -99,7 +99,8 @@ public interface ArtifactStoreProperties {
     Arbitrary<Principal> principals = Arbitraries.oneOf(
         Arbitraries.just(Principal.admin()),
         Arbitraries.create(() -> Principal.worker(Principal.mintWorkerId())));
-    Arbitrary<String> contentTypes = Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1).ofMaxLength(255)
+    Arbitrary<String> contentTypes = Arbitraries.strings().withCharRange(' ', '~').ofMinLength(1)
+        .ofMaxLength(ArtifactMetadata.MAX_CONTENT_TYPE_LENGTH)
         .map(String::trim).filter(s -> !s.isEmpty());
     Arbitrary<String> filenames = Arbitraries.strings()
         .withCharRange(' ', '~').withCharRange('\u00a0', '\u024f').withCharRange('\u4e00', '\u4e80')

@@ -223,6 +223,31 @@ class ArtifactServiceTest {
         .isEqualTo("artifact");
   }
 
+  @Test
+  void longestContentTypeAndFilenameAreRecordedWhole() throws Exception {
+    String type = "application/x-" + "t".repeat(ArtifactMetadata.MAX_CONTENT_TYPE_LENGTH - 14);
+    String name = "\u00e9".repeat(ArtifactMetadata.MAX_FILENAME_UTF8_BYTES / 2);
+    DepositResult result = service.deposit(EXPERIMENT, ALICE, name, type, new ByteArrayInputStream(new byte[] {1}));
+    try (FetchedArtifact fetched = service.open(EXPERIMENT, ALICE, result.artifactsUri())) {
+      assertThat(fetched.metadata().contentType()).isEqualTo(type);
+      assertThat(fetched.metadata().filename()).isEqualTo(name);
+    }
+  }
+
+  @Test
+  void overlongContentTypeOrFilenameIsRefusedAndLeavesNothing() {
+    String type = "application/x-" + "t".repeat(ArtifactMetadata.MAX_CONTENT_TYPE_LENGTH - 13);
+    assertThatThrownBy(() -> service.deposit(EXPERIMENT, ALICE, "f", type, new ByteArrayInputStream(new byte[] {1})))
+        .isInstanceOf(BadRequestException.class)
+        .hasMessage("the declared content type is 1025 characters long; at most 1024 characters are recorded");
+    assertNothingLeftBehind();
+    String name = "n".repeat(ArtifactMetadata.MAX_FILENAME_UTF8_BYTES + 1);
+    assertThatThrownBy(() -> service.beginDeposit(EXPERIMENT, ALICE, name, null, 10))
+        .isInstanceOf(BadRequestException.class)
+        .hasMessage("the filename is 1025 bytes long in UTF-8; at most 1024 bytes are recorded");
+    assertNothingLeftBehind();
+  }
+
   private DepositResult depositTyped(String contentType) throws IOException {
     return service.deposit(EXPERIMENT, ALICE, "f", contentType, new ByteArrayInputStream(new byte[] {1}));
   }

@@ -86,6 +86,11 @@ class ContractsCatchFlawsTest {
   }
 
   @Test
+  void cutLongValuesAreCaught() {
+    assertThat(failuresOf(CutsAt255.class)).containsExactly("longestSanitisedValuesRoundTrip");
+  }
+
+  @Test
   void soundImplementationsFailNothing() {
     assertThat(failuresOf(InMemoryArtifactBackendContractTest.class)).isEmpty();
     assertThat(failuresOf(InMemoryArtifactStoreContractTest.class)).isEmpty();
@@ -199,6 +204,13 @@ class ContractsCatchFlawsTest {
     @Override
     public ArtifactStore newStore() {
       return new FlawedStore(FlawedStore.Flaw.NEWEST_FIRST);
+    }
+  }
+
+  static class CutsAt255 implements ArtifactStoreContract {
+    @Override
+    public ArtifactStore newStore() {
+      return new FlawedStore(FlawedStore.Flaw.CUTS_AT_255);
     }
   }
 }

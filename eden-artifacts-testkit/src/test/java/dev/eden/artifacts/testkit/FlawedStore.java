@@ -29,6 +29,8 @@ final class FlawedStore implements ArtifactStore {
     SECOND_PRECISION,
     /** {@code idsCreatedBefore} lists newest first. */
     NEWEST_FIRST,
+    /** Content type and filename are cut to 255 characters, as a VARCHAR(255) column would. */
+    CUTS_AT_255,
   }
 
   private final Flaw flaw;
@@ -45,11 +47,19 @@ final class FlawedStore implements ArtifactStore {
       m = new ArtifactMetadata(m.experimentId(), m.id(), m.createdBy(), m.sizeBytes(), m.contentType(),
           m.createdAt().truncatedTo(ChronoUnit.SECONDS), m.sha256(), m.filename());
     }
+    if (flaw == Flaw.CUTS_AT_255) {
+      m = new ArtifactMetadata(m.experimentId(), m.id(), m.createdBy(), m.sizeBytes(), cut(m.contentType()),
+          m.createdAt(), m.sha256(), cut(m.filename()));
+    }
     if (flaw == Flaw.OVERWRITES) {
       rows.put(m.id(), m);
     } else if (rows.putIfAbsent(m.id(), m) != null) {
       throw new ArtifactAlreadyExistsException(m.id());
     }
+  }
+
+  private static String cut(String value) {
+    return value.length() > 255 ? value.substring(0, 255) : value;
   }
 
   @Override

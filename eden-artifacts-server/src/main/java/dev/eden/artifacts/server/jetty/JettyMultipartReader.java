@@ -1,5 +1,6 @@
 package dev.eden.artifacts.server.jetty;
 
+import dev.eden.artifacts.server.internal.MalformedMultipartException;
 import dev.eden.artifacts.server.internal.MultipartForm;
 import dev.eden.artifacts.server.internal.MultipartReader;
 import java.io.IOException;
@@ -73,7 +74,7 @@ final class JettyMultipartReader implements MultipartReader {
       throws IOException {
     for (byte b : boundary) {
       if (b < 0x20) { // negative: not ASCII; below space: control
-        throw new IOException("the multipart boundary must be printable ASCII");
+        throw new MalformedMultipartException("the multipart boundary must be printable ASCII");
       }
     }
     return new JettyMultipartReader(body, boundary, maxPartHeaderBytes);
@@ -137,12 +138,16 @@ final class JettyMultipartReader implements MultipartReader {
     parser.parse(Content.Chunk.from(ByteBuffer.wrap(input, 0, length), bodyEnded));
   }
 
+  /** Jetty's parser reports the body's early end, like any other fault, as a failure or completion. */
   private void failIfStuck() throws IOException {
     if (events.failure != null) {
-      throw new IOException("malformed multipart body: " + events.failure.getMessage(), events.failure);
+      // Jetty's message is not passed on: the detail is ours, and never repeats body bytes.
+      throw new MalformedMultipartException(bodyEnded
+          ? MalformedMultipartException.ENDED_EARLY
+          : "the multipart framing after the file part's content is malformed", events.failure);
     }
     if (events.complete) {
-      throw new IOException("the multipart body ended early");
+      throw new MalformedMultipartException(MalformedMultipartException.ENDED_EARLY);
     }
   }
 
@@ -150,7 +155,7 @@ final class JettyMultipartReader implements MultipartReader {
   private void parseMore() throws IOException {
     if (bodyEnded) {
       // The parser reports completion or failure on the last chunk, so this cannot loop.
-      throw new IOException("the multipart body ended early");
+      throw new MalformedMultipartException(MalformedMultipartException.ENDED_EARLY);
     }
     int n = readBody();
     if (n < 0) {

@@ -3,6 +3,7 @@ package dev.eden.artifacts.server.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.eden.artifacts.server.internal.MalformedMultipartException;
 import dev.eden.artifacts.server.internal.MultipartReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -163,8 +164,10 @@ class JettyMultipartReaderTest {
   }
 
   @Test
-  void bodyWithoutAnyBoundaryHoldsNoPart() throws IOException {
-    assertThat(open(new Segmented(bytes("just some bytes\r\n"))).firstPart()).isFalse();
+  void bodyWithoutAnyBoundaryIsMalformedSayingSo() throws IOException {
+    MultipartReader reader = open(new Segmented(bytes("just some bytes\r\n")));
+    assertThatThrownBy(reader::firstPart).isInstanceOf(MalformedMultipartException.class)
+        .hasMessageContaining("no boundary delimiter line");
   }
 
   @Test
@@ -173,8 +176,10 @@ class JettyMultipartReaderTest {
   }
 
   @Test
-  void emptyBodyHoldsNoPart() throws IOException {
-    assertThat(open(new Segmented(new byte[0])).firstPart()).isFalse();
+  void emptyBodyIsMalformedSayingSo() throws IOException {
+    MultipartReader reader = open(new Segmented(new byte[0]));
+    assertThatThrownBy(reader::firstPart).isInstanceOf(MalformedMultipartException.class)
+        .hasMessageContaining("no boundary delimiter line");
   }
 
   @Test
