@@ -50,7 +50,10 @@ public class ArtifactServlet extends HttpServlet {
   private final transient ArtifactHandler handler;
   private final String mountPath;
 
-  /** Serves the binding's paths relative to the context path (mapping {@code /*}, or {@code /v0/*} and {@code /healthz}). */
+  /**
+   * Serves the binding's paths relative to the context path: map it to {@code /*}, or to
+   * {@code /v0/*} and {@code /healthz}.
+   */
   public ArtifactServlet(ArtifactHandler handler) {
     this(handler, "");
   }
@@ -104,7 +107,7 @@ public class ArtifactServlet extends HttpServlet {
 
     @Override
     public String rawPath() {
-      // getRequestURI() is not decoded; getContextPath() is not decoded either (Servlet 6 §3.5).
+      // Neither getRequestURI() nor getContextPath() is percent-decoded (their javadoc).
       String uri = request.getRequestURI();
       String context = request.getContextPath();
       String path = context.isEmpty() || !uri.startsWith(context) ? uri : uri.substring(context.length());

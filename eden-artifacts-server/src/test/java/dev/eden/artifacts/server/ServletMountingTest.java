@@ -1,12 +1,18 @@
 package dev.eden.artifacts.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.eden.artifacts.ArtifactService;
+import dev.eden.artifacts.backend.InMemoryArtifactBackend;
 import dev.eden.artifacts.server.Mounts.Mount;
+import dev.eden.artifacts.server.auth.InMemoryAuthenticator;
+import dev.eden.artifacts.store.InMemoryArtifactStore;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -73,6 +79,42 @@ class ServletMountingTest {
       // The checked client also holds the body to problem.schema.json.
       Problems.assertProblem(r, 401, "eden://error/unauthorized");
       assertThat(r.header("Content-Type")).isEqualTo("application/problem+json; charset=utf-8");
+    }
+  }
+
+  @Test
+  void aRequestOutsideTheMountPathIsNotFound() throws Exception {
+    // The servlet mapped to the whole context but told it lives under /eden: a fetch without uri
+    // would be a 400 inside the mount path; outside it nothing is served.
+    try (ServerFixture fixture = new ServerFixture(tempDir, 1024, Mounts.jettyEe10("", "/eden", "/*"))) {
+      String root = "http://127.0.0.1:" + fixture.baseUri().getPort();
+      try (Response r = fixture.http.newCall(new Request.Builder()
+          .url(root + "/v0/experiments/" + fixture.experiment + "/artifacts")
+          .header(ArtifactHandler.EXPERIMENT_HEADER, fixture.experiment.value())
+          .header("Authorization", ServerFixture.workerA()).build()).execute()) {
+        Problems.assertProblem(r, 404, "eden://error/not-found");
+      }
+      try (Response r = fixture.http.newCall(new Request.Builder().url(root + "/edenhealthz").build()).execute()) {
+        Problems.assertProblem(r, 404, "eden://error/not-found");
+      }
+    }
+  }
+
+  @Test
+  void theMountPathIsAPathPrefix() {
+    ArtifactHandler handler = ArtifactHandler.builder()
+        .service(ArtifactService.builder()
+            .backend(new InMemoryArtifactBackend())
+            .store(new InMemoryArtifactStore()).build())
+        .authenticator(InMemoryAuthenticator.builder().build())
+        .servedExperiments(e -> true)
+        .build();
+    new ArtifactServlet(handler, "");
+    new ArtifactServlet(handler, "/");
+    new ArtifactServlet(handler, "/eden/artifacts");
+    for (String bad : new String[] {"eden", "/eden/", "/eden/*", "//eden", "/ed en", "/eden?x", "/eden;v=1"}) {
+      assertThatThrownBy(() -> new ArtifactServlet(handler, bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mountPath");
     }
   }
 }
