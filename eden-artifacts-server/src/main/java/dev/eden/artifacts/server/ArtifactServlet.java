@@ -2,6 +2,7 @@ package dev.eden.artifacts.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.eden.artifacts.server.internal.ExactContentType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,13 +15,34 @@ import java.util.List;
 
 /**
  * Mounts an {@link ArtifactHandler} in any Jakarta Servlet 6 container (Jetty, Tomcat, Spring
- * Boot). Map it to {@code /*} of a context; the handler sees request paths relative to the context
- * path, so a context at {@code /} serves {@code /v0/experiments/{E}/artifacts} and
- * {@code /healthz}.
+ * Boot). The handler routes on the raw (not percent-decoded) request path after the context path
+ * and after the servlet's mount path, so it serves {@code MOUNT/v0/experiments/{E}/artifacts} and
+ * {@code MOUNT/healthz}:
+ *
+ * <ul>
+ *   <li>everything in a context: map the servlet to {@code /*} (mount path empty);
+ *   <li>only the binding's own paths: map it to {@code /v0/*} and {@code /healthz} (mount path
+ *       empty), leaving the rest of the context to the application;
+ *   <li>under a prefix beside the application's own servlets and controllers: map it to
+ *       {@code /eden/*} and construct it with mount path {@code /eden}
+ *       ({@link #ArtifactServlet(ArtifactHandler, String)}).
+ * </ul>
+ *
+ * <p>The mount path is a setting, not learnt from the servlet mapping: a mapping {@code /v0/*}
+ * and a mapping {@code /eden/*} look alike to the container (both are path mappings), yet only the
+ * second one is a prefix to remove. A request outside the mount path (the servlet mapped
+ * somewhere else as well) is answered 404 {@code not-found}.
  *
  * <pre>{@code
  * context.addServlet(new ServletHolder(new ArtifactServlet(handler)), "/*");
+ * // Spring Boot, beside the application's controllers:
+ * new ServletRegistrationBean<>(new ArtifactServlet(handler, "/eden"), "/eden/*");
  * }</pre>
+ *
+ * <p>Response headers go out as the handler sets them. Tomcat and Jetty's servlet layer would
+ * rewrite a {@code Content-Type} with parameters ({@code text/plain; charset=utf-8} →
+ * {@code text/plain;charset=utf-8}); on those two containers the servlet sets it through the
+ * container's own response instead, so a fetch echoes the recorded type byte for byte (§16.2).
  *
  * <p>Do not put a filter in front that reads the body or parses multipart ({@code getParts()}):
  * the deposit streams the raw body. The container must hand request header values over exactly as
@@ -33,23 +55,56 @@ public class ArtifactServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   private final transient ArtifactHandler handler;
+  private final String mountPath;
 
+  /**
+   * Serves the binding's paths relative to the context path: map it to {@code /*}, or to
+   * {@code /v0/*} and {@code /healthz}.
+   */
   public ArtifactServlet(ArtifactHandler handler) {
+    this(handler, "");
+  }
+
+  /**
+   * Serves the binding's paths under {@code mountPath} within the context: with mount path
+   * {@code /eden} (and the servlet mapped to {@code /eden/*}), {@code /eden/v0/experiments/{E}/artifacts}
+   * and {@code /eden/healthz}.
+   *
+   * @param mountPath empty (or {@code /}) for none, else {@code /} followed by path segments, as
+   *     sent on the wire (matched against the raw request path), without a trailing {@code /}
+   * @throws IllegalArgumentException if {@code mountPath} is not of that form
+   */
+  public ArtifactServlet(ArtifactHandler handler, String mountPath) {
     this.handler = requireNonNull(handler, "handler");
+    this.mountPath = checkMountPath(requireNonNull(mountPath, "mountPath"));
+  }
+
+  private static String checkMountPath(String mountPath) {
+    if (mountPath.isEmpty() || mountPath.equals("/")) {
+      return "";
+    }
+    if (!mountPath.startsWith("/") || mountPath.endsWith("/") || mountPath.contains("//")
+        || mountPath.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || c == '*' || c == '?' || c == '#' || c == ';')) {
+      throw new IllegalArgumentException(
+          "mountPath must be empty or '/' followed by path segments, without a trailing '/': " + mountPath);
+    }
+    return mountPath;
   }
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    handler.handle(new ServletExchange(request, response));
+    handler.handle(new ServletExchange(request, response, mountPath));
   }
 
   private static final class ServletExchange implements ServerExchange {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
+    private final String mountPath;
 
-    ServletExchange(HttpServletRequest request, HttpServletResponse response) {
+    ServletExchange(HttpServletRequest request, HttpServletResponse response, String mountPath) {
       this.request = request;
       this.response = response;
+      this.mountPath = mountPath;
     }
 
     @Override
@@ -59,9 +114,17 @@ public class ArtifactServlet extends HttpServlet {
 
     @Override
     public String rawPath() {
+      // Neither getRequestURI() nor getContextPath() is percent-decoded (their javadoc).
       String uri = request.getRequestURI();
       String context = request.getContextPath();
-      return context.isEmpty() || !uri.startsWith(context) ? uri : uri.substring(context.length());
+      String path = context.isEmpty() || !uri.startsWith(context) ? uri : uri.substring(context.length());
+      if (mountPath.isEmpty()) {
+        return path;
+      }
+      boolean under = path.startsWith(mountPath)
+          && (path.length() == mountPath.length() || path.charAt(mountPath.length()) == '/');
+      // Outside the mount path nothing is served: an empty path routes to 404.
+      return under ? path.substring(mountPath.length()) : "";
     }
 
     @Override
@@ -107,7 +170,11 @@ public class ArtifactServlet extends HttpServlet {
 
     @Override
     public void responseHeader(String name, String value) {
-      response.setHeader(name, value);
+      if (name.equalsIgnoreCase("Content-Type")) {
+        ExactContentType.set(response, value);
+      } else {
+        response.setHeader(name, value);
+      }
     }
 
     @Override

@@ -20,7 +20,7 @@ public interface ServerExchange {
 
   /**
    * The request path as sent, not percent-decoded, relative to where the binding is mounted (for
-   * a servlet: without the context path), starting with {@code /}.
+   * a servlet: without the context path and the servlet's mount path), starting with {@code /}.
    */
   String rawPath();
 

@@ -10,8 +10,10 @@ import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.backend.FileArtifactBackend;
 import dev.eden.artifacts.server.auth.InMemoryAuthenticator;
 import dev.eden.artifacts.server.internal.MultipartReader;
-import dev.eden.artifacts.server.jetty.JettyArtifactServer;
+import dev.eden.artifacts.server.Mounts.Mount;
+import dev.eden.artifacts.server.Mounts.Mounted;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
+import dev.eden.artifacts.testkit.conformance.ConformanceConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,7 +32,12 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 
-/** A real server on an ephemeral port with a file backend, plus an OkHttp client to talk to it. */
+/**
+ * A real server on an ephemeral port with a file backend, plus an OkHttp client to talk to it:
+ * two served experiments, two workers, an {@code admins}-class worker and an admin token (what
+ * {@code .ci/conformance} gives the runnable server). By default the reference server; any
+ * {@link Mount} (a servlet container) otherwise.
+ */
 final class ServerFixture implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String ADMIN_TOKEN = "admin-token-for-tests";
@@ -44,8 +51,9 @@ final class ServerFixture implements AutoCloseable {
   final ExperimentId experiment = ExperimentId.mint();
   final ExperimentId otherServedExperiment = ExperimentId.mint();
   final Path blobDir;
+  final long maxArtifactBytes;
   final ArtifactService service;
-  final JettyArtifactServer server;
+  final Mounted server;
   final OkHttpClient http;
 
   ServerFixture(Path tempDir, long maxArtifactBytes) {
@@ -59,8 +67,19 @@ final class ServerFixture implements AutoCloseable {
   /** With {@code multipartReader} null the Jetty server picks its own (Jetty's parser). */
   ServerFixture(Path tempDir, long maxArtifactBytes, Duration idleTimeout,
       MultipartReader.Factory multipartReader) {
+    this(tempDir, maxArtifactBytes, idleTimeout, multipartReader, Mounts.jettyArtifactServer());
+  }
+
+  /** The same endpoints served by {@code mount} (for example {@link ArtifactServlet} in Tomcat). */
+  ServerFixture(Path tempDir, long maxArtifactBytes, Mount mount) {
+    this(tempDir, maxArtifactBytes, Duration.ofSeconds(30), null, mount);
+  }
+
+  private ServerFixture(Path tempDir, long maxArtifactBytes, Duration idleTimeout,
+      MultipartReader.Factory multipartReader, Mount mount) {
     try {
       this.blobDir = tempDir.resolve("blobs");
+      this.maxArtifactBytes = maxArtifactBytes;
       this.service = ArtifactService.builder()
           .backend(new FileArtifactBackend(blobDir))
           .store(new InMemoryArtifactStore())
@@ -81,13 +100,11 @@ final class ServerFixture implements AutoCloseable {
     if (multipartReader != null) {
       handler.multipartReader(multipartReader);
     }
-    this.server = JettyArtifactServer.builder()
-        .handler(handler.build())
-        .host("127.0.0.1")
-        .port(0)
-        .idleTimeout(idleTimeout)
-        .build()
-        .start();
+    try {
+      this.server = mount.start(handler.build(), tempDir, idleTimeout);
+    } catch (Exception e) {
+      throw new IllegalStateException("server did not start", e);
+    }
     this.http = WireBodies.checkedClientBuilder()
         .retryOnConnectionFailure(false)
         .build();
@@ -115,6 +132,25 @@ final class ServerFixture implements AutoCloseable {
 
   URI baseUri() {
     return server.baseUri();
+  }
+
+  /** The conformance kit's inputs for this server: every optional one given. */
+  ConformanceConfig conformanceConfig() {
+    return ConformanceConfig.builder()
+        .baseUrl(baseUri())
+        .experimentId(experiment.value())
+        .otherExperimentId(otherServedExperiment.value())
+        .adminBearer(credential(admin()))
+        .workerBearer(credential(workerA()))
+        .otherWorkerBearer(credential(workerB()))
+        .adminsGroupWorkerBearer(credential(adminClassWorker()))
+        .maxArtifactBytes(maxArtifactBytes)
+        .build();
+  }
+
+  /** The conformance kit takes what follows {@code Bearer } in the header. */
+  private static String credential(String authorization) {
+    return authorization.substring("Bearer ".length());
   }
 
   String artifactsUrl() {

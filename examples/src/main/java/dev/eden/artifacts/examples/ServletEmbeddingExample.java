@@ -27,14 +27,12 @@ import org.eclipse.jetty.server.ServerConnector;
  * Servlet 6) — under the context path {@code /orchestrator}, as an application that already serves
  * servlets would. Workers then use {@code http://host:port/orchestrator} as their base URL. The
  * same two lines (build an {@link ArtifactHandler}, register the servlet at {@code /*} of a
- * context) work in Tomcat or Spring Boot.
+ * context) work in Tomcat; for Spring Boot see {@link SpringBootEmbeddingExample}.
  *
- * <p>Three things to know: build the connector with {@code ExactRequestHeaders.apply(...)} so
- * that Jetty hands request header values over byte for byte; do not put a filter in front that
- * reads the body or parses multipart (the deposit streams the raw body); and the servlet layer normalises {@code Content-Type}
- * parameters ({@code text/plain; charset=x} goes out as {@code text/plain;charset=x}); when the
- * exact echo matters, run the endpoints on Jetty's core API with the server module's
- * {@code JettyArtifactServer} instead.
+ * <p>Build the connector with {@code ExactRequestHeaders.apply(...)} so that Jetty hands request
+ * header values over byte for byte. Do not put a filter in front that reads the body or parses
+ * multipart (the deposit streams the raw body). To mount under a prefix inside a context, map the
+ * servlet to {@code /eden/*} and construct it with {@code new ArtifactServlet(endpoints, "/eden")}.
  */
 public final class ServletEmbeddingExample implements AutoCloseable {
   /** Where the application mounts the endpoints. */
