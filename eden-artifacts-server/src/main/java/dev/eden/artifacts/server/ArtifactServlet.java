@@ -3,15 +3,20 @@ package dev.eden.artifacts.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.eden.artifacts.server.internal.ExactContentType;
+import dev.eden.artifacts.server.internal.ExactRequestHeadersCheck;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Mounts an {@link ArtifactHandler} in any Jakarta Servlet 6 container (Jetty, Tomcat, Spring
@@ -49,10 +54,12 @@ import java.util.List;
  * sent: on Jetty 12 configure every connector's {@code HttpConfiguration} with
  * {@link dev.eden.artifacts.server.jetty.ExactRequestHeaders#apply} — by default Jetty may hand a
  * kept-alive connection an earlier request's {@code Authorization} value that differs only in
- * letter case. Thread-safe.
+ * letter case. On Jetty ee10 the servlet checks this when the container initialises it and refuses
+ * to start otherwise ({@link #init()}). Thread-safe.
  */
 public class ArtifactServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(ArtifactServlet.class);
 
   private final transient ArtifactHandler handler;
   private final String mountPath;
@@ -91,15 +98,42 @@ public class ArtifactServlet extends HttpServlet {
     return mountPath;
   }
 
+  /**
+   * @throws ServletException if the container is known to hand request header values over
+   *     inexactly (Jetty 12 ee10 with a connector not configured by
+   *     {@link dev.eden.artifacts.server.jetty.ExactRequestHeaders#apply}); the container then
+   *     marks the servlet unavailable instead of serving with credentials it may have altered
+   */
+  @Override
+  public void init() throws ServletException {
+    String problem = ExactRequestHeadersCheck.problem(getServletContext());
+    if (problem != null) {
+      throw new ServletException(problem);
+    }
+  }
+
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    handler.handle(new ServletExchange(request, response, mountPath));
+    ServletExchange exchange = new ServletExchange(request, response, mountPath);
+    try {
+      handler.handle(exchange);
+    } catch (IOException e) {
+      if (exchange.bodyFailed && response.isCommitted()) {
+        // The container refused the request body itself (Tomcat: a malformed chunk, Content-Length
+        // beside chunked) and took the response over to answer 400; rethrowing would make it a 500.
+        LOG.debug("{} {}: the container refused the request body ({})", request.getMethod(),
+            request.getRequestURI(), e.toString());
+        return;
+      }
+      throw e;
+    }
   }
 
   private static final class ServletExchange implements ServerExchange {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final String mountPath;
+    private boolean bodyFailed;
 
     ServletExchange(HttpServletRequest request, HttpServletResponse response, String mountPath) {
       this.request = request;
@@ -160,7 +194,27 @@ public class ArtifactServlet extends HttpServlet {
 
     @Override
     public InputStream requestBody() throws IOException {
-      return request.getInputStream();
+      return new FilterInputStream(request.getInputStream()) {
+        @Override
+        public int read() throws IOException {
+          try {
+            return super.read();
+          } catch (IOException e) {
+            bodyFailed = true;
+            throw e;
+          }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          try {
+            return super.read(b, off, len);
+          } catch (IOException e) {
+            bodyFailed = true;
+            throw e;
+          }
+        }
+      };
     }
 
     @Override

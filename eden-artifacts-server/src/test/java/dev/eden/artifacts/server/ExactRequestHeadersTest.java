@@ -20,6 +20,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -98,11 +101,16 @@ class ExactRequestHeadersTest {
   @ParameterizedTest
   @EnumSource(Transport.class)
   void experimentIdDifferingOnlyInCaseIsAMismatchOnAReusedConnection(Transport transport) throws Exception {
-    try (RawHttp c = connect(transport)) {
+    start(transport);
+    // One connection per variant: Tomcat closes a connection after any 400.
+    try (RawHttp c = new RawHttp(server.base(), 20_000)) {
       assertStatus(deposit(c, workerAuth()), 201, null);
-      String variant = experiment.value().toUpperCase(Locale.ROOT);
       assertStatus(send(c, "POST", "", multipart(BOUNDARY), workerAuth(), multipartType(BOUNDARY),
-          ArtifactHandler.EXPERIMENT_HEADER + ": " + variant), 400, "experiment-id-mismatch");
+          ArtifactHandler.EXPERIMENT_HEADER + ": " + experiment.value().toUpperCase(Locale.ROOT)),
+          400, "experiment-id-mismatch");
+    }
+    try (RawHttp c = new RawHttp(server.base(), 20_000)) {
+      assertStatus(deposit(c, workerAuth()), 201, null);
       assertStatus(send(c, "GET", "?uri=x", null, workerAuth(),
           ArtifactHandler.EXPERIMENT_HEADER + ": " + swapCase(experiment.value(), 4)), 400, "experiment-id-mismatch");
     }
@@ -157,6 +165,26 @@ class ExactRequestHeadersTest {
     }
   }
 
+  @Test
+  void servletRefusesToServeOnAJettyConnectorThatMayHandBackCachedValues() throws Exception {
+    Server jetty = new Server();
+    jetty.addConnector(new ServerConnector(jetty)); // Jetty's default HttpConfiguration
+    ServletContextHandler context = new ServletContextHandler("/");
+    context.addServlet(new ServletHolder(new ArtifactServlet(ArtifactHandler.builder()
+        .service(ArtifactService.builder().backend(new InMemoryArtifactBackend())
+            .store(new InMemoryArtifactStore()).build())
+        .authenticator(InMemoryAuthenticator.builder().adminToken(ADMIN_TOKEN).build())
+        .servedExperiments(experiment)
+        .build())), "/*");
+    jetty.setHandler(context);
+    try {
+      // The servlet's init fails, so the container does not serve with headers it may alter.
+      assertThatThrownBy(jetty::start).hasStackTraceContaining("ExactRequestHeaders.apply");
+    } finally {
+      jetty.stop();
+    }
+  }
+
   // ---- Item: headers that must occur once --------------------------------------------------
 
   @ParameterizedTest
@@ -175,13 +203,17 @@ class ExactRequestHeadersTest {
   @ParameterizedTest
   @EnumSource(Transport.class)
   void twoExperimentHeadersAreAMismatch(Transport transport) throws Exception {
-    try (RawHttp c = connect(transport)) {
+    start(transport);
+    // One connection per case: Tomcat closes a connection after any 400.
+    try (RawHttp c = new RawHttp(server.base(), 20_000)) {
       assertStatus(deposit(c, workerAuth()), 201, null);
       assertStatus(send(c, "POST", "", multipart(BOUNDARY), workerAuth(), multipartType(BOUNDARY),
           experimentHeader(), experimentHeader()), 400, "experiment-id-mismatch");
+    }
+    try (RawHttp c = new RawHttp(server.base(), 20_000)) {
+      assertStatus(deposit(c, workerAuth()), 201, null);
       assertStatus(send(c, "GET", "?uri=x", null, workerAuth(), experimentHeader(),
           ArtifactHandler.EXPERIMENT_HEADER + ": " + ExperimentId.mint()), 400, "experiment-id-mismatch");
-      assertStatus(deposit(c, workerAuth()), 201, null);
     }
   }
 
@@ -373,6 +405,17 @@ class ExactRequestHeadersTest {
         jetty.setHandler(context);
         jetty.start();
         return running(URI.create("http://127.0.0.1:" + connector.getLocalPort()), "/orchestrator", jetty::stop);
+      }
+    },
+    SERVLET_ON_TOMCAT {
+      @Override
+      Running start(ArtifactHandler handler) throws Exception {
+        // Tomcat's base directory; small, and removed with the JVM's temp files.
+        Path workDir = Files.createTempDirectory("tomcat");
+        workDir.toFile().deleteOnExit();
+        Mounts.Mounted tomcat = Mounts.tomcat("/orchestrator", "", "/*")
+            .start(handler, workDir, Duration.ofSeconds(30));
+        return running(URI.create("http://127.0.0.1:" + tomcat.baseUri().getPort()), "/orchestrator", tomcat);
       }
     },
     JDK_HTTP_SERVER {

@@ -13,6 +13,9 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import dev.eden.artifacts.server.jetty.ExactRequestHeaders;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 
 /**
  * The servers a test can run an {@link ArtifactHandler} in: the reference server, and
@@ -65,7 +68,8 @@ final class Mounts {
   static Mount jettyEe10(String contextPath, String mountPath, String... mappings) {
     return (handler, workDir, idleTimeout) -> {
       Server jetty = new Server();
-      ServerConnector connector = new ServerConnector(jetty);
+      ServerConnector connector = new ServerConnector(jetty,
+          new HttpConnectionFactory(ExactRequestHeaders.apply(new HttpConfiguration())));
       connector.setHost("127.0.0.1");
       connector.setPort(0);
       connector.setIdleTimeout(idleTimeout.toMillis());

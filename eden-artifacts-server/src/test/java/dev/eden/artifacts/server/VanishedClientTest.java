@@ -31,6 +31,9 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import dev.eden.artifacts.server.jetty.ExactRequestHeaders;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,7 +107,8 @@ class VanishedClientTest {
       }
       case SERVLET -> {
         Server jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
+        ServerConnector connector = new ServerConnector(jetty,
+            new HttpConnectionFactory(ExactRequestHeaders.apply(new HttpConfiguration())));
         connector.setHost("127.0.0.1");
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
