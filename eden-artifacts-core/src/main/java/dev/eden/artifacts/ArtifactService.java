@@ -139,7 +139,7 @@ public final class ArtifactService {
       throw new ForbiddenException("only the depositor or an admin may fetch this artifact");
     }
     try {
-      InputStream content = backend.open(id, 0)
+      InputStream content = backend.open(id, 0, metadata.sizeBytes())
           .orElseThrow(() -> new IOException("metadata row without blob: " + id));
       return new FetchedArtifact(metadata, content);
     } catch (IOException e) {
