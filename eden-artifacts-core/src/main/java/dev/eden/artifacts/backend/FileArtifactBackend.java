@@ -126,7 +126,9 @@ public final class FileArtifactBackend implements ArtifactBackend {
       if (!Objects.equals(before.fileKey(), after.fileKey())) {
         throw new IOException("blob file changed while being opened: " + id);
       }
-      channel.position(offset);
+      // Clamped: reading at an offset past what the file system supports fails (EINVAL)
+      // instead of answering end of file.
+      channel.position(Math.min(offset, channel.size()));
       return Optional.of(Channels.newInputStream(channel));
     } catch (IOException | RuntimeException e) {
       channel.close();
