@@ -38,6 +38,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,8 @@ class ArtifactServiceTest {
   @TempDir Path dir;
   Path blobRoot;
   FaultyArtifactBackend backend;
+  /** What the service sees: every stream and pending blob it takes must be released. */
+  LeakTrackingBackend tracked;
   FaultyArtifactStore store;
   ArtifactService service;
 
@@ -60,7 +63,13 @@ class ArtifactServiceTest {
     blobRoot = dir.resolve("blobs");
     backend = new FaultyArtifactBackend(new FileArtifactBackend(blobRoot));
     store = new FaultyArtifactStore(new InMemoryArtifactStore());
-    service = serviceWith(backend, store, AccessPolicy.depositorOrAdminClass(CAROL_ADMIN_CLASS::equals));
+    tracked = new LeakTrackingBackend(backend);
+    service = serviceWith(tracked, store, AccessPolicy.depositorOrAdminClass(CAROL_ADMIN_CLASS::equals));
+  }
+
+  @AfterEach
+  void serviceReleasedEveryStreamAndPendingBlob() {
+    tracked.assertNoLeaks();
   }
 
   private static ArtifactService serviceWith(ArtifactBackend backend, ArtifactStore store, AccessPolicy policy) {
@@ -416,6 +425,17 @@ class ArtifactServiceTest {
     assertThatThrownBy(() -> service.open(EXPERIMENT, ALICE, result.artifactsUri()))
         .isInstanceOf(ArtifactStorageException.class)
         .hasRootCauseMessage(FaultyArtifactBackend.MESSAGE + ": open");
+  }
+
+  @Test
+  void fetchReadsExactlyTheRecordedBytes() throws Exception {
+    DepositResult result = deposit(ALICE, new byte[] {1, 2, 3});
+    ArtifactId id = ArtifactUris.parse(result.artifactsUri()).orElseThrow();
+    backend.delete(id); // the bytes under the id grow behind the row's back
+    Blobs.commit(backend, id, new byte[] {1, 2, 3, 4, 5});
+    try (FetchedArtifact fetched = service.open(EXPERIMENT, ALICE, result.artifactsUri())) {
+      assertThat(fetched.content().readAllBytes()).containsExactly(1, 2, 3);
+    }
   }
 
   @Test
