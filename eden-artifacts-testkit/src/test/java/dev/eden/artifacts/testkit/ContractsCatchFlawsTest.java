@@ -97,6 +97,7 @@ class ContractsCatchFlawsTest {
   void rangedOpenIgnoringTheOffsetIsCaught() {
     assertThat(failuresOf(RangeIgnoresOffset.class)).contains(
         "rangedOpenReturnsExactlyTheRange", "rangedOpenAtOrPastTheEndIsAnEmptyStream", "rangedOpensOfOneBlobAreIndependent");
+    assertThat(failuresOf(RangeIgnoresOffsetProperties.class)).contains("rangedOpenReturnsExactlyTheRequestedBytes");
   }
 
   @Test
@@ -124,6 +125,7 @@ class ContractsCatchFlawsTest {
 
   @Test
   void pageRepeatingTheCursorRowIsCaught() {
+    assertThat(failuresOf(InclusiveCursorProperties.class)).contains("followingNextCursorsListsTheMatchingRowsNewestFirst");
     assertThat(failuresOf(InclusiveCursor.class)).contains(
         "pagingVisitsEveryRowOnceInOrderWhateverTheLimit", "cursorStaysValidWhileRowsAreInsertedAroundIt",
         "cursorTokenContinuesTheListing", "pagesNeverSkipOrRepeatARowWhileOthersAreCreated");
@@ -359,6 +361,20 @@ class ContractsCatchFlawsTest {
     @Test
     void leavesAListingOpen() throws Exception {
       assertThat(trackedBackend().blobs().count()).isZero(); // consumed, never closed
+    }
+  }
+
+  static class RangeIgnoresOffsetProperties implements ArtifactBackendProperties {
+    @Override
+    public ArtifactBackend newBackend() {
+      return new FlawedBackend(Flaw.RANGE_IGNORES_OFFSET);
+    }
+  }
+
+  static class InclusiveCursorProperties implements ArtifactStoreProperties {
+    @Override
+    public ArtifactStore newStore() {
+      return new FlawedStore(FlawedStore.Flaw.INCLUSIVE_CURSOR);
     }
   }
 }
