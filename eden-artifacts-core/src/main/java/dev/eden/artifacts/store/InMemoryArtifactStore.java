@@ -35,10 +35,17 @@ public final class InMemoryArtifactStore implements ArtifactStore {
   @Override
   public void create(ArtifactMetadata metadata) throws ArtifactAlreadyExistsException {
     requireNonNull(metadata, "metadata");
-    if (rows.putIfAbsent(metadata.id(), metadata) != null) {
+    // The listing changes under the row's entry lock, so a racing delete of the same id cannot
+    // leave it listing a row that is gone.
+    boolean[] created = {false};
+    rows.computeIfAbsent(metadata.id(), id -> {
+      listing(metadata.experimentId()).put(ArtifactCursor.after(metadata), metadata);
+      created[0] = true;
+      return metadata;
+    });
+    if (!created[0]) {
       throw new ArtifactAlreadyExistsException(metadata.id());
     }
-    listing(metadata.experimentId()).put(ArtifactCursor.after(metadata), metadata);
   }
 
   @Override
@@ -70,12 +77,13 @@ public final class InMemoryArtifactStore implements ArtifactStore {
 
   @Override
   public boolean delete(ArtifactId id) {
-    ArtifactMetadata removed = rows.remove(requireNonNull(id, "id"));
-    if (removed == null) {
-      return false;
-    }
-    listing(removed.experimentId()).remove(ArtifactCursor.after(removed));
-    return true;
+    boolean[] removed = {false};
+    rows.computeIfPresent(requireNonNull(id, "id"), (key, row) -> {
+      existingListing(row.experimentId()).remove(ArtifactCursor.after(row));
+      removed[0] = true;
+      return null;
+    });
+    return removed[0];
   }
 
   @Override
