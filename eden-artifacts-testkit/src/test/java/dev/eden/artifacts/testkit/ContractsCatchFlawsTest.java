@@ -96,7 +96,7 @@ class ContractsCatchFlawsTest {
   @Test
   void rangedOpenIgnoringTheOffsetIsCaught() {
     assertThat(failuresOf(RangeIgnoresOffset.class)).contains(
-        "rangedOpenReturnsExactlyTheRange", "rangedOpenAtOrPastTheEndIsAnEmptyStream", "rangedOpensOfOneBlobAreIndependent");
+        "rangedOpenReturnsExactlyTheRange", "openAtOrPastTheEndIsAnEmptyStream", "rangedOpensOfOneBlobAreIndependent");
     assertThat(failuresOf(RangeIgnoresOffsetProperties.class)).contains("rangedOpenReturnsExactlyTheRequestedBytes");
   }
 
