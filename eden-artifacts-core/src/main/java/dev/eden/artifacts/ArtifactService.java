@@ -151,7 +151,7 @@ public final class ArtifactService {
       throw new ForbiddenException("this principal may not fetch this artifact");
     }
     try {
-      InputStream content = backend.open(id, 0)
+      InputStream content = backend.open(id, 0, metadata.sizeBytes())
           .orElseThrow(() -> new IOException("metadata row without blob: " + id));
       return new FetchedArtifact(metadata, content);
     } catch (IOException e) {

@@ -6,6 +6,7 @@ import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.internal.CrashSafeFile;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
 import dev.eden.artifacts.spi.ArtifactBackend;
+import dev.eden.artifacts.spi.CommittedBlob;
 import dev.eden.artifacts.spi.PendingBlob;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,13 +48,16 @@ import java.util.stream.Stream;
  * <p>The two-character fan-out keeps directories small at millions of artifacts. Reads never follow
  * symbolic links and refuse anything but a regular file. Files and directories are created
  * owner-only where the file system supports POSIX permissions. Temp files left by a crash are
- * invisible to {@link #open} and {@link #ids()}; {@link #sweepStaleTemps(Duration)} removes them.
+ * invisible to {@link #open}, {@link #ids()} and {@link #blobs()}; {@link #sweepStaleTemps(Duration)}
+ * removes them.
  *
  * <p>Thread-safe; several instances (or processes) may share one root.
  */
 public final class FileArtifactBackend implements ArtifactBackend {
   private static final String TEMP_PREFIX = ".tmp-";
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Set<Capability> CAPABILITIES =
+      Set.of(Capability.BLOB_LISTING, Capability.STALE_PENDING_SWEEP);
 
   private final Path root;
   private final Clock clock;
@@ -123,7 +127,9 @@ public final class FileArtifactBackend implements ArtifactBackend {
       if (!Objects.equals(before.fileKey(), after.fileKey())) {
         throw new IOException("blob file changed while being opened: " + id);
       }
-      channel.position(offset);
+      // Clamped: reading at an offset past what the file system supports fails (EINVAL)
+      // instead of answering end of file.
+      channel.position(Math.min(offset, channel.size()));
       return Optional.of(Channels.newInputStream(channel));
     } catch (IOException | RuntimeException e) {
       channel.close();
@@ -154,9 +160,26 @@ public final class FileArtifactBackend implements ArtifactBackend {
    */
   @Override
   public Stream<ArtifactId> ids() throws IOException {
-    // Lazy: one shard directory is open at a time, so memory does not grow with the number of
-    // blobs. Closing the returned stream closes the open directories.
+    // Closing the returned stream closes the open directories.
     return Files.list(root).filter(FileArtifactBackend::isShard).flatMap(FileArtifactBackend::idsIn);
+  }
+
+  /** {@link Capability#BLOB_LISTING} and {@link Capability#STALE_PENDING_SWEEP}. */
+  @Override
+  public Set<Capability> capabilities() {
+    return CAPABILITIES;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Lazy like {@link #ids()}. {@code committedAt} is the file's modification time, which commit
+   * sets just before it publishes the file; a blob deleted between listing and reading its
+   * attributes is left out.
+   */
+  @Override
+  public Stream<CommittedBlob> blobs() throws IOException {
+    return ids().map(this::describe).flatMap(Optional::stream);
   }
 
   /**
@@ -178,15 +201,41 @@ public final class FileArtifactBackend implements ArtifactBackend {
     }
   }
 
+  /** The listing entry of {@code id}; empty if it was deleted since it was listed. */
+  private Optional<CommittedBlob> describe(ArtifactId id) {
+    try {
+      BasicFileAttributes attrs =
+          Files.readAttributes(finalPath(id), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attrs.isRegularFile()) {
+        throw new IOException("blob is not a regular file: " + id);
+      }
+      return Optional.of(new CommittedBlob(id, attrs.size(), attrs.lastModifiedTime().toInstant()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@inheritDoc} Here: {@link #sweepStaleTemps(Duration)}. */
+  @Override
+  public int sweepStalePending(Duration olderThan) throws IOException {
+    return sweepStaleTemps(olderThan);
+  }
+
   /**
    * Removes temp files last modified more than {@code olderThan} ago: the leftovers of writers that
    * crashed. Call it at start-up or periodically; a value well above the longest upload keeps
    * in-flight writers safe.
    *
    * @return how many temp files were removed
+   * @throws IllegalArgumentException if {@code olderThan} is negative
    */
   public int sweepStaleTemps(Duration olderThan) throws IOException {
     requireNonNull(olderThan, "olderThan");
+    if (olderThan.isNegative()) {
+      throw new IllegalArgumentException("olderThan must not be negative: " + olderThan);
+    }
     FileTime cutoff = FileTime.from(clock.instant().minus(olderThan));
     int removed = 0;
     try (DirectoryStream<Path> temps = Files.newDirectoryStream(root, TEMP_PREFIX + "*")) {
@@ -321,6 +370,9 @@ public final class FileArtifactBackend implements ArtifactBackend {
       }
       state = State.ABORTED; // until the link succeeds, any failure leaves it aborted
       try {
+        // The modification time is the listed commit time: stamp it now, not at the last write,
+        // so an orphan sweep's grace counts from the commit (the fsync below makes it durable).
+        Files.setLastModifiedTime(temp, FileTime.from(clock.instant()));
         channel.force(true);
         channel.close();
         Path target = finalPath(id);

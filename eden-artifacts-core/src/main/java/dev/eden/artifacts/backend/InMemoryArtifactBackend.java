@@ -5,13 +5,18 @@ import static java.util.Objects.requireNonNull;
 import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
 import dev.eden.artifacts.spi.ArtifactBackend;
+import dev.eden.artifacts.spi.CommittedBlob;
 import dev.eden.artifacts.spi.PendingBlob;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -20,10 +25,24 @@ import java.util.stream.Stream;
 /**
  * Blobs held on the heap, with the same semantics as {@link FileArtifactBackend} but no
  * durability. For tests and small in-process use: it holds every artifact in memory by design.
- * Thread-safe.
+ * Lists its blobs ({@link Capability#BLOB_LISTING}); it has no stale pending blobs to sweep, since a
+ * pending blob that is dropped is garbage-collected with its buffer. Thread-safe.
  */
 public final class InMemoryArtifactBackend implements ArtifactBackend {
-  private final ConcurrentMap<ArtifactId, byte[]> blobs = new ConcurrentHashMap<>();
+  private final ConcurrentMap<ArtifactId, Blob> blobs = new ConcurrentHashMap<>();
+  private final Clock clock;
+
+  /** Commit times from the UTC system clock. */
+  public InMemoryArtifactBackend() {
+    this(Clock.systemUTC());
+  }
+
+  /** Commit times (listed by {@link #blobs()}) from {@code clock}; for tests of garbage collection. */
+  public InMemoryArtifactBackend(Clock clock) {
+    this.clock = requireNonNull(clock, "clock");
+  }
+
+  private record Blob(byte[] bytes, Instant committedAt) {}
 
   @Override
   public PendingBlob begin(ArtifactId id) {
@@ -32,16 +51,26 @@ public final class InMemoryArtifactBackend implements ArtifactBackend {
 
   @Override
   public Optional<InputStream> open(ArtifactId id, long offset) {
+    return open(id, offset, Long.MAX_VALUE);
+  }
+
+  @Override
+  public Optional<InputStream> open(ArtifactId id, long offset, long length) {
     requireNonNull(id, "id");
     if (offset < 0) {
       throw new IllegalArgumentException("offset must not be negative: " + offset);
     }
-    byte[] bytes = blobs.get(id);
-    if (bytes == null) {
+    if (length < 0) {
+      throw new IllegalArgumentException("length must not be negative: " + length);
+    }
+    Blob blob = blobs.get(id);
+    if (blob == null) {
       return Optional.empty();
     }
+    byte[] bytes = blob.bytes();
     int from = (int) Math.min(offset, bytes.length);
-    return Optional.of(new ByteArrayInputStream(bytes, from, bytes.length - from));
+    int count = (int) Math.min(length, bytes.length - from);
+    return Optional.of(new ByteArrayInputStream(bytes, from, count));
   }
 
   @Override
@@ -52,6 +81,20 @@ public final class InMemoryArtifactBackend implements ArtifactBackend {
   @Override
   public Stream<ArtifactId> ids() {
     return List.copyOf(blobs.keySet()).stream();
+  }
+
+  /** {@link Capability#BLOB_LISTING}. */
+  @Override
+  public Set<Capability> capabilities() {
+    return Set.of(Capability.BLOB_LISTING);
+  }
+
+  /** {@inheritDoc} A snapshot taken when called. */
+  @Override
+  public Stream<CommittedBlob> blobs() {
+    List<CommittedBlob> listed = new ArrayList<>();
+    blobs.forEach((id, blob) -> listed.add(new CommittedBlob(id, blob.bytes().length, blob.committedAt())));
+    return listed.stream();
   }
 
   private final class MemoryPendingBlob implements PendingBlob {
@@ -99,7 +142,7 @@ public final class InMemoryArtifactBackend implements ArtifactBackend {
       }
       byte[] bytes = buffer.toByteArray();
       buffer = null;
-      if (blobs.putIfAbsent(id, bytes) != null) {
+      if (blobs.putIfAbsent(id, new Blob(bytes, clock.instant())) != null) {
         throw new ArtifactAlreadyExistsException(id);
       }
       committed = true;

@@ -1,9 +1,13 @@
 package dev.eden.artifacts.spi;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.eden.artifacts.ArtifactId;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -18,9 +22,36 @@ import java.util.stream.Stream;
  * <p>Every method throws {@link IOException} for storage failures. Absence is never an exception:
  * lookups answer with {@link Optional#empty()} or {@code false}, and only a genuine "no such blob"
  * may be reported that way — a missing bucket, an auth failure or an I/O error is an
- * {@code IOException}.
+ * {@code IOException}. A {@code null} argument is a {@link NullPointerException}.
+ *
+ * <p><b>Stream ownership.</b> Whoever calls {@code open}, {@link #ids()} or {@link #blobs()} owns
+ * the returned stream and closes it; the backend closes nothing it handed out.
+ *
+ * <p><b>Evolution.</b> This interface grows by default methods, so an implementation written
+ * against an earlier release keeps compiling and working:
+ *
+ * <ul>
+ *   <li>required (abstract): {@link #begin}, {@link #open(ArtifactId, long)}, {@link #delete},
+ *       {@link #ids()};
+ *   <li>{@link #open(ArtifactId, long, long)} (a ranged read) works for free on top of {@code
+ *       open(id, offset)}, reading no further than the range; override it when the storage can ask
+ *       for exactly those bytes (an object store's ranged GET);
+ *   <li>{@link #blobs()} and {@link #sweepStalePending} are optional {@linkplain Capability
+ *       capabilities}: their defaults throw {@link UnsupportedOperationException}, and an
+ *       implementation that overrides one declares it in {@link #capabilities()}. Callers (the
+ *       orphan sweep) and the test kit's contracts consult {@code capabilities()} first, so a
+ *       backend without a capability is skipped visibly rather than misread.
+ * </ul>
  */
 public interface ArtifactBackend {
+
+  /** Optional abilities a backend declares in {@link #capabilities()}. */
+  enum Capability {
+    /** {@link #blobs()} lists committed blobs with their size and commit time. */
+    BLOB_LISTING,
+    /** {@link #sweepStalePending} removes what crashed writers left behind. */
+    STALE_PENDING_SWEEP,
+  }
 
   /**
    * Starts writing the blob for {@code id}. Nothing is visible under {@code id} until the returned
@@ -38,7 +69,31 @@ public interface ArtifactBackend {
    */
   Optional<InputStream> open(ArtifactId id, long offset) throws IOException;
 
-  /** Deletes the committed blob for {@code id}; returns whether there was one. For garbage collection. */
+  /**
+   * Opens at most {@code length} bytes of the committed blob for {@code id}, starting at {@code
+   * offset}: the bytes {@code [offset, min(offset + length, size))}, or empty if no blob is
+   * committed under {@code id}. The stream ends after the range; the caller closes it. This is
+   * what an HTTP range request (RFC 9110 §14) reads, so an object store should ask its storage for
+   * exactly these bytes.
+   *
+   * <p>The default opens {@link #open(ArtifactId, long)} and stops reading it at the end of the
+   * range; it is correct for every backend, but may make the storage prepare more than the range.
+   *
+   * @param offset where to start, {@code >= 0}; at or past the end gives an empty stream
+   * @param length how many bytes at most, {@code >= 0}; {@link Long#MAX_VALUE} reads to the end
+   * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
+   */
+  default Optional<InputStream> open(ArtifactId id, long offset, long length) throws IOException {
+    requireNonNull(id, "id");
+    RangedStreams.checkRange(offset, length);
+    return open(id, offset).map(in -> RangedStreams.limit(in, length));
+  }
+
+  /**
+   * Deletes the committed blob for {@code id} in one step and reports whether there was one, so
+   * garbage collection needs no second round trip to know what it removed. Pending blobs of the
+   * same id are not affected.
+   */
   boolean delete(ArtifactId id) throws IOException;
 
   /**
@@ -47,4 +102,41 @@ public interface ArtifactBackend {
    * is consumed); a storage failure met then is an {@link java.io.UncheckedIOException}.
    */
   Stream<ArtifactId> ids() throws IOException;
+
+  /**
+   * The optional abilities this backend has; the default declares none. Immutable; the same on
+   * every call.
+   *
+   */
+  default Set<Capability> capabilities() {
+    return Set.of();
+  }
+
+  /**
+   * Every committed blob with its size and commit time, in no particular order: what the orphan
+   * sweep and the scrub walk. Pending blobs and temporary files never appear. The caller closes
+   * the stream. It may be lazy; a storage failure met while it is consumed is an {@link
+   * java.io.UncheckedIOException}. A blob committed or deleted while the stream is consumed may or
+   * may not appear.
+   *
+   * @throws UnsupportedOperationException unless {@link #capabilities()} contains {@link
+   *     Capability#BLOB_LISTING} (the default)
+   */
+  default Stream<CommittedBlob> blobs() throws IOException {
+    throw new UnsupportedOperationException(getClass().getName() + " does not list blobs");
+  }
+
+  /**
+   * Removes what writers that crashed left behind (temporary files, incomplete multipart uploads)
+   * when it was started more than {@code olderThan} ago. Choose {@code olderThan} well above the
+   * longest upload: a pending blob still being written that is swept fails at commit.
+   *
+   * @return how many leftovers were removed
+   * @throws UnsupportedOperationException unless {@link #capabilities()} contains {@link
+   *     Capability#STALE_PENDING_SWEEP} (the default)
+   * @throws IllegalArgumentException if {@code olderThan} is negative
+   */
+  default int sweepStalePending(Duration olderThan) throws IOException {
+    throw new UnsupportedOperationException(getClass().getName() + " does not sweep pending blobs");
+  }
 }

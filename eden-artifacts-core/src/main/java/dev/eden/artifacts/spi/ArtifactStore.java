@@ -1,10 +1,13 @@
 package dev.eden.artifacts.spi;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ExperimentId;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,7 +15,20 @@ import java.util.Optional;
  * Metadata rows, one per committed artifact. Ids are globally unique (they are 128 random bits),
  * but a row is only ever visible through the experiment it was created in. Implementations must be
  * thread-safe. Every method throws {@link IOException} for storage failures (a database that is
- * down is never "not found").
+ * down is never "not found"), and {@link NullPointerException} for a {@code null} argument.
+ *
+ * <p><b>Evolution.</b> This interface grows by default methods, so an implementation written
+ * against an earlier release keeps compiling and working:
+ *
+ * <ul>
+ *   <li>required (abstract): {@link #create}, {@link #find}, {@link #contains}, {@link
+ *       #idsCreatedBefore}, {@link #delete};
+ *   <li>{@link #page} and {@link #summarize} work for free on top of {@code idsCreatedBefore} and
+ *       {@code find}, with the same results as a native implementation but reading every row of
+ *       the experiment for each call; a store that can ask its storage for one page (an index on
+ *       {@code (experiment, created_at, id)}) or for totals (a {@code GROUP BY}) should override
+ *       them.
+ * </ul>
  */
 public interface ArtifactStore {
 
@@ -42,4 +58,54 @@ public interface ArtifactStore {
 
   /** Deletes the row for {@code id}; returns whether there was one. */
   boolean delete(ArtifactId id) throws IOException;
+
+  /**
+   * One page of {@code experimentId}'s rows in {@linkplain ArtifactPage#ROW_ORDER listing order} (newest first,
+   * then by id descending): the first
+   * {@code request.limit()} rows after {@code request.cursor()} (from the newest row when absent),
+   * of {@code request.createdBy()} only when present. What an operator listing, garbage collection
+   * and the scrub page through.
+   *
+   * <p>Paging is by position ({@link ArtifactCursor}), never by row count, so following the next
+   * cursors visits every row that existed when the first page was read exactly once, in order,
+   * however many rows are created or deleted meanwhile; rows created meanwhile with a later {@code
+   * createdAt} are not visited. The next cursor is present exactly when more matching rows exist.
+   *
+   * <p>The default reads every row of the experiment created up to the cursor through {@link
+   * #idsCreatedBefore} and {@link #find}; see the evolution note above.
+   */
+  default ArtifactPage page(ExperimentId experimentId, PageRequest request) throws IOException {
+    requireNonNull(experimentId, "experimentId");
+    requireNonNull(request, "request");
+    Instant until = request.cursor().map(c -> c.createdAt().plusMillis(1)).orElse(Instant.MAX);
+    List<ArtifactMetadata> rows = new ArrayList<>();
+    for (ArtifactId id : idsCreatedBefore(experimentId, until, Integer.MAX_VALUE)) {
+      Optional<ArtifactMetadata> row = find(experimentId, id); // empty if deleted meanwhile
+      if (row.isPresent() && request.matches(row.get())) {
+        rows.add(row.get());
+      }
+    }
+    rows.sort(ArtifactPage.ROW_ORDER);
+    return ArtifactPage.of(rows.subList(0, Math.min(rows.size(), request.limit() + 1)), request.limit());
+  }
+
+  /**
+   * How many rows {@code experimentId} holds and the sum of their sizes, overall and per
+   * depositor; for an operator's summary. A snapshot of one moment when the store can take one
+   * (one SQL statement); the default adds up {@link #page pages}, so rows created or deleted while
+   * it runs may or may not be counted.
+   */
+  default ArtifactSummary summarize(ExperimentId experimentId) throws IOException {
+    requireNonNull(experimentId, "experimentId");
+    ArtifactSummary.Builder summary = ArtifactSummary.builder();
+    PageRequest request = PageRequest.first(PageRequest.MAX_LIMIT);
+    while (true) {
+      ArtifactPage page = page(experimentId, request);
+      page.artifacts().forEach(summary::add);
+      if (page.nextCursor().isEmpty()) {
+        return summary.build();
+      }
+      request = request.withCursor(page.nextCursor().get());
+    }
+  }
 }

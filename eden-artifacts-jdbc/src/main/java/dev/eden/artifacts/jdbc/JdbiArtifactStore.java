@@ -13,7 +13,10 @@ import dev.eden.artifacts.jdbc.internal.Migrations;
 import dev.eden.artifacts.jdbc.internal.OwnedPools;
 import dev.eden.artifacts.jdbc.internal.TableNames;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
+import dev.eden.artifacts.spi.ArtifactPage;
 import dev.eden.artifacts.spi.ArtifactStore;
+import dev.eden.artifacts.spi.ArtifactSummary;
+import dev.eden.artifacts.spi.PageRequest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
@@ -193,6 +196,30 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     return withHandle(
         "list " + experimentId,
         handle -> table.idsCreatedBefore(handle, experimentId, cutoff, limit));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One indexed query per page: the unfiltered listing reads the {@code (experiment_id,
+   * created_at, artifact_id)} index backwards, a depositor's the {@code (experiment_id, created_by,
+   * created_at, artifact_id)} one.
+   */
+  @Override
+  public ArtifactPage page(ExperimentId experimentId, PageRequest request) throws IOException {
+    requireNonNull(experimentId, "experimentId");
+    requireNonNull(request, "request");
+    request.cursor().ifPresent(c -> ArtifactTable.storable(c.createdAt()));
+    List<ArtifactMetadata> rows = withHandle(
+        "page " + experimentId, handle -> table.page(handle, experimentId, request, request.limit() + 1));
+    return ArtifactPage.of(rows, request.limit());
+  }
+
+  /** {@inheritDoc} One {@code GROUP BY created_by} statement, so the totals are one snapshot. */
+  @Override
+  public ArtifactSummary summarize(ExperimentId experimentId) throws IOException {
+    requireNonNull(experimentId, "experimentId");
+    return withHandle("summarize " + experimentId, handle -> table.summarize(handle, experimentId));
   }
 
   @Override

@@ -242,7 +242,9 @@ abstract class JdbiArtifactStoreBehaviour {
         versions.put(rs.getInt(1), rs.getString(2));
       }
       assertThat(versions)
-          .containsExactly(Map.entry(1, "artifacts table and (experiment_id, created_at) index"));
+          .containsOnly(
+              Map.entry(1, "artifacts table and (experiment_id, created_at) index"),
+              Map.entry(2, "(experiment_id, created_by, created_at) index for listings by depositor"));
     }
   }
 
@@ -251,18 +253,18 @@ abstract class JdbiArtifactStoreBehaviour {
     open("eden_").close();
     execute(
         "INSERT INTO eden_schema_version (version, description, applied_at)"
-            + " VALUES (2, 'from a future release', 0)");
+            + " VALUES (3, 'from a future release', 0)");
 
     assertThatThrownBy(() -> open("eden_"))
         .isInstanceOfSatisfying(
             SchemaVersionException.class,
             e -> {
-              assertThat(e.found()).isEqualTo(2);
-              assertThat(e.supported()).isEqualTo(1);
+              assertThat(e.found()).isEqualTo(3);
+              assertThat(e.supported()).isEqualTo(2);
             })
         .hasMessage(
-            "table eden_schema_version records schema version 2 but this library only knows"
-                + " versions up to 1; refusing to start against a schema newer than the code"
+            "table eden_schema_version records schema version 3 but this library only knows"
+                + " versions up to 2; refusing to start against a schema newer than the code"
                 + " (upgrade eden-artifacts-jdbc or use another table prefix)");
   }
 

@@ -1,5 +1,6 @@
 package dev.eden.artifacts.jdbc;
 
+import dev.eden.artifacts.jdbc.internal.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -68,7 +69,7 @@ class PostgresArtifactStoreTest extends JdbiArtifactStoreBehaviour {
           assertThat(store.contains(dev.eden.artifacts.ArtifactId.mint())).isFalse();
         }
       }
-      assertThat(versionRows(prefix)).isEqualTo(1);
+      assertThat(versionRows(prefix)).isEqualTo(Migrations.LATEST);
     }
   }
 

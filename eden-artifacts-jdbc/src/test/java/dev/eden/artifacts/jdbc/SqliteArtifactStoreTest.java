@@ -1,5 +1,6 @@
 package dev.eden.artifacts.jdbc;
 
+import dev.eden.artifacts.jdbc.internal.Migrations;
 import static dev.eden.artifacts.jdbc.TestRows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -164,7 +165,7 @@ class SqliteArtifactStoreTest extends JdbiArtifactStoreBehaviour {
           Statement statement = connection.createStatement();
           ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM eden_schema_version")) {
         rs.next();
-        assertThat(rs.getInt(1)).isEqualTo(1);
+        assertThat(rs.getInt(1)).isEqualTo(Migrations.LATEST);
       }
     }
   }

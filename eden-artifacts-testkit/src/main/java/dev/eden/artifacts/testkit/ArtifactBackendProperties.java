@@ -68,6 +68,20 @@ public interface ArtifactBackendProperties {
     assertThat(read(backend, id, offset)).hasValueSatisfying(back -> assertThat(back).isEqualTo(expected));
   }
 
+  @Property(tries = 40)
+  default void rangedOpenReturnsExactlyTheRequestedBytes(
+      @ForAll("contents") byte[] content, @ForAll @IntRange(min = 0, max = 1000) int offsetPermille,
+      @ForAll @IntRange(min = 0, max = 1100) int lengthPermille) throws Exception {
+    ArtifactBackend backend = newBackend();
+    ArtifactId id = ArtifactId.mint();
+    Blobs.commit(backend, id, content);
+    int offset = (int) ((long) content.length * offsetPermille / 1000);
+    long length = lengthPermille > 1000 ? Long.MAX_VALUE : (long) content.length * lengthPermille / 1000;
+    int end = (int) Math.min(content.length, offset + Math.min(length, content.length));
+    assertThat(read(backend, id, offset, length))
+        .hasValueSatisfying(back -> assertThat(back).isEqualTo(Arrays.copyOfRange(content, offset, end)));
+  }
+
   @Property(tries = 30)
   default void abandonedBlobsLeaveNothing(
       @ForAll("contents") byte[] content, @ForAll boolean explicitAbort) throws Exception {

@@ -9,11 +9,18 @@ import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
+import dev.eden.artifacts.spi.ArtifactCursor;
+import dev.eden.artifacts.spi.ArtifactPage;
 import dev.eden.artifacts.spi.ArtifactStore;
+import dev.eden.artifacts.spi.ArtifactSummary;
+import dev.eden.artifacts.spi.PageRequest;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -264,6 +271,274 @@ public interface ArtifactStoreContract {
   @Test
   default void idsCreatedBeforeOfAnEmptyStoreIsEmpty() throws Exception {
     assertThat(newStore().idsCreatedBefore(ExperimentId.mint(), Instant.now(), 10)).isEmpty();
+  }
+
+  // ---- page ----------------------------------------------------------------------------------
+
+  @Test
+  default void pageListsNewestFirstThenByIdDescending() throws Exception {
+    ArtifactStore store = newStore();
+    ExperimentId experiment = ExperimentId.mint();
+    Instant base = Instant.parse("2024-01-01T00:00:00Z");
+    List<ArtifactMetadata> rows = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      rows.add(row(experiment, base.plusMillis(i % 4))); // three rows in each millisecond
+    }
+    Collections.shuffle(rows, new Random(1));
+    for (ArtifactMetadata row : rows) {
+      store.create(row);
+    }
+    List<ArtifactMetadata> expected = new ArrayList<>(rows);
+    expected.sort(ArtifactPage.ROW_ORDER);
+    assertThat(expected.get(0).createdAt()).isEqualTo(base.plusMillis(3));
+    ArtifactPage page = store.page(experiment, PageRequest.first(100));
+    assertThat(page.artifacts()).containsExactlyElementsOf(expected);
+    assertThat(page.nextCursor()).isEmpty();
+  }
+
+  @Test
+  default void pagingVisitsEveryRowOnceInOrderWhateverTheLimit() throws Exception {
+    ArtifactStore store = newStore();
+    ExperimentId experiment = ExperimentId.mint();
+    List<ArtifactMetadata> rows = createRows(store, experiment, 10, Principal.admin());
+    rows.sort(ArtifactPage.ROW_ORDER);
+    for (int limit : new int[] {1, 3, 9, 10, 11, PageRequest.MAX_LIMIT}) {
+      List<List<ArtifactMetadata>> pages = pages(store, experiment, PageRequest.first(limit));
+      assertThat(pages.stream().flatMap(List::stream).toList()).as("limit %d", limit).containsExactlyElementsOf(rows);
+      assertThat(pages).as("limit %d", limit).hasSize(Math.max(1, (rows.size() + limit - 1) / limit));
+      assertThat(pages).allSatisfy(page -> assertThat(page).hasSizeLessThanOrEqualTo(limit).isNotEmpty());
+    }
+  }
+
+  @Test
+  default void nextCursorIsPresentExactlyWhenRowsRemain() throws Exception {
+    ArtifactStore store = newStore();
+    ExperimentId experiment = ExperimentId.mint();
+    createRows(store, experiment, 4, Principal.admin());
+    assertThat(store.page(experiment, PageRequest.first(3)).nextCursor()).isPresent();
+    assertThat(store.page(experiment, PageRequest.first(4)).nextCursor()).isEmpty();
+    assertThat(store.page(experiment, PageRequest.first(5)).nextCursor()).isEmpty();
+    ArtifactPage first = store.page(experiment, PageRequest.first(2));
+    ArtifactPage last = store.page(experiment, PageRequest.first(2).withCursor(first.nextCursor().orElseThrow()));
+    assertThat(last.artifacts()).hasSize(2);
+    assertThat(last.nextCursor()).isEmpty();
+  }
+
+  @Test
+  default void pageOfAnEmptyExperimentIsEmptyWithoutCursor() throws Exception {
+    ArtifactStore store = newStore();
+    store.create(row(ExperimentId.mint()));
+    ArtifactPage page = store.page(ExperimentId.mint(), PageRequest.first(10));
+    assertThat(page.artifacts()).isEmpty();
+    assertThat(page.nextCursor()).isEmpty();
+  }
+
+  @Test
+  default void pageIsScopedToTheExperiment() throws Exception {
+    ArtifactStore store = newStore();
+    ExperimentId experiment = ExperimentId.mint();
+    ExperimentId other = ExperimentId.mint();
+    List<ArtifactMetadata> mine = createRows(store, experiment, 3, Principal.admin());
+    createRows(store, other, 3, Principal.admin());
+    mine.sort(ArtifactPage.ROW_ORDER);
+    assertThat(pages(store, experiment, PageRequest.first(2)).stream().flatMap(List::stream).toList())
+        .containsExactlyElementsOf(mine);
+  }
+
+  @Test
+  default void pageFiltersByDepositorAcrossPages() throws Exception {
+    ArtifactStore store = newStore();
+    ExperimentId experiment = ExperimentId.mint();
+    Principal alice = Principal.worker(Principal.mintWorkerId());
+    Principal bob = Principal.worker(Principal.mintWorkerId());
+    List<ArtifactMetadata> alices = new ArrayList<>();
+    Instant base = Instant.parse("2024-03-01T00:00:00Z");
+    for (int i = 0; i < 9; i++) {
+      Principal who = i % 3 == 0 ? alice : (i % 3 == 1 ? bob : Principal.admin());
+      ArtifactMetadata row = withDepositor(row(experiment, base.plusMillis(i / 2)), who);
+      store.create(row);
+      if (who.equals(alice)) {
+        alices.add(row);
+      }
+    }
+    alices.sort(ArtifactPage.ROW_ORDER);
+    List<List<ArtifactMetadata>> pages = pages(store, experiment, PageRequest.first(2).withCreatedBy(alice));
+    assertThat(pages.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(alices);
+    assertThat(pages).hasSize(2);
+    assertThat(store.page(experiment, PageRequest.first(10).withCreatedBy(Principal.worker(Principal.mintWorkerId())))
+        .artifacts()).isEmpty();
+    assertThat(store.page(experiment, PageRequest.first(10).withCreatedBy(Principal.admin())).artifacts())
+        .hasSize(3).allSatisfy(row -> assertThat(row.createdBy().isAdmin()).isTrue());
+  }
+
+  @Test
+  default void cursorStaysValidWhileRowsAreInsertedAroundIt() throws Exception {
+    ArtifactStore store = newStore();
+    ExperimentId experiment = ExperimentId.mint();
+    Instant base = Instant.parse("2024-04-01T00:00:00Z");
+    List<ArtifactMetadata> original = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      ArtifactMetadata row = row(experiment, base.plusMillis(i / 3));
+      store.create(row);
+      original.add(row);
+    }
+    original.sort(ArtifactPage.ROW_ORDER);
+    ArtifactPage first = store.page(experiment, PageRequest.first(4));
+    assertThat(first.artifacts()).containsExactlyElementsOf(original.subList(0, 4));
+    ArtifactCursor cursor = first.nextCursor().orElseThrow();
+    // Newer rows, rows in the cursor's own millisecond on both sides of its id, and older rows.
+    List<ArtifactMetadata> inserted = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      Instant at = i < 4 ? base.plusSeconds(10 + i) : i < 10 ? cursor.createdAt() : base.minusMillis(i);
+      ArtifactMetadata row = row(experiment, at);
+      store.create(row);
+      inserted.add(row);
+    }
+    List<ArtifactMetadata> rest = pages(store, experiment, PageRequest.first(3).withCursor(cursor))
+        .stream().flatMap(List::stream).toList();
+    List<ArtifactMetadata> expected = new ArrayList<>(original.subList(4, original.size()));
+    inserted.stream().filter(cursor::precedes).forEach(expected::add);
+    expected.sort(ArtifactPage.ROW_ORDER);
+    assertThat(rest).containsExactlyElementsOf(expected);
+    assertThat(rest).doesNotContainAnyElementsOf(first.artifacts());
+  }
+
+  @Test
+  default void cursorOfADeletedRowStillContinuesAfterIt() throws Exception {
+    ArtifactStore store = newStore();
+    ExperimentId experiment = ExperimentId.mint();
+    List<ArtifactMetadata> rows = createRows(store, experiment, 6, Principal.admin());
+    rows.sort(ArtifactPage.ROW_ORDER);
+    ArtifactPage first = store.page(experiment, PageRequest.first(3));
+    assertThat(store.delete(rows.get(2).id())).isTrue(); // the row the cursor was taken from
+    assertThat(store.delete(rows.get(3).id())).isTrue(); // and the next one
+    ArtifactPage second = store.page(experiment, PageRequest.first(3).withCursor(first.nextCursor().orElseThrow()));
+    assertThat(second.artifacts()).containsExactlyElementsOf(rows.subList(4, 6));
+  }
+
+  @Test
+  default void cursorTokenContinuesTheListing() throws Exception {
+    ArtifactStore store = newStore();
+    ExperimentId experiment = ExperimentId.mint();
+    List<ArtifactMetadata> rows = createRows(store, experiment, 5, Principal.admin());
+    rows.sort(ArtifactPage.ROW_ORDER);
+    String token = store.page(experiment, PageRequest.first(2)).nextCursor().orElseThrow().token();
+    assertThat(store.page(experiment, PageRequest.first(10).withCursor(ArtifactCursor.parse(token))).artifacts())
+        .containsExactlyElementsOf(rows.subList(2, 5));
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  default void pagesNeverSkipOrRepeatARowWhileOthersAreCreated() throws Exception {
+    ArtifactStore store = newStore();
+    ExperimentId experiment = ExperimentId.mint();
+    List<ArtifactMetadata> original = createRows(store, experiment, 60, Principal.admin());
+    original.sort(ArtifactPage.ROW_ORDER);
+    Instant newest = original.get(0).createdAt();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      CountDownLatch started = new CountDownLatch(1);
+      Future<Void> writer = pool.submit(() -> {
+        // Newer rows and rows in the newest millisecond: they land before or around the cursors.
+        for (int i = 0; i < 200; i++) {
+          store.create(row(experiment, i % 2 == 0 ? newest : newest.plusMillis(i)));
+          started.countDown();
+        }
+        return null;
+      });
+      started.await();
+      List<ArtifactMetadata> seen = new ArrayList<>();
+      ArtifactPage page = store.page(experiment, PageRequest.first(7));
+      Instant firstPageAt = page.artifacts().get(0).createdAt();
+      seen.addAll(page.artifacts());
+      while (page.nextCursor().isPresent()) {
+        page = store.page(experiment, PageRequest.first(7).withCursor(page.nextCursor().get()));
+        seen.addAll(page.artifacts());
+      }
+      writer.get(60, TimeUnit.SECONDS);
+      assertThat(seen).doesNotHaveDuplicates();
+      assertThat(seen).isSortedAccordingTo(ArtifactPage.ROW_ORDER);
+      assertThat(seen).containsAll(original);
+      assertThat(seen).allSatisfy(row -> assertThat(row.createdAt()).isBeforeOrEqualTo(firstPageAt));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  default void pageRejectsNullArguments() throws Exception {
+    ArtifactStore store = newStore();
+    assertThatThrownBy(() -> store.page(null, PageRequest.first(1))).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> store.page(ExperimentId.mint(), null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> store.summarize(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  // ---- summarize -----------------------------------------------------------------------------
+
+  @Test
+  default void summarizeCountsRowsAndBytesOverallAndPerDepositor() throws Exception {
+    ArtifactStore store = newStore();
+    ExperimentId experiment = ExperimentId.mint();
+    Principal alice = Principal.worker(Principal.mintWorkerId());
+    Principal bob = Principal.worker(Principal.mintWorkerId());
+    long[] sizes = {0, 1, 1_000, 5L * 1024 * 1024 * 1024, 7};
+    Principal[] by = {alice, alice, bob, bob, Principal.admin()};
+    for (int i = 0; i < sizes.length; i++) {
+      store.create(withSize(withDepositor(row(experiment), by[i]), sizes[i]));
+    }
+    store.create(withSize(row(ExperimentId.mint()), 999)); // another experiment's row
+    ArtifactSummary summary = store.summarize(experiment);
+    assertThat(summary.overall()).isEqualTo(new ArtifactSummary.Totals(5, 5L * 1024 * 1024 * 1024 + 1_008));
+    assertThat(summary.byDepositor()).containsOnly(
+        Map.entry(alice, new ArtifactSummary.Totals(2, 1)),
+        Map.entry(bob, new ArtifactSummary.Totals(2, 5L * 1024 * 1024 * 1024 + 1_000)),
+        Map.entry(Principal.admin(), new ArtifactSummary.Totals(1, 7)));
+  }
+
+  @Test
+  default void summaryOfAnEmptyExperimentIsZero() throws Exception {
+    ArtifactStore store = newStore();
+    store.create(row(ExperimentId.mint()));
+    ArtifactSummary summary = store.summarize(ExperimentId.mint());
+    assertThat(summary.overall()).isEqualTo(ArtifactSummary.Totals.NONE);
+    assertThat(summary.byDepositor()).isEmpty();
+  }
+
+  /** Creates {@code count} rows of {@code depositor}, two per millisecond, and returns them. */
+  private static List<ArtifactMetadata> createRows(
+      ArtifactStore store, ExperimentId experiment, int count, Principal depositor) throws Exception {
+    Instant base = Instant.parse("2024-02-01T00:00:00Z");
+    List<ArtifactMetadata> rows = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ArtifactMetadata row = withDepositor(row(experiment, base.plusMillis(i / 2)), depositor);
+      store.create(row);
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  /** Every page of {@code request}'s listing, following the next cursors to the end. */
+  private static List<List<ArtifactMetadata>> pages(
+      ArtifactStore store, ExperimentId experiment, PageRequest request) throws Exception {
+    List<List<ArtifactMetadata>> pages = new ArrayList<>();
+    ArtifactPage page = store.page(experiment, request);
+    pages.add(page.artifacts());
+    while (page.nextCursor().isPresent()) {
+      assertThat(pages).as("pages of %s", request).hasSizeLessThan(10_000);
+      page = store.page(experiment, request.withCursor(page.nextCursor().get()));
+      pages.add(page.artifacts());
+    }
+    return pages;
+  }
+
+  private static ArtifactMetadata withDepositor(ArtifactMetadata m, Principal createdBy) {
+    return new ArtifactMetadata(m.experimentId(), m.id(), createdBy, m.sizeBytes(), m.contentType(),
+        m.createdAt(), m.sha256(), m.filename());
+  }
+
+  private static ArtifactMetadata withSize(ArtifactMetadata m, long sizeBytes) {
+    return new ArtifactMetadata(m.experimentId(), m.id(), m.createdBy(), sizeBytes, m.contentType(),
+        m.createdAt(), m.sha256(), m.filename());
   }
 
   // ---- delete --------------------------------------------------------------------------------

@@ -6,7 +6,9 @@ import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.Principal;
+import dev.eden.artifacts.spi.ArtifactPage;
 import dev.eden.artifacts.spi.ArtifactStore;
+import dev.eden.artifacts.spi.PageRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -91,6 +93,42 @@ public interface ArtifactStoreProperties {
         .map(ArtifactMetadata::id)
         .collect(Collectors.toList());
     assertThat(store.idsCreatedBefore(experiment, cutoff, limit)).containsExactlyElementsOf(expected);
+  }
+
+  @Property(tries = 30)
+  default void followingNextCursorsListsTheMatchingRowsNewestFirst(
+      @ForAll @Size(max = 25) List<@LongRange(min = 0, max = 6) Long> offsetsMillis,
+      @ForAll @Size(max = 25) List<@IntRange(min = 0, max = 2) Integer> depositorOfRow,
+      @ForAll @IntRange(min = 1, max = 8) int limit,
+      @ForAll @IntRange(min = -1, max = 2) int filter) throws Exception {
+    ArtifactStore store = newStore();
+    ExperimentId experiment = ExperimentId.mint();
+    List<Principal> depositors = List.of(Principal.admin(), Principal.worker(Principal.mintWorkerId()),
+        Principal.worker(Principal.mintWorkerId()));
+    Instant base = Instant.parse("2024-01-01T00:00:00Z");
+    List<ArtifactMetadata> rows = new ArrayList<>();
+    for (int i = 0; i < offsetsMillis.size(); i++) {
+      ArtifactMetadata sample = MetadataSamples.row(experiment, base.plusMillis(offsetsMillis.get(i)));
+      Principal by = depositors.get(i < depositorOfRow.size() ? depositorOfRow.get(i) : 0);
+      ArtifactMetadata row = new ArtifactMetadata(experiment, sample.id(), by, sample.sizeBytes(),
+          sample.contentType(), sample.createdAt(), sample.sha256(), sample.filename());
+      store.create(row);
+      rows.add(row);
+      store.create(MetadataSamples.row(ExperimentId.mint(), row.createdAt())); // a neighbour's row
+    }
+    PageRequest request = filter < 0 ? PageRequest.first(limit) : PageRequest.first(limit).withCreatedBy(depositors.get(filter));
+    List<ArtifactMetadata> expected = rows.stream().filter(request::matches).sorted(ArtifactPage.ROW_ORDER)
+        .collect(Collectors.toList());
+    List<ArtifactMetadata> listed = new ArrayList<>();
+    ArtifactPage page = store.page(experiment, request);
+    listed.addAll(page.artifacts());
+    while (page.nextCursor().isPresent() && listed.size() <= expected.size()) {
+      assertThat(page.artifacts()).hasSize(limit);
+      page = store.page(experiment, request.withCursor(page.nextCursor().get()));
+      listed.addAll(page.artifacts());
+    }
+    assertThat(listed).containsExactlyElementsOf(expected);
+    assertThat(page.nextCursor()).isEmpty();
   }
 
   /** Rows with every field varied within what the service records. */

@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.spi.ArtifactBackend;
+import dev.eden.artifacts.spi.CommittedBlob;
 import dev.eden.artifacts.spi.PendingBlob;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -79,6 +81,21 @@ public final class Blobs {
     }
   }
 
+  /**
+   * The bytes of the ranged open {@code [offset, offset + length)}, or empty if {@code backend}
+   * has no blob under {@code id}.
+   */
+  public static Optional<byte[]> read(ArtifactBackend backend, ArtifactId id, long offset, long length)
+      throws IOException {
+    Optional<InputStream> in = backend.open(requireNonNull(id, "id"), offset, length);
+    if (in.isEmpty()) {
+      return Optional.empty();
+    }
+    try (InputStream stream = in.get()) {
+      return Optional.of(readAll(stream));
+    }
+  }
+
   /** The whole blob, or empty if absent. */
   public static Optional<byte[]> read(ArtifactBackend backend, ArtifactId id) throws IOException {
     return read(backend, id, 0);
@@ -96,6 +113,13 @@ public final class Blobs {
       out.write(buffer, 0, n);
     }
     return out.toByteArray();
+  }
+
+  /** Every blob {@code backend} lists, sorted by id; closes the listing. */
+  public static List<CommittedBlob> blobs(ArtifactBackend backend) throws IOException {
+    try (Stream<CommittedBlob> blobs = backend.blobs()) {
+      return blobs.sorted(Comparator.comparing(CommittedBlob::id)).collect(Collectors.toList());
+    }
   }
 
   /** Every id {@code backend} lists, sorted; closes the listing. */

@@ -4,13 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.spi.ArtifactBackend;
+import dev.eden.artifacts.spi.CommittedBlob;
 import dev.eden.artifacts.spi.PendingBlob;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -39,14 +42,18 @@ public final class FaultyArtifactBackend implements ArtifactBackend {
     COMMIT,
     /** {@link PendingBlob#abort()} and {@code close()}; the blob is really aborted, then the failure is thrown. */
     ABORT,
-    /** {@link ArtifactBackend#open}. */
+    /** {@link ArtifactBackend#open}, plain and ranged. */
     OPEN,
-    /** Reads from a stream returned by {@code open}, after its first byte. */
+    /** Reads from a stream returned by either {@code open}, after its first byte. */
     READ,
     /** {@link ArtifactBackend#delete}. */
     DELETE,
     /** {@link ArtifactBackend#ids()}. */
     IDS,
+    /** {@link ArtifactBackend#blobs()}. */
+    BLOBS,
+    /** {@link ArtifactBackend#sweepStalePending}. */
+    SWEEP,
   }
 
   private final ArtifactBackend delegate;
@@ -133,8 +140,18 @@ public final class FaultyArtifactBackend implements ArtifactBackend {
   @Override
   public Optional<InputStream> open(ArtifactId id, long offset) throws IOException {
     maybeFail(Operation.OPEN);
-    Optional<InputStream> opened = delegate.open(id, offset);
-    return opened.map(in -> new FilterInputStream(in) {
+    return delegate.open(id, offset).map(this::faultyReads);
+  }
+
+  /** Forwards to the wrapped backend's ranged open, so its own range handling is what runs. */
+  @Override
+  public Optional<InputStream> open(ArtifactId id, long offset, long length) throws IOException {
+    maybeFail(Operation.OPEN);
+    return delegate.open(id, offset, length).map(this::faultyReads);
+  }
+
+  private InputStream faultyReads(InputStream in) {
+    return new FilterInputStream(in) {
       private long passed;
 
       @Override
@@ -161,7 +178,7 @@ public final class FaultyArtifactBackend implements ArtifactBackend {
         }
         return n;
       }
-    });
+    };
   }
 
   @Override
@@ -174,6 +191,23 @@ public final class FaultyArtifactBackend implements ArtifactBackend {
   public Stream<ArtifactId> ids() throws IOException {
     maybeFail(Operation.IDS);
     return delegate.ids();
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return delegate.capabilities();
+  }
+
+  @Override
+  public Stream<CommittedBlob> blobs() throws IOException {
+    maybeFail(Operation.BLOBS);
+    return delegate.blobs();
+  }
+
+  @Override
+  public int sweepStalePending(Duration olderThan) throws IOException {
+    maybeFail(Operation.SWEEP);
+    return delegate.sweepStalePending(olderThan);
   }
 
   @Override

@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.spi.ArtifactPage;
 import dev.eden.artifacts.spi.ArtifactStore;
+import dev.eden.artifacts.spi.ArtifactSummary;
+import dev.eden.artifacts.spi.PageRequest;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -21,7 +24,7 @@ public final class FaultyArtifactStore implements ArtifactStore {
   public static final String MESSAGE = "injected store failure";
 
   /** Where a failure can be injected; each names the {@link ArtifactStore} method that fails. */
-  public enum Operation { CREATE, FIND, CONTAINS, IDS_CREATED_BEFORE, DELETE }
+  public enum Operation { CREATE, FIND, CONTAINS, IDS_CREATED_BEFORE, DELETE, PAGE, SUMMARIZE }
 
   private final ArtifactStore delegate;
   private final InjectedFaults<Operation> failing = new InjectedFaults<>(MESSAGE);
@@ -89,6 +92,18 @@ public final class FaultyArtifactStore implements ArtifactStore {
   public boolean delete(ArtifactId id) throws IOException {
     maybeFail(Operation.DELETE);
     return delegate.delete(id);
+  }
+
+  @Override
+  public ArtifactPage page(ExperimentId experimentId, PageRequest request) throws IOException {
+    maybeFail(Operation.PAGE);
+    return delegate.page(experimentId, request);
+  }
+
+  @Override
+  public ArtifactSummary summarize(ExperimentId experimentId) throws IOException {
+    maybeFail(Operation.SUMMARIZE);
+    return delegate.summarize(experimentId);
   }
 
   @Override

@@ -8,7 +8,9 @@
  * {@link dev.eden.artifacts.testkit.ArtifactStoreProperties} (jqwik) in a test class, supplying
  * the one factory method each declares. {@link dev.eden.artifacts.testkit.FaultyArtifactBackend},
  * {@link dev.eden.artifacts.testkit.FaultyArtifactStore} and
- * {@link dev.eden.artifacts.testkit.FailingInputStream} inject failures into code built on top.
+ * {@link dev.eden.artifacts.testkit.FailingInputStream} inject failures into code built on top;
+ * {@link dev.eden.artifacts.testkit.LeakTrackingBackend} proves that such code releases every
+ * stream and pending blob it takes.
  *
  * <p>Add this module in test scope only.
  */

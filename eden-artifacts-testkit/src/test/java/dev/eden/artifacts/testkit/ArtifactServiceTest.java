@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,8 @@ class ArtifactServiceTest {
   @TempDir Path dir;
   Path blobRoot;
   FaultyArtifactBackend backend;
+  /** What the service sees: every stream and pending blob it takes must be released. */
+  LeakTrackingBackend tracked;
   FaultyArtifactStore store;
   ArtifactService service;
 
@@ -62,7 +65,13 @@ class ArtifactServiceTest {
     blobRoot = dir.resolve("blobs");
     backend = new FaultyArtifactBackend(new FileArtifactBackend(blobRoot));
     store = new FaultyArtifactStore(new InMemoryArtifactStore());
-    service = serviceWith(backend, store, AccessPolicy.depositorOrAdminClass());
+    tracked = new LeakTrackingBackend(backend);
+    service = serviceWith(tracked, store, AccessPolicy.depositorOrAdminClass());
+  }
+
+  @AfterEach
+  void serviceReleasedEveryStreamAndPendingBlob() {
+    tracked.assertNoLeaks();
   }
 
   private static ArtifactService serviceWith(ArtifactBackend backend, ArtifactStore store, AccessPolicy policy) {
@@ -455,6 +464,17 @@ class ArtifactServiceTest {
     assertThatThrownBy(() -> service.open(EXPERIMENT, ALICE, result.artifactsUri()))
         .isInstanceOf(ArtifactStorageException.class)
         .hasRootCauseMessage(FaultyArtifactBackend.MESSAGE + ": open");
+  }
+
+  @Test
+  void fetchReadsExactlyTheRecordedBytes() throws Exception {
+    DepositResult result = deposit(ALICE, new byte[] {1, 2, 3});
+    ArtifactId id = ArtifactUris.parse(result.artifactsUri()).orElseThrow();
+    backend.delete(id); // the bytes under the id grow behind the row's back
+    Blobs.commit(backend, id, new byte[] {1, 2, 3, 4, 5});
+    try (FetchedArtifact fetched = service.open(EXPERIMENT, ALICE, result.artifactsUri())) {
+      assertThat(fetched.content().readAllBytes()).containsExactly(1, 2, 3);
+    }
   }
 
   @Test

@@ -3,6 +3,8 @@ package dev.eden.artifacts.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.eden.artifacts.ArtifactId;
+import dev.eden.artifacts.backend.InMemoryArtifactBackend;
 import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.spi.ArtifactStore;
 import dev.eden.artifacts.testkit.FlawedBackend.Flaw;
@@ -91,9 +93,72 @@ class ContractsCatchFlawsTest {
   }
 
   @Test
+  void rangedOpenReadingTooMuchIsCaught() {
+    assertThat(failuresOf(RangeReadsTooMuch.class)).contains(
+        "rangedOpenReturnsExactlyTheRange", "rangedOpensOfOneBlobAreIndependent");
+  }
+
+  @Test
+  void rangedOpenIgnoringTheOffsetIsCaught() {
+    assertThat(failuresOf(RangeIgnoresOffset.class)).contains(
+        "rangedOpenReturnsExactlyTheRange", "openAtOrPastTheEndIsAnEmptyStream", "rangedOpensOfOneBlobAreIndependent");
+    assertThat(failuresOf(RangeIgnoresOffsetProperties.class)).contains("rangedOpenReturnsExactlyTheRequestedBytes");
+  }
+
+  @Test
+  void lyingDeleteIsCaught() {
+    assertThat(failuresOf(DeleteLies.class)).contains(
+        "deleteOfAbsentIdIsFalse", "deleteRemovesTheBlob", "threadsRacingToDeleteOneBlobExactlyOneSeesIt",
+        "abortLeavesNothing");
+  }
+
+  @Test
+  void listingTheWriteTimeAsCommitTimeIsCaught() {
+    assertThat(failuresOf(ListsWriteTime.class)).contains("blobsListsExactlyTheCommittedOnesWithSizeAndCommitTime");
+  }
+
+  @Test
+  void leftOpenStreamsAndPendingBlobsAreCaught() {
+    assertThat(failuresOf(Leaky.class)).containsExactly(
+        "leavesAListingOpen", "leavesAPendingBlobUnfinished", "leavesARangedStreamOpen", "leavesAStreamOpen");
+  }
+
+  @Test
+  void offsetPagingIsCaught() {
+    assertThat(failuresOf(OffsetPaging.class)).contains("cursorStaysValidWhileRowsAreInsertedAroundIt");
+  }
+
+  @Test
+  void pageRepeatingTheCursorRowIsCaught() {
+    assertThat(failuresOf(InclusiveCursorProperties.class)).contains("followingNextCursorsListsTheMatchingRowsNewestFirst");
+    assertThat(failuresOf(InclusiveCursor.class)).contains(
+        "pagingVisitsEveryRowOnceInOrderWhateverTheLimit", "cursorStaysValidWhileRowsAreInsertedAroundIt",
+        "cursorTokenContinuesTheListing", "pagesNeverSkipOrRepeatARowWhileOthersAreCreated");
+  }
+
+  @Test
+  void ignoredDepositorFilterIsCaught() {
+    assertThat(failuresOf(IgnoresCreatedBy.class)).contains("pageFiltersByDepositorAcrossPages");
+  }
+
+  @Test
+  void cursorOnTheLastPageIsCaught() {
+    assertThat(failuresOf(CursorOnLastPage.class)).contains(
+        "nextCursorIsPresentExactlyWhenRowsRemain", "pagingVisitsEveryRowOnceInOrderWhateverTheLimit");
+  }
+
+  @Test
+  void unscopedSummaryIsCaught() {
+    assertThat(failuresOf(UnscopedSummary.class)).contains(
+        "summarizeCountsRowsAndBytesOverallAndPerDepositor", "summaryOfAnEmptyExperimentIsZero");
+  }
+
+  @Test
   void soundImplementationsFailNothing() {
     assertThat(failuresOf(InMemoryArtifactBackendContractTest.class)).isEmpty();
     assertThat(failuresOf(InMemoryArtifactStoreContractTest.class)).isEmpty();
+    assertThat(failuresOf(DefaultMethodsBackendContractTest.class)).isEmpty();
+    assertThat(failuresOf(DefaultMethodsStoreContractTest.class)).isEmpty();
   }
 
   /** Names of the test methods of {@code suite} that failed. */
@@ -113,7 +178,7 @@ class ContractsCatchFlawsTest {
       public void executionFinished(TestIdentifier id, TestExecutionResult result) {
         id.getSource().filter(MethodSource.class::isInstance).map(MethodSource.class::cast).ifPresent(source -> {
           run.add(source.getMethodName());
-          if (result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
+          if (result.getStatus() == TestExecutionResult.Status.FAILED) { // not ABORTED: a skip is no failure
             failed.add(source.getMethodName());
           }
         });
@@ -211,6 +276,117 @@ class ContractsCatchFlawsTest {
     @Override
     public ArtifactStore newStore() {
       return new FlawedStore(FlawedStore.Flaw.CUTS_AT_255);
+    }
+  }
+
+  static class RangeReadsTooMuch implements ArtifactBackendContract {
+    @Override
+    public ArtifactBackend newBackend() {
+      return new FlawedBackend(Flaw.RANGE_READS_TOO_MUCH);
+    }
+  }
+
+  static class RangeIgnoresOffset implements ArtifactBackendContract {
+    @Override
+    public ArtifactBackend newBackend() {
+      return new FlawedBackend(Flaw.RANGE_IGNORES_OFFSET);
+    }
+  }
+
+  static class DeleteLies implements ArtifactBackendContract {
+    @Override
+    public ArtifactBackend newBackend() {
+      return new FlawedBackend(Flaw.DELETE_LIES);
+    }
+  }
+
+  static class ListsWriteTime implements ArtifactBackendContract {
+    @Override
+    public ArtifactBackend newBackend() {
+      return new FlawedBackend(Flaw.LISTS_WRITE_TIME);
+    }
+  }
+
+  static class OffsetPaging implements ArtifactStoreContract {
+    @Override
+    public ArtifactStore newStore() {
+      return new FlawedStore(FlawedStore.Flaw.OFFSET_PAGING);
+    }
+  }
+
+  static class InclusiveCursor implements ArtifactStoreContract {
+    @Override
+    public ArtifactStore newStore() {
+      return new FlawedStore(FlawedStore.Flaw.INCLUSIVE_CURSOR);
+    }
+  }
+
+  static class IgnoresCreatedBy implements ArtifactStoreContract {
+    @Override
+    public ArtifactStore newStore() {
+      return new FlawedStore(FlawedStore.Flaw.IGNORES_CREATED_BY);
+    }
+  }
+
+  static class CursorOnLastPage implements ArtifactStoreContract {
+    @Override
+    public ArtifactStore newStore() {
+      return new FlawedStore(FlawedStore.Flaw.CURSOR_ON_LAST_PAGE);
+    }
+  }
+
+  static class UnscopedSummary implements ArtifactStoreContract {
+    @Override
+    public ArtifactStore newStore() {
+      return new FlawedStore(FlawedStore.Flaw.UNSCOPED_SUMMARY);
+    }
+  }
+
+  /** A sound backend whose own extra checks forget to release what they open. */
+  static class Leaky implements ArtifactBackendContract {
+    @Override
+    public ArtifactBackend newBackend() {
+      return new InMemoryArtifactBackend();
+    }
+
+    @Test
+    void leavesAStreamOpen() throws Exception {
+      ArtifactBackend backend = trackedBackend();
+      ArtifactId id = ArtifactId.mint();
+      Blobs.commit(backend, id, new byte[] {1, 2});
+      backend.open(id, 1).orElseThrow().read();
+    }
+
+    @Test
+    void leavesARangedStreamOpen() throws Exception {
+      ArtifactBackend backend = trackedBackend();
+      ArtifactId id = ArtifactId.mint();
+      Blobs.commit(backend, id, new byte[] {1, 2});
+      backend.open(id, 0, 1).orElseThrow();
+    }
+
+    @Test
+    void leavesAPendingBlobUnfinished() throws Exception {
+      trackedBackend().begin(ArtifactId.mint()).output().write(1);
+    }
+
+    @Test
+    void leavesAListingOpen() throws Exception {
+      assertThat(trackedBackend().blobs().count()).isZero(); // consumed, never closed
+    }
+  }
+
+  static class RangeIgnoresOffsetProperties implements ArtifactBackendProperties {
+    @Override
+    public ArtifactBackend newBackend() {
+      return new FlawedBackend(Flaw.RANGE_IGNORES_OFFSET);
+    }
+  }
+
+  static class InclusiveCursorProperties implements ArtifactStoreProperties {
+    @Override
+    public ArtifactStore newStore() {
+      return new FlawedStore(FlawedStore.Flaw.INCLUSIVE_CURSOR);
     }
   }
 }

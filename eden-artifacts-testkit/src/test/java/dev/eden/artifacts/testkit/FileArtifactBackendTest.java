@@ -1,5 +1,8 @@
 package dev.eden.artifacts.testkit;
 
+import java.io.UncheckedIOException;
+import dev.eden.artifacts.spi.ArtifactBackend;
+import dev.eden.artifacts.spi.CommittedBlob;
 import static dev.eden.artifacts.testkit.Blobs.commit;
 import static dev.eden.artifacts.testkit.Blobs.ids;
 import static dev.eden.artifacts.testkit.Blobs.read;
@@ -177,6 +180,48 @@ class FileArtifactBackendTest {
     assertThat(read(backend, committed)).hasValueSatisfying(b -> assertThat(b).containsExactly(4));
     assertThat(read(backend, inFlight)).hasValueSatisfying(b -> assertThat(b).containsExactly(5));
     assertThat(backend.sweepStaleTemps(Duration.ofHours(1))).isZero();
+  }
+
+  @Test
+  void listedCommitTimeIsTheCommitsNotTheLastWrites() throws IOException {
+    Instant longAgo = Instant.parse("2001-01-01T00:00:00Z");
+    ArtifactId id = ArtifactId.mint();
+    Instant beforeCommit;
+    try (PendingBlob pending = backend.begin(id)) {
+      pending.output().write(new byte[] {1, 2, 3});
+      try (Stream<Path> temps = Files.list(root)) {
+        for (Path temp : temps.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) {
+          Files.setLastModifiedTime(temp, FileTime.from(longAgo)); // an upload that began long ago
+        }
+      }
+      beforeCommit = Instant.now().minusSeconds(1); // the file system's clock granularity
+      pending.commit();
+    }
+    assertThat(Blobs.blobs(backend)).singleElement().satisfies(blob -> {
+      assertThat(blob.id()).isEqualTo(id);
+      assertThat(blob.sizeBytes()).isEqualTo(3);
+      assertThat(blob.committedAt()).isAfterOrEqualTo(beforeCommit);
+    });
+  }
+
+  @Test
+  void blobsRefusesAnythingButARegularFileAtABlobsName() throws IOException {
+    ArtifactId id = ArtifactId.mint();
+    Files.createDirectories(root.resolve(id.value().substring(0, 2)).resolve(id.value()));
+    try (Stream<CommittedBlob> blobs = backend.blobs()) {
+      assertThatThrownBy(blobs::toList).isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining("not a regular file");
+    }
+  }
+
+  @Test
+  void staleSweepOfTheSpiIsTheTempSweep() throws IOException {
+    Path old = root.resolve(".tmp-" + ArtifactId.mint().value() + "-00000000000000aa");
+    Files.write(old, new byte[] {1});
+    Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+    assertThat(backend.capabilities()).contains(ArtifactBackend.Capability.STALE_PENDING_SWEEP);
+    assertThat(backend.sweepStalePending(Duration.ofHours(1))).isEqualTo(1);
+    assertThat(old).doesNotExist();
   }
 
   @Test

@@ -3,16 +3,19 @@ package dev.eden.artifacts.testkit;
 import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
 import dev.eden.artifacts.spi.ArtifactBackend;
+import dev.eden.artifacts.spi.CommittedBlob;
 import dev.eden.artifacts.spi.PendingBlob;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -29,10 +32,19 @@ final class FlawedBackend implements ArtifactBackend {
     IGNORES_OFFSET,
     /** Blobs over 64 KiB lose their last byte. */
     TRUNCATES_LARGE_BLOBS,
+    /** The ranged {@code open} reads to the end, past the requested length. */
+    RANGE_READS_TOO_MUCH,
+    /** The ranged {@code open} starts at the beginning, whatever the offset. */
+    RANGE_IGNORES_OFFSET,
+    /** {@code delete} reports a blob whether or not there was one. */
+    DELETE_LIES,
+    /** {@code blobs()} reports the time of the first write instead of the commit's: the epoch here. */
+    LISTS_WRITE_TIME,
   }
 
   private final Flaw flaw;
   private final Map<ArtifactId, byte[]> blobs = new ConcurrentHashMap<>();
+  private final Map<ArtifactId, Instant> committedAt = new ConcurrentHashMap<>();
 
   FlawedBackend(Flaw flaw) {
     this.flaw = flaw;
@@ -96,6 +108,7 @@ final class FlawedBackend implements ArtifactBackend {
         if (flaw == Flaw.TRUNCATES_LARGE_BLOBS && bytes.length > 65_536) {
           bytes = Arrays.copyOf(bytes, bytes.length - 1);
         }
+        committedAt.put(id, flaw == Flaw.LISTS_WRITE_TIME ? Instant.EPOCH : Instant.now());
         if (flaw == Flaw.OVERWRITES || flaw == Flaw.VISIBLE_BEFORE_COMMIT) {
           blobs.put(id, bytes);
         } else if (blobs.putIfAbsent(id, bytes) != null) {
@@ -137,8 +150,35 @@ final class FlawedBackend implements ArtifactBackend {
   }
 
   @Override
+  public Optional<InputStream> open(ArtifactId id, long offset, long length) {
+    java.util.Objects.requireNonNull(id, "id");
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException("negative range");
+    }
+    byte[] bytes = blobs.get(id);
+    if (bytes == null) {
+      return Optional.empty();
+    }
+    int from = flaw == Flaw.RANGE_IGNORES_OFFSET ? 0 : (int) Math.min(offset, bytes.length);
+    int count = flaw == Flaw.RANGE_READS_TOO_MUCH ? bytes.length - from : (int) Math.min(length, bytes.length - from);
+    return Optional.of(new ByteArrayInputStream(bytes, from, count));
+  }
+
+  @Override
   public boolean delete(ArtifactId id) {
-    return blobs.remove(java.util.Objects.requireNonNull(id, "id")) != null;
+    boolean existed = blobs.remove(java.util.Objects.requireNonNull(id, "id")) != null;
+    return existed || flaw == Flaw.DELETE_LIES;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return Set.of(Capability.BLOB_LISTING);
+  }
+
+  @Override
+  public Stream<CommittedBlob> blobs() {
+    return List.copyOf(blobs.entrySet()).stream()
+        .map(e -> new CommittedBlob(e.getKey(), e.getValue().length, committedAt.get(e.getKey())));
   }
 
   @Override

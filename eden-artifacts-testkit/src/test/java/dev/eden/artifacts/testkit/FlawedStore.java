@@ -6,7 +6,11 @@ import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
+import dev.eden.artifacts.spi.ArtifactCursor;
+import dev.eden.artifacts.spi.ArtifactPage;
 import dev.eden.artifacts.spi.ArtifactStore;
+import dev.eden.artifacts.spi.ArtifactSummary;
+import dev.eden.artifacts.spi.PageRequest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
@@ -31,6 +35,16 @@ final class FlawedStore implements ArtifactStore {
     NEWEST_FIRST,
     /** Content type and filename are cut to 255 characters, as a VARCHAR(255) column would. */
     CUTS_AT_255,
+    /** {@code page} counts rows to skip instead of remembering a position. */
+    OFFSET_PAGING,
+    /** {@code page} starts at the cursor's own row, repeating it. */
+    INCLUSIVE_CURSOR,
+    /** {@code page} ignores the depositor filter. */
+    IGNORES_CREATED_BY,
+    /** Every full page carries a next cursor, even when no rows remain. */
+    CURSOR_ON_LAST_PAGE,
+    /** {@code summarize} counts every experiment. */
+    UNSCOPED_SUMMARY,
   }
 
   private final Flaw flaw;
@@ -87,6 +101,43 @@ final class FlawedStore implements ArtifactStore {
         .limit(limit)
         .map(ArtifactMetadata::id)
         .collect(Collectors.toList());
+  }
+
+  @Override
+  public ArtifactPage page(ExperimentId experimentId, PageRequest request) {
+    requireNonNull(experimentId, "experimentId");
+    requireNonNull(request, "request");
+    List<ArtifactMetadata> listing = rows.values().stream()
+        .filter(m -> m.experimentId().equals(experimentId))
+        .filter(m -> flaw == Flaw.IGNORES_CREATED_BY || request.createdBy().map(m.createdBy()::equals).orElse(true))
+        .sorted(ArtifactPage.ROW_ORDER)
+        .collect(Collectors.toList());
+    int from;
+    if (flaw == Flaw.OFFSET_PAGING) {
+      from = request.cursor().map(c -> (int) c.createdAt().toEpochMilli()).orElse(0);
+    } else {
+      from = request.cursor().map(c -> (int) listing.stream().filter(m -> !c.precedes(m)).count()).orElse(0);
+      if (flaw == Flaw.INCLUSIVE_CURSOR && from > 0) {
+        from--;
+      }
+    }
+    List<ArtifactMetadata> page = listing.subList(Math.min(from, listing.size()), Math.min(from + request.limit(), listing.size()));
+    boolean more = flaw == Flaw.CURSOR_ON_LAST_PAGE ? page.size() == request.limit() : from + page.size() < listing.size();
+    Optional<ArtifactCursor> next = !more || page.isEmpty() ? Optional.empty()
+        : Optional.of(flaw == Flaw.OFFSET_PAGING
+            ? new ArtifactCursor(Instant.ofEpochMilli(from + page.size()), page.get(page.size() - 1).id())
+            : ArtifactCursor.after(page.get(page.size() - 1)));
+    return new ArtifactPage(page, next);
+  }
+
+  @Override
+  public ArtifactSummary summarize(ExperimentId experimentId) {
+    requireNonNull(experimentId, "experimentId");
+    ArtifactSummary.Builder summary = ArtifactSummary.builder();
+    rows.values().stream()
+        .filter(m -> flaw == Flaw.UNSCOPED_SUMMARY || m.experimentId().equals(experimentId))
+        .forEach(summary::add);
+    return summary.build();
   }
 
   @Override

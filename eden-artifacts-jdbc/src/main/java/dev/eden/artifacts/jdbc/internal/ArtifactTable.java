@@ -6,12 +6,16 @@ import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.Principal;
+import dev.eden.artifacts.spi.ArtifactSummary;
+import dev.eden.artifacts.spi.PageRequest;
+import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -31,6 +35,7 @@ public final class ArtifactTable {
   private final String contains;
   private final String idsBefore;
   private final String delete;
+  private final String table;
 
   public ArtifactTable(TableNames names) {
     String table = requireNonNull(names, "names").artifacts();
@@ -46,6 +51,7 @@ public final class ArtifactTable {
         "SELECT artifact_id FROM " + table + " WHERE experiment_id = :experiment AND created_at < :before"
             + " ORDER BY created_at, artifact_id LIMIT :limit";
     this.delete = "DELETE FROM " + table + " WHERE artifact_id = :id";
+    this.table = table;
   }
 
   /** Inserts one row; false if its id exists. */
@@ -87,6 +93,52 @@ public final class ArtifactTable {
         .bind("limit", limit)
         .map((rs, ctx) -> ArtifactId.parse(rs.getString(1)))
         .list();
+  }
+
+  /**
+   * Up to {@code limit} rows of {@code experimentId} in listing order (newest first, then by id
+   * descending) after {@code request}'s cursor, of its depositor when set. Keyset paging: the
+   * cursor is a position {@code (created_at, artifact_id)}, compared as a row value, which both
+   * databases answer from an index read backwards.
+   */
+  public List<ArtifactMetadata> page(Handle handle, ExperimentId experimentId, PageRequest request, int limit) {
+    return pageQuery(handle, "", experimentId, request, limit).map(ArtifactTable::toMetadata).list();
+  }
+
+  /** The page query, bound, behind {@code prefix} ({@code "EXPLAIN QUERY PLAN "} in a test). */
+  Query pageQuery(Handle handle, String prefix, ExperimentId experimentId, PageRequest request, int limit) {
+    StringBuilder sql = new StringBuilder(prefix + "SELECT " + COLUMNS + " FROM " + table + " WHERE experiment_id = :experiment");
+    request.createdBy().ifPresent(p -> sql.append(" AND created_by = :createdBy"));
+    // The plain created_at bound lets SQLite's planner narrow the index range; the row value
+    // decides ties within the cursor's millisecond.
+    request.cursor().ifPresent(c -> sql.append(" AND created_at <= :at AND (created_at, artifact_id) < (:at, :id)"));
+    sql.append(" ORDER BY created_at DESC, artifact_id DESC LIMIT :limit");
+    Query query = handle.createQuery(sql.toString())
+        .bind("experiment", experimentId.value())
+        .bind("limit", limit);
+    request.createdBy().ifPresent(p -> query.bind("createdBy", p.name()));
+    request.cursor().ifPresent(c -> query.bind("at", storable(c.createdAt())).bind("id", c.id().value()));
+    return query;
+  }
+
+  /**
+   * Row count and size sum of {@code experimentId} per depositor, in one statement (one snapshot).
+   * A sum beyond {@link Long#MAX_VALUE} saturates on PostgreSQL (where it is a {@code numeric});
+   * SQLite reports it as an integer overflow.
+   */
+  public ArtifactSummary summarize(Handle handle, ExperimentId experimentId) {
+    ArtifactSummary.Builder summary = ArtifactSummary.builder();
+    handle.createQuery("SELECT created_by, COUNT(*), SUM(size_bytes) FROM " + table
+            + " WHERE experiment_id = :experiment GROUP BY created_by")
+        .bind("experiment", experimentId.value())
+        .map((rs, ctx) -> summary.add(Principal.parse(rs.getString(1)),
+            new ArtifactSummary.Totals(rs.getLong(2), saturated(rs.getBigDecimal(3)))))
+        .list();
+    return summary.build();
+  }
+
+  private static long saturated(BigDecimal sum) {
+    return sum.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : sum.longValueExact();
   }
 
   /** Deletes one row; false if there was none. */

@@ -63,7 +63,35 @@ public final class Migrations {
         }
       };
 
-  private static final List<Migration> ALL = List.of(V1_ARTIFACTS);
+  /**
+   * Serves one depositor's rows of an experiment, newest first, from the index alone (the operator
+   * listing's {@code created_by} filter), and the per-depositor summary. The unfiltered listing
+   * reads the version 1 index backwards.
+   */
+  private static final Migration V2_CREATOR_INDEX =
+      new Migration() {
+        @Override
+        public int version() {
+          return 2;
+        }
+
+        @Override
+        public String description() {
+          return "(experiment_id, created_by, created_at) index for listings by depositor";
+        }
+
+        @Override
+        public List<String> statements(Dialect dialect, TableNames names) {
+          return List.of(
+              "CREATE INDEX "
+                  + names.experimentCreatorIndex()
+                  + " ON "
+                  + names.artifacts()
+                  + " (experiment_id, created_by, created_at, artifact_id)");
+        }
+      };
+
+  private static final List<Migration> ALL = List.of(V1_ARTIFACTS, V2_CREATOR_INDEX);
 
   /** The schema version this code migrates to. */
   public static final int LATEST = ALL.get(ALL.size() - 1).version();

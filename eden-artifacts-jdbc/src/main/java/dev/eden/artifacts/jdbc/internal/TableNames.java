@@ -50,4 +50,8 @@ public final class TableNames {
   public String experimentCreatedIndex() {
     return prefix + "artifacts_by_experiment_created";
   }
+
+  public String experimentCreatorIndex() {
+    return prefix + "artifacts_by_experiment_creator";
+  }
 }

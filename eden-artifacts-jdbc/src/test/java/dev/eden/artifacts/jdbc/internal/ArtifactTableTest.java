@@ -8,7 +8,10 @@ import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.Principal;
 import java.nio.file.Path;
+import dev.eden.artifacts.spi.ArtifactCursor;
+import dev.eden.artifacts.spi.PageRequest;
 import java.time.Instant;
+import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +57,18 @@ class ArtifactTableTest {
 
     assertThat(table.insert(handle, again)).isFalse();
     assertThat(table.find(handle, EXPERIMENT, first.id())).contains(first);
+  }
+
+  @Test
+  void everyPageIsReadFromAnIndexWithoutSorting() {
+    Principal worker = Principal.worker(Principal.mintWorkerId());
+    ArtifactCursor cursor = new ArtifactCursor(Instant.parse("2026-01-02T03:04:05Z"), ArtifactId.mint());
+    for (PageRequest request : List.of(PageRequest.first(10), PageRequest.first(10).withCursor(cursor),
+        PageRequest.first(10).withCreatedBy(worker), PageRequest.first(10).withCreatedBy(worker).withCursor(cursor))) {
+      String plan = String.join("\n", table.pageQuery(handle, "EXPLAIN QUERY PLAN ", EXPERIMENT, request, 11)
+          .map((rs, ctx) -> rs.getString("detail")).list());
+      assertThat(plan).as("plan of %s", request).contains("USING INDEX").doesNotContain("TEMP B-TREE");
+    }
   }
 
   @Test

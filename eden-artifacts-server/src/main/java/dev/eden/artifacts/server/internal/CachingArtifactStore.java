@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.spi.ArtifactPage;
 import dev.eden.artifacts.spi.ArtifactStore;
+import dev.eden.artifacts.spi.ArtifactSummary;
+import dev.eden.artifacts.spi.PageRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +62,18 @@ public final class CachingArtifactStore implements ArtifactStore {
   public List<ArtifactId> idsCreatedBefore(ExperimentId experimentId, Instant cutoff, int limit)
       throws IOException {
     return delegate.idsCreatedBefore(experimentId, cutoff, limit);
+  }
+
+  /** Forwarded uncached: listings change with every deposit. */
+  @Override
+  public ArtifactPage page(ExperimentId experimentId, PageRequest request) throws IOException {
+    return delegate.page(experimentId, request);
+  }
+
+  /** Forwarded uncached: totals change with every deposit. */
+  @Override
+  public ArtifactSummary summarize(ExperimentId experimentId) throws IOException {
+    return delegate.summarize(experimentId);
   }
 
   @Override

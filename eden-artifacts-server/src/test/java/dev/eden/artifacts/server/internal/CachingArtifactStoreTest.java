@@ -1,12 +1,15 @@
 package dev.eden.artifacts.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.Principal;
+import dev.eden.artifacts.spi.PageRequest;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
+import dev.eden.artifacts.testkit.FaultyArtifactStore;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -17,6 +20,17 @@ class CachingArtifactStoreTest {
   private ArtifactMetadata row(ArtifactId id) {
     return new ArtifactMetadata(experiment, id, Principal.admin(), 1, "text/plain", Instant.now(),
         "0".repeat(64), "a");
+  }
+
+  @Test
+  void pagesAndSummariesComeFromTheDelegatesOwnQueries() {
+    FaultyArtifactStore backing = new FaultyArtifactStore(new InMemoryArtifactStore())
+        .failOn(FaultyArtifactStore.Operation.PAGE, FaultyArtifactStore.Operation.SUMMARIZE);
+    CachingArtifactStore cache = new CachingArtifactStore(backing, Duration.ofMinutes(1), 10);
+    // Not forwarded, they would run the SPI's defaults over idsCreatedBefore and find instead.
+    assertThatThrownBy(() -> cache.page(experiment, PageRequest.first(10)))
+        .hasMessageContaining(FaultyArtifactStore.MESSAGE);
+    assertThatThrownBy(() -> cache.summarize(experiment)).hasMessageContaining(FaultyArtifactStore.MESSAGE);
   }
 
   @Test
