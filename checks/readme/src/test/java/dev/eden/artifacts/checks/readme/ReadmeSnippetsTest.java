@@ -58,6 +58,17 @@ class ReadmeSnippetsTest {
     }
   }
 
+  /** The server module's README: its Java block runs in checks/servlet-consumer. */
+  @Test
+  void serverReadmeJavaBlockIsTheServletConsumersRegion() {
+    Map<String, String> regions = Snippets.regions(Path.of("../servlet-consumer/src/test/java"));
+    List<Snippets.Block> java = Snippets.blocks(Path.of("../../eden-artifacts-server/README.md")).stream()
+        .filter(b -> b.language().equals("java"))
+        .toList();
+    assertThat(java).extracting(Snippets.Block::name).containsExactly("servlet");
+    assertThat(java.get(0).text()).isEqualTo(regions.get("servlet"));
+  }
+
   @Test
   void dependencyBlocksNameExactlyThisModulesDependenciesAtThisBuildsVersions() {
     Set<String> named = new TreeSet<>();

@@ -7,6 +7,7 @@ import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.backend.InMemoryArtifactBackend;
 import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.ArtifactServlet;
+import dev.eden.artifacts.server.Authenticator;
 import dev.eden.artifacts.server.auth.InMemoryAuthenticator;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
 import java.io.ByteArrayOutputStream;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -58,21 +60,28 @@ class ServletConsumerTest {
   @Test
   void servletDepositsAndFetchesWithoutTheJdbcStack() throws Exception {
     ExperimentId experiment = ExperimentId.mint();
-    ArtifactHandler handler = ArtifactHandler.builder()
-        .service(ArtifactService.builder()
-            .backend(new InMemoryArtifactBackend())
-            .store(new InMemoryArtifactStore())
-            .build())
-        .authenticator(InMemoryAuthenticator.builder().worker(WORKER, SECRET).build())
-        .servedExperiments(experiment)
+    ArtifactService service = ArtifactService.builder()
+        .backend(new InMemoryArtifactBackend())
+        .store(new InMemoryArtifactStore())
         .build();
+    Authenticator myAuthenticator = InMemoryAuthenticator.builder().worker(WORKER, SECRET).build();
+    RunningExperiments myExperiments = new RunningExperiments(Set.of(experiment));
     Server jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty);
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     jetty.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/app");
-    context.addServlet(new ServletHolder(new ArtifactServlet(handler)), "/*");
+
+    // snippet: servlet
+    ArtifactHandler handler = ArtifactHandler.builder()
+        .service(service)
+        .authenticator(myAuthenticator)           // your worker registry
+        .servedExperiments(myExperiments::isServed)
+        .build();
+    context.addServlet(new ServletHolder(new ArtifactServlet(handler)), "/*"); // paths are relative to the context
+    // end snippet
+
     jetty.setHandler(context);
     jetty.start();
     try {
@@ -99,6 +108,13 @@ class ServletConsumerTest {
       assertThat(fetched.body()).isEqualTo(content);
     } finally {
       jetty.stop();
+    }
+  }
+
+  /** The application's own notion of which experiments it runs. */
+  private record RunningExperiments(Set<ExperimentId> running) {
+    boolean isServed(ExperimentId experiment) {
+      return running.contains(experiment);
     }
   }
 
