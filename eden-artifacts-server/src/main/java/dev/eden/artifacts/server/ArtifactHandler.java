@@ -9,6 +9,7 @@ import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.ExperimentIdMismatchException;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.UnauthorizedException;
+import dev.eden.artifacts.server.internal.HandlerKnobs;
 import dev.eden.artifacts.server.internal.MultipartForm;
 import dev.eden.artifacts.server.internal.MultipartReader;
 import java.io.IOException;
@@ -69,6 +70,22 @@ public final class ArtifactHandler {
   private final DepositOperation deposit;
   private final FetchOperation fetch;
 
+  static {
+    // The multipart reader is an internal knob: reached through internal.HandlerKnobs, never a public signature.
+    HandlerKnobs.install(new HandlerKnobs.Knobs() {
+      @Override
+      public void multipartReader(Builder builder, MultipartReader.Factory multipartReader) {
+        builder.multipartReader = multipartReader;
+      }
+
+      @Override
+      public ArtifactHandler preferringMultipartReader(
+          ArtifactHandler handler, MultipartReader.Factory multipartReader) {
+        return handler.preferringMultipartReader(multipartReader);
+      }
+    });
+  }
+
   private ArtifactHandler(Builder builder, MultipartReader.Factory multipartReader) {
     this.settings = builder.copy();
     this.service = builder.service;
@@ -84,13 +101,7 @@ public final class ArtifactHandler {
     return new Builder();
   }
 
-  /**
-   * For server adapters: this handler with {@code multipartReader} parsing deposit bodies, unless
-   * the builder chose a reader explicitly (then this handler itself). The embedded Jetty server
-   * uses it to parse with Jetty's own multipart parser. Not part of the stable API.
-   */
-  public ArtifactHandler preferringMultipartReader(MultipartReader.Factory multipartReader) {
-    requireNonNull(multipartReader, "multipartReader");
+  private ArtifactHandler preferringMultipartReader(MultipartReader.Factory multipartReader) {
     return settings.multipartReader != null ? this : new ArtifactHandler(settings, multipartReader);
   }
 
@@ -279,16 +290,6 @@ public final class ArtifactHandler {
         throw new IllegalArgumentException("healthPath must start with '/' and lie outside /v0/");
       }
       this.healthPath = healthPath;
-      return this;
-    }
-
-    /**
-     * Which parser splits deposit bodies into parts. Default: Apache Commons FileUpload
-     * ({@link MultipartForm#FACTORY}), which needs no server; the embedded Jetty server switches
-     * to Jetty's faster parser unless a reader is set here. Not part of the stable API.
-     */
-    public Builder multipartReader(MultipartReader.Factory multipartReader) {
-      this.multipartReader = requireNonNull(multipartReader, "multipartReader");
       return this;
     }
 

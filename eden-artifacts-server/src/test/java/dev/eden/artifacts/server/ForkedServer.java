@@ -28,12 +28,23 @@ final class ForkedServer implements AutoCloseable {
   }
 
   static ForkedServer start(List<String> jvmOptions, String adminToken, String... serveArgs) throws IOException {
+    List<String> launcher = new ArrayList<>(jvmOptions);
+    launcher.add("-cp");
+    launcher.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    launcher.add("dev.eden.artifacts.server.cli.ServerMain");
+    return launch(launcher, adminToken, serveArgs);
+  }
+
+  /** The shaded runnable jar, {@code java -jar JAR serve ...}, as an operator starts it. */
+  static ForkedServer startJar(Path jar, String adminToken, String... serveArgs) throws IOException {
+    return launch(List.of("-jar", jar.toString()), adminToken, serveArgs);
+  }
+
+  private static ForkedServer launch(List<String> launcher, String adminToken, String... serveArgs)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-    command.add("dev.eden.artifacts.server.cli.ServerMain");
+    command.addAll(launcher);
     command.add("serve");
     command.addAll(List.of(serveArgs));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

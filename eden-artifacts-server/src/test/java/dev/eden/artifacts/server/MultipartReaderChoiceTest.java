@@ -6,6 +6,7 @@ import dev.eden.artifacts.ArtifactService;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.backend.InMemoryArtifactBackend;
 import dev.eden.artifacts.server.auth.InMemoryAuthenticator;
+import dev.eden.artifacts.server.internal.HandlerKnobs;
 import dev.eden.artifacts.server.internal.MultipartForm;
 import dev.eden.artifacts.server.internal.MultipartReader;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
@@ -29,14 +30,14 @@ class MultipartReaderChoiceTest {
   @Test
   void handlerWithTheDefaultReaderTakesAnAdaptersPreferredOne() {
     ArtifactHandler handler = builder().build();
-    ArtifactHandler preferring = handler.preferringMultipartReader(OTHER);
+    ArtifactHandler preferring = HandlerKnobs.preferringMultipartReader(handler, OTHER);
     assertThat(preferring).isNotSameAs(handler);
     assertThat(preferring.service()).isSameAs(handler.service());
   }
 
   @Test
   void explicitlyChosenReaderIsKept() {
-    ArtifactHandler handler = builder().multipartReader(MultipartForm.FACTORY).build();
-    assertThat(handler.preferringMultipartReader(OTHER)).isSameAs(handler);
+    ArtifactHandler handler = HandlerKnobs.multipartReader(builder(), MultipartForm.FACTORY).build();
+    assertThat(HandlerKnobs.preferringMultipartReader(handler, OTHER)).isSameAs(handler);
   }
 }

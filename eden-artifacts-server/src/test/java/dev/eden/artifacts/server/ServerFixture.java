@@ -9,6 +9,7 @@ import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.backend.FileArtifactBackend;
 import dev.eden.artifacts.server.auth.InMemoryAuthenticator;
+import dev.eden.artifacts.server.internal.HandlerKnobs;
 import dev.eden.artifacts.server.internal.MultipartReader;
 import dev.eden.artifacts.server.Mounts.Mount;
 import dev.eden.artifacts.server.Mounts.Mounted;
@@ -98,7 +99,7 @@ final class ServerFixture implements AutoCloseable {
             .build())
         .servedExperiments(experiment, otherServedExperiment);
     if (multipartReader != null) {
-      handler.multipartReader(multipartReader);
+      HandlerKnobs.multipartReader(handler, multipartReader);
     }
     try {
       this.server = mount.start(handler.build(), tempDir, idleTimeout);

@@ -23,6 +23,7 @@ public final class OwnedPools {
    */
   public static HikariDataSource sqlite(Path file, Duration busyTimeout, int maximumPoolSize)
       throws IOException {
+    requireDriver("org.sqlite.SQLiteDataSource", "org.xerial:sqlite-jdbc");
     Path absolute = file.toAbsolutePath();
     if (absolute.getParent() != null) {
       Files.createDirectories(absolute.getParent());
@@ -62,6 +63,7 @@ public final class OwnedPools {
 
   /** A pool on the PostgreSQL database at {@code jdbcUrl}; fails fast if it cannot connect once. */
   public static HikariDataSource postgres(String jdbcUrl, int maximumPoolSize) throws IOException {
+    requireDriver("org.postgresql.Driver", "org.postgresql:postgresql");
     HikariConfig pool = new HikariConfig();
     pool.setPoolName("eden-artifacts-postgres");
     pool.setJdbcUrl(jdbcUrl);
@@ -71,6 +73,20 @@ public final class OwnedPools {
 
   public static int busyTimeoutMillis(Duration busyTimeout) {
     return (int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis());
+  }
+
+  /**
+   * The drivers are optional dependencies of this module: an application adds the one it uses. A
+   * missing one is a clear {@link IOException} here rather than a {@link NoClassDefFoundError} or
+   * Hikari's "no suitable driver" later.
+   */
+  private static void requireDriver(String driverClass, String coordinates) throws IOException {
+    try {
+      Class.forName(driverClass, false, OwnedPools.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IOException("the JDBC driver " + driverClass + " is not on the classpath: add the dependency "
+          + coordinates + " (eden-artifacts-jdbc leaves the choice of driver to the application)", e);
+    }
   }
 
   private static HikariDataSource open(HikariConfig pool) throws IOException {

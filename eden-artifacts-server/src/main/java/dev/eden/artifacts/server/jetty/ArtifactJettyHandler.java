@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.ServerExchange;
+import dev.eden.artifacts.server.internal.HandlerKnobs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,8 +35,8 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
 
   public ArtifactJettyHandler(ArtifactHandler handler) {
     super(InvocationType.BLOCKING);
-    this.handler = requireNonNull(handler, "handler")
-        .preferringMultipartReader(JettyMultipartReader.FACTORY);
+    this.handler = HandlerKnobs.preferringMultipartReader(
+        requireNonNull(handler, "handler"), JettyMultipartReader.FACTORY);
   }
 
   /**

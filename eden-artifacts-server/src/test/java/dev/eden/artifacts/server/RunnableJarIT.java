@@ -1,0 +1,124 @@
+package dev.eden.artifacts.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eden.artifacts.ExperimentId;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
+import okhttp3.MediaType;
+import okhttp3.MultipartBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shaded {@code target/eden-artifacts-server.jar}, after {@code package}, exactly as an
+ * operator runs it: it holds every dependency the embedders do not get (jdbc, the drivers, Jetty,
+ * picocli, an SLF4J provider), enrols a worker, serves it, and a 500's incident id reaches its log.
+ */
+class RunnableJarIT {
+  private static final Path JAR = Path.of("target/eden-artifacts-server.jar");
+  private static final Pattern INCIDENT = Pattern.compile("incident ([0-9a-f-]{36})");
+
+  @TempDir Path dir;
+
+  @Test
+  void jarHoldsWhatOnlyTheRunnableServerNeeds() throws IOException {
+    try (ZipFile jar = new ZipFile(JAR.toFile())) {
+      assertThat(List.of(
+          "dev/eden/artifacts/jdbc/JdbiArtifactStore.class",
+          "org/jdbi/v3/core/Jdbi.class",
+          "org/sqlite/JDBC.class",
+          "org/postgresql/Driver.class",
+          "com/zaxxer/hikari/HikariDataSource.class",
+          "org/eclipse/jetty/server/Server.class",
+          "picocli/CommandLine.class",
+          "org/slf4j/simple/SimpleServiceProvider.class",
+          "META-INF/services/org.slf4j.spi.SLF4JServiceProvider"))
+          .allSatisfy(entry -> assertThat(jar.getEntry(entry)).as(entry).isNotNull());
+    }
+  }
+
+  @Test
+  void jarEnrolsAWorkerServesItAndLogsTheIncidentOfA500() throws Exception {
+    Path data = dir.resolve("data");
+    String bearer = addWorker(data);
+    ExperimentId experiment = ExperimentId.mint();
+    OkHttpClient http = new OkHttpClient();
+    try (ForkedServer server = ForkedServer.startJar(JAR, "jar-admin-token",
+        "--data-dir", data.toString(), "--port", "0", "--experiment-id", experiment.value())) {
+      String artifacts = server.baseUri + "/v0/experiments/" + experiment + "/artifacts";
+      String uri;
+      try (Response r = http.newCall(deposit(artifacts, experiment, bearer)).execute()) {
+        String body = r.body().string();
+        assertThat(r.code()).as(body).isEqualTo(201);
+        uri = ServerFixture.JSON.readTree(body).get("artifacts_uri").asText();
+      }
+      try (Response r = http.newCall(new Request.Builder()
+          .url(artifacts + "?uri=" + URLEncoder.encode(uri, StandardCharsets.UTF_8))
+          .header(ArtifactHandler.EXPERIMENT_HEADER, experiment.value())
+          .header("Authorization", "Bearer " + bearer).build()).execute()) {
+        assertThat(r.code()).isEqualTo(200);
+        assertThat(r.body().string()).isEqualTo("# plan\n");
+      }
+
+      // A blob directory that is no longer a directory: the next deposit fails inside the server.
+      Path blobs = ForkedServer.blobRoot(data);
+      Files.move(blobs, data.resolve("blobs.moved"));
+      Files.writeString(blobs, "not a directory");
+      String incident;
+      try (Response r = http.newCall(deposit(artifacts, experiment, bearer)).execute()) {
+        String body = r.body().string();
+        assertThat(r.code()).as(body).isEqualTo(500);
+        Matcher m = INCIDENT.matcher(body);
+        assertThat(m.find()).as(body).isTrue();
+        incident = m.group(1);
+      }
+      String line = "ERROR dev.eden.artifacts.server.ArtifactHandler - POST /v0/experiments/"
+          + experiment + "/artifacts: internal error (incident " + incident + ")";
+      // The log line is written before the answer goes out; the copy of the output may lag a little.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!server.output().contains(line) && System.nanoTime() - deadline < 0) {
+        Thread.sleep(50);
+      }
+      assertThat(server.output()).contains(line).contains("java.nio.file.");
+      assertThat(server.terminate(30)).as("exit status after SIGTERM").isIn(0, 143);
+    }
+  }
+
+  private static Request deposit(String artifacts, ExperimentId experiment, String bearer) {
+    RequestBody body = new MultipartBody.Builder().setType(MultipartBody.FORM)
+        .addFormDataPart("file", "plan.md",
+            RequestBody.create("# plan\n".getBytes(StandardCharsets.UTF_8), MediaType.get("text/markdown")))
+        .build();
+    return new Request.Builder().url(artifacts).post(body)
+        .header(ArtifactHandler.EXPERIMENT_HEADER, experiment.value())
+        .header("Authorization", "Bearer " + bearer).build();
+  }
+
+  /** {@code java -jar JAR add-worker --data-dir DATA}; the bearer is the last line of stdout. */
+  private static String addWorker(Path data) throws Exception {
+    Process process = new ProcessBuilder(
+        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", JAR.toString(), "add-worker", "--data-dir", data.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(out).isZero();
+    List<String> lines = out.lines().toList();
+    return lines.get(lines.size() - 1);
+  }
+}
