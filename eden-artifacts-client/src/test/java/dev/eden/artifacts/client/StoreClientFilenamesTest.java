@@ -10,6 +10,7 @@ import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.backend.InMemoryArtifactBackend;
 import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.auth.InMemoryAuthenticator;
+import dev.eden.artifacts.server.internal.HandlerKnobs;
 import dev.eden.artifacts.server.internal.MultipartForm;
 import dev.eden.artifacts.server.jetty.JettyArtifactServer;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
@@ -39,7 +40,7 @@ class StoreClientFilenamesTest {
         .authenticator(InMemoryAuthenticator.builder().adminToken("admin-token").worker(WORKER, "s").build())
         .servedExperiments(experiment);
     if (fileUploadReader) {
-      handler.multipartReader(MultipartForm.FACTORY);
+      HandlerKnobs.multipartReader(handler, MultipartForm.FACTORY);
     }
     try (JettyArtifactServer server = JettyArtifactServer.builder()
             .handler(handler.build()).host("127.0.0.1").port(0).build().start();
