@@ -1,24 +1,30 @@
 package dev.eden.artifacts.server;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.eden.artifacts.server.jdk.JdkHttpServerHandler;
+import dev.eden.artifacts.server.jdk.JdkHttpServers;
+import dev.eden.artifacts.server.jetty.ExactRequestHeaders;
 import dev.eden.artifacts.server.jetty.JettyArtifactServer;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import dev.eden.artifacts.server.jetty.ExactRequestHeaders;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The servers a test can run an {@link ArtifactHandler} in: the reference server, and
+ * The servers a test can run an {@link ArtifactHandler} in: the reference server, the JDK adapter, and
  * {@link ArtifactServlet} in real servlet containers (Jetty 12 ee10, embedded Tomcat 10.1; Spring
  * Boot in {@link SpringBootMount}), each mapped the way an application would map it.
  */
@@ -58,6 +64,24 @@ final class Mounts {
       JettyArtifactServer server = JettyArtifactServer.builder()
           .handler(handler).host("127.0.0.1").port(0).idleTimeout(idleTimeout).build().start();
       return new Mounted(server.baseUri(), server::close);
+    };
+  }
+
+  /**
+   * The JDK {@code HttpServer} adapter at context {@code contextPath}, with a thread pool as its
+   * javadoc asks. It has no idle time-out of its own.
+   */
+  static Mount jdkHttpServer(String contextPath) {
+    return (handler, workDir, idleTimeout) -> {
+      HttpServer server = JdkHttpServers.create(new InetSocketAddress("127.0.0.1", 0));
+      ExecutorService executor = Executors.newFixedThreadPool(8);
+      server.setExecutor(executor);
+      server.createContext(contextPath.isEmpty() ? "/" : contextPath, new JdkHttpServerHandler(handler));
+      server.start();
+      return new Mounted(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + contextPath), () -> {
+        server.stop(0);
+        executor.shutdownNow();
+      });
     };
   }
 
