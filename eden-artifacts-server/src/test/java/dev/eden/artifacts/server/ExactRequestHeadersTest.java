@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every request header the endpoints act on is read exactly as sent — byte for byte, once — on
@@ -165,11 +166,21 @@ class ExactRequestHeadersTest {
     }
   }
 
-  @Test
-  void servletRefusesToServeOnAJettyConnectorThatMayHandBackCachedValues() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void servletRefusesToServeOnAJettyConnectorThatMayHandBackCachedValues(boolean ownServletContextClass)
+      throws Exception {
     Server jetty = new Server();
     jetty.addConnector(new ServerConnector(jetty)); // Jetty's default HttpConfiguration
-    ServletContextHandler context = new ServletContextHandler("/");
+    // A context with its own ServletContext class, as Jetty's WebAppContext has.
+    ServletContextHandler context = ownServletContextClass
+        ? new ServletContextHandler("/") {
+            @Override
+            public ServletContextApi newServletContextApi() {
+              return new ServletContextApi() {};
+            }
+          }
+        : new ServletContextHandler("/");
     context.addServlet(new ServletHolder(new ArtifactServlet(ArtifactHandler.builder()
         .service(ArtifactService.builder().backend(new InMemoryArtifactBackend())
             .store(new InMemoryArtifactStore()).build())

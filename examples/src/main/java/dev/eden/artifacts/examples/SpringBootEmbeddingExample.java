@@ -74,10 +74,12 @@ public class SpringBootEmbeddingExample {
   }
 
   /** The servlet under {@code /eden}: the mount path and the mapping name the same prefix. */
+  // snippet: spring-boot
   @Bean
   ServletRegistrationBean<ArtifactServlet> edenArtifacts(ArtifactHandler handler) {
-    return new ServletRegistrationBean<>(new ArtifactServlet(handler, MOUNT_PATH), MOUNT_PATH + "/*");
+    return new ServletRegistrationBean<>(new ArtifactServlet(handler, "/eden"), "/eden/*");
   }
+  // end snippet
 
   /** The application's own endpoint, served by Spring's dispatcher beside the artifact servlet. */
   @RestController

@@ -4,27 +4,37 @@ import jakarta.servlet.ServletContext;
 
 /**
  * Refuses to serve from a servlet container known to hand request header values over inexactly.
- * Today that is Jetty 12 ee10 with a connector not configured by
+ * Today that is Jetty 12 (any servlet environment) with a connector not configured by
  * {@link dev.eden.artifacts.server.jetty.ExactRequestHeaders#apply}: its header cache can give a
  * kept-alive connection an earlier request's {@code Authorization} value that differs only in
- * letter case. Other containers pass. Thread-safe.
+ * letter case. A Jetty whose connectors cannot be inspected is refused too. Other containers pass.
+ * Thread-safe.
  */
 public final class ExactRequestHeadersCheck {
-  private static final String JETTY_EE10_PACKAGE = "org.eclipse.jetty.ee10.servlet.";
+  private static final String JETTY_PACKAGE = "org.eclipse.jetty.";
 
   private ExactRequestHeadersCheck() {}
 
   /**
    * A description of why {@code context}'s container cannot be trusted with request header values,
-   * or null if it can (or is not one this check knows).
+   * or null if it can (or is not one this check knows). Call from the servlet's {@code init}.
    */
   public static String problem(ServletContext context) {
-    if (!context.getClass().getName().startsWith(JETTY_EE10_PACKAGE)) {
+    if (!isJetty(context.getClass())) {
       return null;
     }
-    String connector = JettyEe10Connectors.firstInexact(context);
-    return connector == null ? null : "Jetty connector " + connector + " may hand over cached header"
-        + " values that differ in letter case from the ones sent; configure its HttpConfiguration"
-        + " with ExactRequestHeaders.apply(...)";
+    String problem = JettyConnectors.problem();
+    return problem == null ? null
+        : problem + "; configure every connector's HttpConfiguration with ExactRequestHeaders.apply(...)";
+  }
+
+  /** Jetty's own context classes, and an application's subclass of one. */
+  private static boolean isJetty(Class<?> contextClass) {
+    for (Class<?> c = contextClass; c != null; c = c.getSuperclass()) {
+      if (c.getName().startsWith(JETTY_PACKAGE)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -58,15 +58,22 @@ class ReadmeSnippetsTest {
     }
   }
 
-  /** The server module's README: its Java block runs in checks/servlet-consumer. */
+  /**
+   * The server module's README: its servlet block runs in checks/servlet-consumer, its Spring Boot
+   * block in the examples' Spring Boot application.
+   */
   @Test
-  void serverReadmeJavaBlockIsTheServletConsumersRegion() {
-    Map<String, String> regions = Snippets.regions(Path.of("../servlet-consumer/src/test/java"));
+  void serverReadmeJavaBlocksAreCompiledRegions() {
+    Map<String, String> regions = Snippets.regions(Path.of("../servlet-consumer/src/test/java"),
+        Path.of("../../examples/src/main/java"));
     List<Snippets.Block> java = Snippets.blocks(Path.of("../../eden-artifacts-server/README.md")).stream()
         .filter(b -> b.language().equals("java"))
         .toList();
-    assertThat(java).extracting(Snippets.Block::name).containsExactly("servlet");
-    assertThat(java.get(0).text()).isEqualTo(regions.get("servlet"));
+    assertThat(java).extracting(Snippets.Block::name).containsExactly("servlet", "spring-boot");
+    for (Snippets.Block block : java) {
+      assertThat(block.text()).as("server README block '%s' against its compiled region", block.name())
+          .isEqualTo(regions.get(block.name()));
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.ArtifactServlet;
 import dev.eden.artifacts.server.Authenticator;
 import dev.eden.artifacts.server.auth.InMemoryAuthenticator;
+import dev.eden.artifacts.server.jetty.ExactRequestHeaders;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -23,6 +24,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
@@ -67,10 +70,6 @@ class ServletConsumerTest {
     Authenticator myAuthenticator = InMemoryAuthenticator.builder().worker(WORKER, SECRET).build();
     RunningExperiments myExperiments = new RunningExperiments(Set.of(experiment));
     Server jetty = new Server();
-    ServerConnector connector = new ServerConnector(jetty);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    jetty.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/app");
 
     // snippet: servlet
@@ -80,7 +79,14 @@ class ServletConsumerTest {
         .servedExperiments(myExperiments::isServed)
         .build();
     context.addServlet(new ServletHolder(new ArtifactServlet(handler)), "/*"); // paths are relative to the context
+    // On Jetty, every connector hands header values over byte for byte (the servlet checks it):
+    ServerConnector connector = new ServerConnector(jetty,
+        new HttpConnectionFactory(ExactRequestHeaders.apply(new HttpConfiguration())));
     // end snippet
+
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    jetty.addConnector(connector);
 
     jetty.setHandler(context);
     jetty.start();
