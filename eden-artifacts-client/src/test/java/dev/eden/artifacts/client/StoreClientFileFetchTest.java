@@ -41,6 +41,20 @@ class StoreClientFileFetchTest extends MockServerSupport {
   }
 
   @Test
+  void longUnicodeTargetNamesAreFetched() throws Exception {
+    // A cut at a fixed count of UTF-16 units would split a surrogate pair; 60 emoji are 240 bytes,
+    // a name the file system takes, but not with the temp file's prefix and suffix around it.
+    for (String name : List.of("a".repeat(63) + "\ud83d\udce6.txt", "a".repeat(127) + "\ud83d\udce6.txt", "\ud83d\udce6".repeat(60) + ".txt")) {
+      Path target = temp.resolve(name);
+      server.enqueue(artifact("content", "text/plain"));
+      try (StoreClient client = clientBuilder().build()) {
+        client.fetchArtifact(ARTIFACT_URI, target);
+      }
+      assertThat(Files.readString(target)).isEqualTo("content");
+    }
+  }
+
+  @Test
   void missingDirectoryIsNoSuchFileBeforeAnyRequest() throws Exception {
     Path target = temp.resolve("absent").resolve("plan.txt");
     server.enqueue(artifact("never fetched", "text/plain"));

@@ -31,6 +31,10 @@ public record ArtifactPage(List<ArtifactMetadata> artifacts, Optional<ArtifactCu
    * stores, which read {@code limit + 1} rows.
    */
   public static ArtifactPage of(List<ArtifactMetadata> rows, int limit) {
+    requireNonNull(rows, "rows");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
     if (rows.size() <= limit) {
       return new ArtifactPage(rows, Optional.empty());
     }

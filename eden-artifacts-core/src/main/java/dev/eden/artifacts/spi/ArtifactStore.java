@@ -31,6 +31,13 @@ import java.util.Optional;
  * </ul>
  */
 public interface ArtifactStore {
+  /**
+   * The cutoff the default {@link #page} passes to {@link #idsCreatedBefore} for "no cutoff": far
+   * in the future yet representable as epoch milliseconds, a {@code java.sql.Timestamp} or a SQL
+   * timestamp, so a store written against 0.1 that converts it does not fail.
+   */
+  Instant NO_CUTOFF = Instant.parse("9999-12-31T23:59:59.999Z");
+
 
   /**
    * Records a new row.
@@ -77,7 +84,7 @@ public interface ArtifactStore {
   default ArtifactPage page(ExperimentId experimentId, PageRequest request) throws IOException {
     requireNonNull(experimentId, "experimentId");
     requireNonNull(request, "request");
-    Instant until = request.cursor().map(c -> c.createdAt().plusMillis(1)).orElse(Instant.MAX);
+    Instant until = request.cursor().map(c -> c.createdAt().plusMillis(1)).orElse(NO_CUTOFF);
     List<ArtifactMetadata> rows = new ArrayList<>();
     for (ArtifactId id : idsCreatedBefore(experimentId, until, Integer.MAX_VALUE)) {
       Optional<ArtifactMetadata> row = find(experimentId, id); // empty if deleted meanwhile

@@ -28,7 +28,8 @@ import java.nio.file.Path;
  */
 public final class FileDownload implements Closeable {
   private static final int BUFFER_BYTES = 64 * 1024;
-  private static final int MAX_NAME_CHARS_IN_TEMP = 64;
+  /** Of the target's name in the temp file's, in UTF-8 bytes: file names end at 255 bytes. */
+  private static final int MAX_NAME_BYTES_IN_TEMP = 128;
 
   private final Path target;
   private final CrashSafeFile file;
@@ -53,10 +54,7 @@ public final class FileDownload implements Closeable {
     if (directory == null || name == null) {
       throw new IllegalArgumentException("target must name a file: " + target);
     }
-    String shown = name.toString();
-    if (shown.length() > MAX_NAME_CHARS_IN_TEMP) {
-      shown = shown.substring(0, MAX_NAME_CHARS_IN_TEMP);
-    }
+    String shown = shortened(name.toString());
     return new FileDownload(absolute, CrashSafeFile.create(directory, "." + shown + ".", ".part"));
   }
 
@@ -106,5 +104,19 @@ public final class FileDownload implements Closeable {
     } catch (IOException e) {
       throw new LocalFailure(e);
     }
+  }
+
+  /** {@code name} cut to at most {@link #MAX_NAME_BYTES_IN_TEMP} UTF-8 bytes, between code points. */
+  private static String shortened(String name) {
+    int bytes = 0;
+    for (int i = 0; i < name.length(); ) {
+      int cp = name.codePointAt(i);
+      bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes > MAX_NAME_BYTES_IN_TEMP) {
+        return name.substring(0, i);
+      }
+      i += Character.charCount(cp);
+    }
+    return name;
   }
 }
