@@ -8,8 +8,9 @@ import dev.eden.artifacts.Principal;
  * {@link Authenticator#isAdminClass} instead; this bridge asks it once per authenticated request and
  * turns a yes into membership of {@value Principal#ADMINS_GROUP}. It only translates what the
  * authenticator said into the principal — the access policy still decides who may fetch. An
- * authenticator that resolves groups itself leaves {@code isAdminClass} at its default (false) and
- * its principals pass through unchanged.
+ * authenticator that resolves groups itself leaves {@code isAdminClass} at its default (false), or
+ * answers it from the same groups (as the project's own do), and its principals pass through
+ * with the same meaning.
  */
 final class LegacyAdminClass {
   private LegacyAdminClass() {}

@@ -109,6 +109,18 @@ public final class FileAuthenticator implements Authenticator {
     return Optional.of(worker);
   }
 
+  /**
+   * Kept for callers of the deprecated SPI method: the admin, or a registered worker that is a
+   * (transitive) member of {@value Principal#ADMINS_GROUP}. The fetch decision never uses it.
+   */
+  @Override
+  @Deprecated
+  public boolean isAdminClass(Principal principal) {
+    requireNonNull(principal, "principal");
+    return principal.isAdmin()
+        || (Principal.isWorkerId(principal.name()) && registry.groups(principal.name()).contains(Principal.ADMINS_GROUP));
+  }
+
   /** How many verified bearers are cached right now (for tests and metrics). */
   public int cachedBearers() {
     return cache.size();

@@ -43,6 +43,18 @@ public final class InMemoryAuthenticator implements Authenticator {
     return new Builder();
   }
 
+  /**
+   * Kept for callers of the deprecated SPI method: the admin, or a worker enrolled here in
+   * {@value Principal#ADMINS_GROUP}. The fetch decision never uses it.
+   */
+  @Override
+  @Deprecated
+  public boolean isAdminClass(Principal principal) {
+    requireNonNull(principal, "principal");
+    Principal known = workers.get(principal.name());
+    return principal.isAdmin() || (known != null && known.isMemberOf(Principal.ADMINS_GROUP));
+  }
+
   @Override
   public Optional<Principal> authenticate(BearerCredential credential) {
     requireNonNull(credential, "credential");

@@ -25,9 +25,14 @@ public final class HandlerKnobs {
   /**
    * Called by {@link ArtifactHandler}'s static initialiser.
    *
-   * @throws IllegalStateException on a second call
+   * @throws IllegalStateException on a second call, or when called from anywhere else
    */
   public static synchronized void install(Knobs handlerKnobs) {
+    // Only the handler itself may install its knobs: anyone else would break its initialisation.
+    Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+    if (caller != ArtifactHandler.class) {
+      throw new IllegalStateException("only ArtifactHandler installs its knobs");
+    }
     if (knobs != null) {
       throw new IllegalStateException("the handler's knobs are already installed");
     }
