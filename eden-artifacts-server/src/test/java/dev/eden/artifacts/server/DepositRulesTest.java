@@ -64,6 +64,17 @@ class DepositRulesTest extends ServerTest {
   }
 
   @Test
+  void mediaTypeThatOnlyBeginsLikeFormDataIsBadRequest() throws Exception {
+    String body = "--b0und\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nx\r\n--b0und--\r\n";
+    for (String type : new String[] {"multipart/form-dataX; boundary=b0und", "multipart/form-data+json; boundary=b0und"}) {
+      try (Response r = post(RequestBody.create(body, MediaType.get(type)))) {
+        assertProblem(r, 400, BAD_REQUEST);
+      }
+    }
+    assertNothingStored();
+  }
+
+  @Test
   void multipartWithZeroPartsIsBadRequest() throws Exception {
     try (Response r = post(RequestBody.create("--b0und\r\n--b0und--\r\n".replace("--b0und\r\n--", "--"),
         MediaType.get("multipart/form-data; boundary=b0und")))) {

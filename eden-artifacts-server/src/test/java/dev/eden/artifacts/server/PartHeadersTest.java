@@ -171,6 +171,24 @@ class PartHeadersTest extends ServerTest {
     assertRefused(body, "more than one part");
   }
 
+  // Hostile part headers: one syntax and one value for every reader.
+
+  @Test
+  void repeatedPartHeaderIsBadRequest() throws Exception {
+    String disposition = "Content-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n";
+    assertRefused("--" + BOUNDARY + "\r\n" + disposition
+        + "Content-Disposition: form-data; name=\"other\"\r\n\r\nbytes" + CLOSE, "Content-Disposition", "once");
+    assertRefused("--" + BOUNDARY + "\r\n" + disposition
+        + "Content-Type: text/plain\r\ncontent-type: text/html\r\n\r\nbytes" + CLOSE, "Content-Type", "once");
+  }
+
+  @Test
+  void malformedPartHeaderLineIsBadRequest() throws Exception {
+    String disposition = "Content-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n";
+    assertRefused("--" + BOUNDARY + "\r\n" + disposition + "Garbage\r\n\r\nbytes" + CLOSE, "header");
+    assertRefused("--" + BOUNDARY + "\r\n" + disposition + "Content-Type : text/html\r\n\r\nbytes" + CLOSE, "header");
+  }
+
   // Item: specific details for bad framing.
 
   @Test

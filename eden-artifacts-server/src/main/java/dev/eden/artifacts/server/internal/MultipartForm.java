@@ -61,12 +61,24 @@ public final class MultipartForm implements MultipartReader {
    * else or carries no usable boundary.
    */
   public static byte[] boundary(String contentType) {
-    if (contentType == null
-        || !contentType.trim().toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+    if (contentType == null || !isFormData(contentType.trim())) {
       return null;
     }
     byte[] boundary = HEADERS.getBoundary(contentType);
     return boundary == null || boundary.length == 0 || boundary.length > 70 ? null : boundary;
+  }
+
+  /** Whether the media type (before any parameter) is exactly {@code multipart/form-data}, in any case. */
+  private static boolean isFormData(String contentType) {
+    String formData = "multipart/form-data";
+    if (!contentType.regionMatches(true, 0, formData, 0, formData.length())) {
+      return false;
+    }
+    if (contentType.length() == formData.length()) {
+      return true;
+    }
+    char next = contentType.charAt(formData.length());
+    return next == ';' || next == ' ' || next == '\t';
   }
 
   /** Reads {@code body}, delimited by {@code boundary}; part headers above {@code maxPartHeaderBytes} fail. */
@@ -135,9 +147,11 @@ public final class MultipartForm implements MultipartReader {
    * the same rules whichever parser split the body: header lines as FileUpload unfolds them, the
    * {@code Content-Disposition} value by {@link FormDataDisposition}.
    *
-   * @throws MalformedMultipartException if the {@code Content-Disposition} value is malformed
+   * @throws MalformedMultipartException if a header line is malformed (see {@link PartHeaderLines}),
+   *     or the {@code Content-Disposition} value is
    */
   public static Part part(String headerBlock, InputStream content) throws MalformedMultipartException {
+    PartHeaderLines.check(headerBlock);
     FileItemHeaders headers = HEADERS.getParsedHeaders(headerBlock);
     FormDataDisposition disposition = FormDataDisposition.parse(headers.getHeader("Content-Disposition"));
     return new Part(disposition.name(), disposition.filename(), headers.getHeader("Content-Type"), content);

@@ -1,0 +1,66 @@
+package dev.eden.artifacts.server.internal;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The syntax of a part's header block, checked before any value is read, so that every reader and
+ * every intermediary sees the same part: each line is {@code field-name ":" field-value} (RFC 9110
+ * §5.1: a token, no space before the colon), or an obsolete folded continuation (a line starting with a space or tab) that Commons
+ * FileUpload unfolds; and {@code Content-Disposition} and {@code Content-Type}, the two headers a
+ * deposit acts on, occur at most once — with two, which one counts is a guess (the parsers take the
+ * first; an intermediary may take the last). Control characters inside values are left to the
+ * recording rules, which strip them (contract §4). Not API; stateless.
+ */
+final class PartHeaderLines {
+  private static final String TOKEN_PUNCTUATION = "!#$%&'*+-.^_`|~";
+  private static final Set<String> SINGLE = Set.of("content-disposition", "content-type");
+
+  private PartHeaderLines() {}
+
+  /**
+   * @param headerBlock the part's header lines, each ending in CRLF, up to and including the blank
+   *     line
+   * @throws MalformedMultipartException naming the fault in fixed words
+   */
+  static void check(String headerBlock) throws MalformedMultipartException {
+    Set<String> seen = new HashSet<>();
+    boolean first = true;
+    for (String line : headerBlock.split("\r\n", -1)) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+        if (first) {
+          throw new MalformedMultipartException("a part header block starts with a folded line");
+        }
+        continue;
+      }
+      first = false;
+      int colon = line.indexOf(':');
+      if (colon <= 0 || !isToken(line, colon)) {
+        throw new MalformedMultipartException(
+            "a part header line is not 'Name: value' (RFC 9110 §5.1: a token, then a colon)");
+      }
+      String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
+      if (SINGLE.contains(name) && !seen.add(name)) {
+        throw new MalformedMultipartException("the part's " + (name.equals("content-type")
+            ? "Content-Type" : "Content-Disposition") + " header must be sent once");
+      }
+    }
+  }
+
+  private static boolean isToken(String line, int end) {
+    for (int i = 0; i < end; i++) {
+      char c = line.charAt(i);
+      boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || TOKEN_PUNCTUATION.indexOf(c) >= 0;
+      if (!tchar) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+}
