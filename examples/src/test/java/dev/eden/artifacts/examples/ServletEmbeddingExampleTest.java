@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,12 +85,14 @@ class ServletEmbeddingExampleTest {
 
   @Test
   void credentialsDifferingOnlyInCaseAreUnauthorizedOnAKeptAliveConnection() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", app.baseUri().getPort())) {
-      socket.setSoTimeout(20_000);
-      assertThat(deposit(socket, workerId + ":s3cret")).isEqualTo(201);
-      // The container must not hand back the earlier, differently cased header value.
-      assertThat(deposit(socket, workerId + ":S3CRET")).isEqualTo(401);
-      assertThat(deposit(socket, workerId.toUpperCase(Locale.ROOT) + ":s3cret")).isEqualTo(401);
+    // One connection per variant: the server may close a connection after a refused deposit.
+    for (String variant : List.of(workerId + ":S3CRET", workerId.toUpperCase(Locale.ROOT) + ":s3cret")) {
+      try (Socket socket = new Socket("127.0.0.1", app.baseUri().getPort())) {
+        socket.setSoTimeout(20_000);
+        assertThat(deposit(socket, workerId + ":s3cret")).isEqualTo(201);
+        // The container must not hand back the earlier, differently cased header value.
+        assertThat(deposit(socket, variant)).as(variant).isEqualTo(401);
+      }
     }
   }
 
