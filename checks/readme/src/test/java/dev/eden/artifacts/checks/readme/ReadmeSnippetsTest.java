@@ -76,6 +76,24 @@ class ReadmeSnippetsTest {
     }
   }
 
+  /** The client and testkit READMEs: every Java block is a region compiled and run in this module. */
+  @Test
+  void moduleReadmeJavaBlocksAreCompiledRegions() {
+    Map<String, String> regions = Snippets.regions(Path.of("src/test/java"));
+    for (String readme : List.of("../../eden-artifacts-client/README.md", "../../eden-artifacts-testkit/README.md")) {
+      List<Snippets.Block> java = Snippets.blocks(Path.of(readme)).stream()
+          .filter(b -> b.language().equals("java"))
+          .toList();
+      assertThat(java).as("Java blocks in %s", readme).isNotEmpty();
+      for (Snippets.Block block : java) {
+        assertThat(block.name()).as("%s: a Java block without a '<!-- snippet: NAME -->' line:%n%s", readme,
+            block.text()).isNotNull();
+        assertThat(block.text()).as("%s block '%s' against its compiled region", readme, block.name())
+            .isEqualTo(regions.get(block.name()));
+      }
+    }
+  }
+
   @Test
   void dependencyBlocksNameExactlyThisModulesDependenciesAtThisBuildsVersions() {
     Set<String> named = new TreeSet<>();
