@@ -7,7 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-// Shown in README.md: keep the two in step.
+// Shown in README.md, which checks/readme compares with this region.
+// snippet: backend-contract
 class FileArtifactBackendContractTest implements ArtifactBackendContract {
   @TempDir Path dir;
 
@@ -16,3 +17,4 @@ class FileArtifactBackendContractTest implements ArtifactBackendContract {
     return new FileArtifactBackend(Files.createTempDirectory(dir, "blobs"));
   }
 }
+// end snippet

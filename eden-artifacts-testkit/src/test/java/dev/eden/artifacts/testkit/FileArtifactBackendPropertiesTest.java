@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 import net.jqwik.api.lifecycle.AfterTry;
 
 /** jqwik has no {@code @TempDir}: every try gets its own directory, removed after the try. */
-// Shown in README.md: keep the two in step.
+// Shown in README.md, which checks/readme compares with this region.
+// snippet: backend-properties
 class FileArtifactBackendPropertiesTest implements ArtifactBackendProperties {
   private Path dir;
 
@@ -33,3 +34,4 @@ class FileArtifactBackendPropertiesTest implements ArtifactBackendProperties {
     dir = null;
   }
 }
+// end snippet

@@ -1,15 +1,15 @@
 package dev.eden.artifacts.server.cli;
 
 import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.internal.CrashSafeFile;
 import dev.eden.artifacts.server.internal.Secrets;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,30 +84,20 @@ final class DataDirectory {
   }
 
   /**
-   * Creates {@code file} holding {@code content}, owner-only, all or nothing: the content is
-   * written and fsynced to a temp sibling first, then hard-linked into place, so a crash never
-   * leaves an empty file, and of two starts racing the first link wins and both read its content.
+   * Creates {@code file} holding {@code content}, owner-only, all or nothing, through the project's
+   * one crash-safe write ({@link CrashSafeFile}): a crash never leaves an empty file, and of two
+   * starts racing the first link wins and both read its content.
    */
   private static void createOnce(Path file, String content) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-    Path temp = posix
-        ? Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-        : Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-    try {
-      Files.writeString(temp, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE,
-          StandardOpenOption.SYNC);
-      try {
-        Files.createLink(file, temp);
-      } catch (FileAlreadyExistsException e) {
-        return; // another start created it first; its content stands
+    try (CrashSafeFile temp = CrashSafeFile.create(file.toAbsolutePath().getParent(),
+        "." + file.getFileName(), ".tmp")) {
+      ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        temp.channel().write(bytes);
       }
-      try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-        directory.force(true);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
+      temp.publishExclusively(file);
+    } catch (FileAlreadyExistsException e) {
+      // another start created it first; its content stands
     }
   }
 }

@@ -23,9 +23,7 @@ public final class ExactRequestHeadersCheck {
     if (!isJetty(context.getClass())) {
       return null;
     }
-    String problem = JettyConnectors.problem();
-    return problem == null ? null
-        : problem + "; configure every connector's HttpConfiguration with ExactRequestHeaders.apply(...)";
+    return JettyConnectors.problemOfCurrentContext();
   }
 
   /** Jetty's own context classes, and an application's subclass of one. */

@@ -5,19 +5,16 @@ import static java.util.Objects.requireNonNull;
 import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.ServerExchange;
 import dev.eden.artifacts.server.internal.HandlerKnobs;
+import dev.eden.artifacts.server.internal.JettyConnectors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.ConnectionFactory;
-import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -46,16 +43,10 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
    */
   @Override
   protected void doStart() throws Exception {
-    Server server = getServer();
-    for (Connector connector : server == null ? new Connector[0] : server.getConnectors()) {
-      for (ConnectionFactory factory : connector.getConnectionFactories()) {
-        if (factory instanceof HttpConnectionFactory http11
-            && !ExactRequestHeaders.isApplied(http11.getHttpConfiguration())) {
-          throw new IllegalStateException("connector " + connector + " may hand over cached header values"
-              + " that differ in letter case from the ones sent; configure its HttpConfiguration with"
-              + " ExactRequestHeaders.apply(...)");
-        }
-      }
+    // Not attached to a server yet: nothing to check.
+    String problem = getServer() == null ? null : JettyConnectors.problem(getServer());
+    if (problem != null) {
+      throw new IllegalStateException(problem);
     }
     super.doStart();
   }

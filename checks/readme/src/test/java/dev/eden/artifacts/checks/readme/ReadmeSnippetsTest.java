@@ -76,21 +76,23 @@ class ReadmeSnippetsTest {
     }
   }
 
-  /** The client and testkit READMEs: every Java block is a region compiled and run in this module. */
+  /**
+   * The testkit README: every Java block is a region of the testkit's own tests (which run there)
+   * or of {@link FaultyBackendSnippetTest}. The client README's example is checked by the client
+   * module's {@code ReadmeExampleTest}.
+   */
   @Test
-  void moduleReadmeJavaBlocksAreCompiledRegions() {
-    Map<String, String> regions = Snippets.regions(Path.of("src/test/java"));
-    for (String readme : List.of("../../eden-artifacts-client/README.md", "../../eden-artifacts-testkit/README.md")) {
-      List<Snippets.Block> java = Snippets.blocks(Path.of(readme)).stream()
-          .filter(b -> b.language().equals("java"))
-          .toList();
-      assertThat(java).as("Java blocks in %s", readme).isNotEmpty();
-      for (Snippets.Block block : java) {
-        assertThat(block.name()).as("%s: a Java block without a '<!-- snippet: NAME -->' line:%n%s", readme,
-            block.text()).isNotNull();
-        assertThat(block.text()).as("%s block '%s' against its compiled region", readme, block.name())
-            .isEqualTo(regions.get(block.name()));
-      }
+  void testkitReadmeJavaBlocksAreCompiledRegions() {
+    Map<String, String> regions = Snippets.regions(Path.of("../../eden-artifacts-testkit/src/test/java"),
+        Path.of("src/test/java/dev/eden/artifacts/checks/readme/FaultyBackendSnippetTest.java"));
+    List<Snippets.Block> java = Snippets.blocks(Path.of("../../eden-artifacts-testkit/README.md")).stream()
+        .filter(b -> b.language().equals("java"))
+        .toList();
+    assertThat(java).extracting(Snippets.Block::name)
+        .containsExactly("backend-contract", "backend-properties", "store-contract", "faulty-backend");
+    for (Snippets.Block block : java) {
+      assertThat(block.text()).as("testkit README block '%s' against its compiled region", block.name())
+          .isEqualTo(regions.get(block.name()));
     }
   }
 
