@@ -120,10 +120,8 @@ public final class ArtifactService {
   }
 
   /**
-   * Opens an artifact for {@code principal}. The caller closes the result.
-   *
-   * <p>Existence is checked first (404), then the {@link AccessPolicy} decides with
-   * {@code principal} exactly as given, groups included (403) — WIRE-CONTRACT §5.
+   * Opens an artifact for {@code principal}: {@link #resolve} followed by {@link
+   * ResolvedArtifact#openStream()}. The caller closes the result.
    *
    * @param artifactsUri the URI exactly as issued by a deposit
    * @throws BadRequestException if {@code artifactsUri} is null
@@ -133,6 +131,26 @@ public final class ArtifactService {
    * @throws ArtifactStorageException if the store or backend fails, or the bytes are missing
    */
   public FetchedArtifact open(ExperimentId experimentId, Principal principal, String artifactsUri) {
+    ResolvedArtifact artifact = resolve(experimentId, principal, artifactsUri);
+    return new FetchedArtifact(artifact.metadata(), artifact.openStream());
+  }
+
+  /**
+   * Looks an artifact up for {@code principal} without reading its bytes; open them, whole or a
+   * range, from the result. This is what an HTTP fetch needs: its conditional and range rules
+   * (RFC 9110 §13, §14) are decided on the metadata, and only after the checks below.
+   *
+   * <p>Existence is checked first (404), then the {@link AccessPolicy} decides with
+   * {@code principal} exactly as given, groups included (403) — WIRE-CONTRACT §5.
+   *
+   * @param artifactsUri the URI exactly as issued by a deposit
+   * @throws BadRequestException if {@code artifactsUri} is null
+   * @throws ArtifactNotFoundException if the URI was not issued by this library, is malformed, is
+   *     unknown, or belongs to another experiment
+   * @throws ForbiddenException if the access policy denies {@code principal}
+   * @throws ArtifactStorageException if the store fails
+   */
+  public ResolvedArtifact resolve(ExperimentId experimentId, Principal principal, String artifactsUri) {
     requireNonNull(experimentId, "experimentId");
     requireNonNull(principal, "principal");
     if (artifactsUri == null) {
@@ -150,13 +168,7 @@ public final class ArtifactService {
     if (!accessPolicy.mayFetch(principal, metadata)) {
       throw new ForbiddenException("this principal may not fetch this artifact");
     }
-    try {
-      InputStream content = backend.open(id, 0, metadata.sizeBytes())
-          .orElseThrow(() -> new IOException("metadata row without blob: " + id));
-      return new FetchedArtifact(metadata, content);
-    } catch (IOException e) {
-      throw new ArtifactStorageException("could not read the artifact", e);
-    }
+    return new ResolvedArtifact(metadata, backend);
   }
 
   ArtifactBackend backend() {

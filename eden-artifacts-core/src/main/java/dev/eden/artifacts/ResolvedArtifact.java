@@ -1,0 +1,64 @@
+package dev.eden.artifacts;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.eden.artifacts.spi.ArtifactBackend;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * An artifact a principal was allowed to read: its metadata, and its bytes opened on demand, whole
+ * or as a range. Returned by {@link ArtifactService#resolve}, after the existence and access checks
+ * passed; nothing is read from the backend until a stream is opened, so a caller that only needs
+ * the metadata (an HTTP {@code HEAD}, a conditional request answered 304) never touches the bytes.
+ *
+ * <p>Like Guava's {@code ByteSource}: each {@code openStream} call opens a new stream that the
+ * caller owns and must close. Immutable and thread-safe.
+ */
+public final class ResolvedArtifact {
+  private final ArtifactMetadata metadata;
+  private final ArtifactBackend backend;
+
+  ResolvedArtifact(ArtifactMetadata metadata, ArtifactBackend backend) {
+    this.metadata = requireNonNull(metadata, "metadata");
+    this.backend = requireNonNull(backend, "backend");
+  }
+
+  public ArtifactMetadata metadata() {
+    return metadata;
+  }
+
+  /**
+   * Opens all of the artifact's bytes, exactly {@code metadata().sizeBytes()} of them.
+   *
+   * @throws ArtifactStorageException if the backend fails or holds no blob for this artifact
+   */
+  public InputStream openStream() {
+    return openStream(0, metadata.sizeBytes());
+  }
+
+  /**
+   * Opens the bytes {@code [offset, offset + length)} of the artifact; the stream ends after them.
+   * Only that range is asked of the backend (its ranged {@link ArtifactBackend#open(
+   * dev.eden.artifacts.ArtifactId, long, long) open}), as an HTTP range request (RFC 9110 §14)
+   * needs.
+   *
+   * @param offset the first byte, {@code 0 <= offset <= sizeBytes}
+   * @param length how many bytes, {@code 0 <= length <= sizeBytes - offset}
+   * @throws IndexOutOfBoundsException if the range does not lie within the artifact
+   * @throws ArtifactStorageException if the backend fails or holds no blob for this artifact
+   */
+  public InputStream openStream(long offset, long length) {
+    long size = metadata.sizeBytes();
+    if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+      throw new IndexOutOfBoundsException(
+          "range [" + offset + ", +" + length + ") is outside an artifact of " + size + " bytes");
+    }
+    try {
+      return backend.open(metadata.id(), offset, length)
+          .orElseThrow(() -> new IOException("metadata row without blob: " + metadata.id()));
+    } catch (IOException e) {
+      throw new ArtifactStorageException("could not read the artifact", e);
+    }
+  }
+}
