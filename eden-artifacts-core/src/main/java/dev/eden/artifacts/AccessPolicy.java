@@ -3,7 +3,8 @@ package dev.eden.artifacts;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Decides whether a principal may fetch an artifact: the one place that decides it. The
+ * Decides whether a principal may fetch an artifact, and whether it may list an experiment's
+ * artifacts (the operator listing and summary): the one place that decides both. The
  * {@link ArtifactService} asks it on every fetch with the principal exactly as authenticated — its
  * name and the {@linkplain Principal#groups() groups} its authenticator resolved — and the
  * artifact's metadata (which records only the depositor's name). No other component rewrites the
@@ -36,24 +37,51 @@ public interface AccessPolicy {
   boolean mayFetch(Principal principal, ArtifactMetadata artifact);
 
   /**
-   * The contract's rule (WIRE-CONTRACT §5) and the service's default: the depositor, or an
-   * admin-class principal — the {@code admin} itself, or a principal whose resolved groups include
-   * {@value Principal#ADMINS_GROUP} (its authenticator resolved transitive membership, §3).
+   * Whether {@code principal} may list the artifacts of {@code experimentId} and read its summary
+   * (who deposited what, when, how large, under which URI): an operator's view across depositors.
+   * Asked by {@link ArtifactService#list} and {@link ArtifactService#summarize} before any row is
+   * read.
+   *
+   * <p>The default admits exactly the admin-class principals ({@link Principal#isAdminClass()}):
+   * having deposited into an experiment does not let a worker see the others' artifacts. A policy
+   * that lets, say, an {@code observers} role list overrides this method; a policy written as a
+   * lambda keeps the default.
+   *
+   * @param principal the authenticated caller, with its groups; never null
+   * @param experimentId the experiment to be listed; never null
    */
-  static AccessPolicy depositorOrAdminClass() {
-    return (principal, artifact) -> principal.equals(artifact.createdBy())
-        || principal.isAdmin()
-        || principal.isMemberOf(Principal.ADMINS_GROUP);
+  default boolean mayList(Principal principal, ExperimentId experimentId) {
+    return principal.isAdminClass();
   }
 
   /**
-   * A policy that admits whoever this one or {@code other} admits. {@code other} is asked only when
-   * this policy refuses, so a grant written as {@code depositorOrAdminClass().or(grant)} is never
-   * consulted for the depositor or an admin.
+   * The contract's rule (WIRE-CONTRACT §5) and the service's default: the depositor, or an
+   * admin-class principal — the {@code admin} itself, or a principal whose resolved groups include
+   * {@value Principal#ADMINS_GROUP} (its authenticator resolved transitive membership, §3). Listing
+   * is for admin-class principals only (the default {@link #mayList}).
+   */
+  static AccessPolicy depositorOrAdminClass() {
+    return (principal, artifact) -> principal.equals(artifact.createdBy()) || principal.isAdminClass();
+  }
+
+  /**
+   * A policy that admits whoever this one or {@code other} admits, for fetching and for listing
+   * alike. {@code other} is asked only when this policy refuses, so a grant written as {@code
+   * depositorOrAdminClass().or(grant)} is never consulted for the depositor or an admin.
    */
   default AccessPolicy or(AccessPolicy other) {
     requireNonNull(other, "other");
-    return (principal, artifact) ->
-        mayFetch(principal, artifact) || other.mayFetch(principal, artifact);
+    AccessPolicy first = this;
+    return new AccessPolicy() {
+      @Override
+      public boolean mayFetch(Principal principal, ArtifactMetadata artifact) {
+        return first.mayFetch(principal, artifact) || other.mayFetch(principal, artifact);
+      }
+
+      @Override
+      public boolean mayList(Principal principal, ExperimentId experimentId) {
+        return first.mayList(principal, experimentId) || other.mayList(principal, experimentId);
+      }
+    };
   }
 }

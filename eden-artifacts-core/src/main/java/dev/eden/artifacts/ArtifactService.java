@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.eden.artifacts.internal.Sanitize;
 import dev.eden.artifacts.spi.ArtifactBackend;
+import dev.eden.artifacts.spi.ArtifactPage;
 import dev.eden.artifacts.spi.ArtifactStore;
+import dev.eden.artifacts.spi.ArtifactSummary;
+import dev.eden.artifacts.spi.PageRequest;
 import dev.eden.artifacts.spi.PendingBlob;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +17,8 @@ import java.time.Clock;
  * The deposit and fetch rules of the wire contract, independent of HTTP: mint a fresh id for every
  * deposit, stream the bytes into the backend while counting and hashing them, stop at the cap,
  * make the blob durable before the metadata row commits, and on fetch check the experiment scope
- * and the {@link AccessPolicy}.
+ * and the {@link AccessPolicy}. For operators it also lists an experiment's artifacts and sums
+ * them up ({@link #list}, {@link #summarize}), again only as the access policy allows.
  *
  * <p>Never holds a whole artifact in memory. Thread-safe; build one per deployment and share it.
  *
@@ -169,6 +173,65 @@ public final class ArtifactService {
       throw new ForbiddenException("this principal may not fetch this artifact");
     }
     return new ResolvedArtifact(metadata, backend);
+  }
+
+  /**
+   * Whether the access policy lets {@code principal} {@linkplain #list list} and {@linkplain
+   * #summarize summarize} {@code experimentId}. The same question {@code list} and {@code summarize}
+   * ask first; an HTTP binding asks it early so that a refused caller learns nothing else (not even
+   * whether its query parameters were well formed).
+   */
+  public boolean mayList(ExperimentId experimentId, Principal principal) {
+    requireNonNull(experimentId, "experimentId");
+    requireNonNull(principal, "principal");
+    return accessPolicy.mayList(principal, experimentId);
+  }
+
+  /**
+   * One page of {@code experimentId}'s artifacts for an operator, newest first: the store's
+   * {@link ArtifactStore#page} after the {@link AccessPolicy#mayList} check. Follow {@link
+   * ArtifactPage#nextCursor()} with {@link PageRequest#withCursor} for the next page; a cursor stays
+   * valid while deposits arrive and never makes a page repeat or skip a row that existed when the
+   * first page was read.
+   *
+   * <p>The service does not know which experiments a deployment serves: an unknown experiment is
+   * simply empty. An HTTP binding checks that first.
+   *
+   * @throws ForbiddenException if the access policy does not let {@code principal} list (by default:
+   *     any principal that is not admin-class); no row is read
+   * @throws ArtifactStorageException if the store fails
+   */
+  public ArtifactPage list(ExperimentId experimentId, Principal principal, PageRequest request) {
+    requireNonNull(request, "request");
+    checkMayList(experimentId, principal);
+    try {
+      return store.page(experimentId, request);
+    } catch (IOException e) {
+      throw new ArtifactStorageException("could not list the artifacts", e);
+    }
+  }
+
+  /**
+   * How many artifacts {@code experimentId} holds and how many bytes, overall and per depositor:
+   * the store's {@link ArtifactStore#summarize} after the {@link AccessPolicy#mayList} check.
+   *
+   * @throws ForbiddenException if the access policy does not let {@code principal} list; no row is
+   *     read
+   * @throws ArtifactStorageException if the store fails
+   */
+  public ArtifactSummary summarize(ExperimentId experimentId, Principal principal) {
+    checkMayList(experimentId, principal);
+    try {
+      return store.summarize(experimentId);
+    } catch (IOException e) {
+      throw new ArtifactStorageException("could not sum up the artifacts", e);
+    }
+  }
+
+  private void checkMayList(ExperimentId experimentId, Principal principal) {
+    if (!mayList(experimentId, principal)) {
+      throw new ForbiddenException("this principal may not list the artifacts of this experiment");
+    }
   }
 
   ArtifactBackend backend() {

@@ -144,6 +144,17 @@ public final class Principal {
     return name.equals(ADMIN_NAME);
   }
 
+  /**
+   * Whether this principal is admin-class (WIRE-CONTRACT §3): the {@linkplain #admin() admin}
+   * itself, or a member of the reserved {@value #ADMINS_GROUP} group as its authenticator resolved
+   * it (transitively). Only the reserved name counts; a look-alike group such as {@code Admins} does
+   * not. A fact about the principal, not a permission: the {@link AccessPolicy} decides what
+   * admin-class principals may do.
+   */
+  public boolean isAdminClass() {
+    return isAdmin() || isMemberOf(ADMINS_GROUP);
+  }
+
   /** Equal when the names are equal; groups play no part (they are not part of the identity). */
   @Override
   public boolean equals(Object o) {

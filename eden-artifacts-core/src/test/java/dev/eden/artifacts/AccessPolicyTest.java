@@ -47,4 +47,35 @@ class AccessPolicyTest {
     assertThat(policy.mayFetch(OTHER, ARTIFACT)).isFalse();
     assertThat(asked).containsExactly(OTHER, OTHER);
   }
+
+  @Test
+  void onlyAdminClassPrincipalsMayListByDefault() {
+    ExperimentId experiment = ARTIFACT.experimentId();
+    assertThat(contract.mayList(Principal.admin(), experiment)).isTrue();
+    assertThat(contract.mayList(OTHER.withGroup(Principal.ADMINS_GROUP), experiment)).isTrue();
+    assertThat(contract.mayList(DEPOSITOR, experiment)).as("depositing grants no listing").isFalse();
+    assertThat(contract.mayList(OTHER.withGroups(Set.of("admin", "Admins")), experiment)).isFalse();
+    AccessPolicy lambda = (principal, artifact) -> true;
+    assertThat(lambda.mayList(DEPOSITOR, experiment)).as("a lambda keeps the default").isFalse();
+  }
+
+  @Test
+  void orCombinesListingToo() {
+    ExperimentId experiment = ARTIFACT.experimentId();
+    AccessPolicy observers = new AccessPolicy() {
+      @Override
+      public boolean mayFetch(Principal principal, ArtifactMetadata artifact) {
+        return false;
+      }
+
+      @Override
+      public boolean mayList(Principal principal, ExperimentId experimentId) {
+        return principal.isMemberOf("observers");
+      }
+    };
+    assertThat(contract.or(observers).mayList(OTHER.withGroup("observers"), experiment)).isTrue();
+    assertThat(observers.or(contract).mayList(Principal.admin(), experiment)).isTrue();
+    assertThat(contract.or(observers).mayList(OTHER, experiment)).isFalse();
+    assertThat(contract.or(observers).mayFetch(DEPOSITOR, ARTIFACT)).isTrue();
+  }
 }
