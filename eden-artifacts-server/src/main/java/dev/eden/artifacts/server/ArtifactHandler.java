@@ -8,7 +8,6 @@ import dev.eden.artifacts.ArtifactService;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.ExperimentIdMismatchException;
 import dev.eden.artifacts.Principal;
-import dev.eden.artifacts.UnauthorizedException;
 import dev.eden.artifacts.server.internal.HandlerKnobs;
 import dev.eden.artifacts.server.internal.MultipartForm;
 import dev.eden.artifacts.server.internal.MultipartReader;
@@ -193,16 +192,7 @@ public final class ArtifactHandler {
   }
 
   private Principal authenticate(ServerExchange exchange) {
-    BearerCredential credential = BearerCredential
-        .parseAuthorization(SingleHeader.AUTHORIZATION.valueIn(exchange))
-        .orElseThrow(() -> new UnauthorizedException(
-            "an 'Authorization: Bearer <principal>:<secret>' header is required"));
-    String name = credential.principalName();
-    if (!name.equals(Principal.ADMIN_NAME) && !Principal.isWorkerId(name)) {
-      throw new UnauthorizedException("the bearer principal must be 'admin' or a worker id");
-    }
-    return authenticator.authenticate(credential)
-        .orElseThrow(() -> new UnauthorizedException("the bearer credential is not valid"));
+    return BearerAuthentication.authenticate(exchange, authenticator);
   }
 
   private static void health(ServerExchange exchange, boolean withBody) throws IOException {

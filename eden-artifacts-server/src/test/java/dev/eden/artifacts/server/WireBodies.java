@@ -11,7 +11,8 @@ import okhttp3.Response;
 /**
  * Holds every body the server tests receive to the spec's JSON Schemas, so the spec and the code
  * cannot drift: each deposit answer against {@code deposit-response.schema.json}, each error answer
- * against {@code problem.schema.json}. Tests get HTTP clients from here instead of building their
+ * against {@code problem.schema.json}, each admin API answer against its {@code admin-*.schema.json}.
+ * Tests get HTTP clients from here instead of building their
  * own, so none can forget.
  */
 public final class WireBodies {
@@ -41,7 +42,20 @@ public final class WireBodies {
       check(status, response.header("Content-Type"),
           response.peekBody(MAX_CHECKED_BODY).string());
     }
+    String path = chain.request().url().encodedPath();
+    if (!chain.request().method().equals("HEAD") && status == 200 && path.startsWith("/admin/v1/")) {
+      checkAdmin(path, response.header("Content-Type"), response.peekBody(Long.MAX_VALUE).string());
+    }
     return response;
+  }
+
+  /** Checks a 200 answer of the admin API against the schema of its path. */
+  public static void checkAdmin(String path, String contentType, String body) {
+    assertThat(contentType).as("content type of %s", path).isEqualTo("application/json");
+    WireSchema schema = path.endsWith("/artifacts") ? WireSchema.ADMIN_ARTIFACT_PAGE
+        : path.endsWith("/summary") ? WireSchema.ADMIN_SUMMARY
+        : WireSchema.ADMIN_EXPERIMENTS;
+    assertThat(schema.validate(body)).as("%s body %s", path, body).isEmpty();
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.eden.artifacts.ArtifactService;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.backend.FileArtifactBackend;
 import dev.eden.artifacts.jdbc.JdbiArtifactStore;
+import dev.eden.artifacts.server.AdminHandler;
 import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.auth.CredentialRegistry;
 import dev.eden.artifacts.server.auth.FileAuthenticator;
@@ -11,6 +12,8 @@ import dev.eden.artifacts.server.internal.CachingArtifactStore;
 import dev.eden.artifacts.server.jetty.JettyArtifactServer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +35,8 @@ import picocli.CommandLine.Spec;
         "",
         "Metadata goes to SQLite under the data directory unless --db names another database; bytes go to <data-dir>/blobs.",
         "The admin bearer is 'admin:<token>', the token taken from the environment variable EDEN_ADMIN_TOKEN or else generated once into <data-dir>/admin-token.",
-        "Liveness: GET /healthz. SIGTERM lets in-flight requests finish, then exits."})
+        "Liveness: GET /healthz. Admin listing API (admin or admins members only): GET /admin/v1/experiments/{E}/artifacts and /summary; web console at /console/ (see --console).",
+        "SIGTERM lets in-flight requests finish, then exits."})
 final class ServeCommand implements Callable<Integer> {
   static final String ADMIN_TOKEN_ENV = "EDEN_ADMIN_TOKEN";
 
@@ -65,6 +69,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--sweep-temps-older-than", defaultValue = "PT15M", paramLabel = "<ISO-8601 duration>", description = "At start, delete blob temp files (left by a crash) older than this (default: ${DEFAULT-VALUE}).")
   Duration sweepTempsOlderThan;
 
+  @Option(names = "--console", negatable = true, description = {
+      "Serve the web console at /console/ (--no-console: do not). Default: on only when --host is a loopback address,",
+      "since operators paste an admin bearer into it and plain HTTP beyond this machine would expose it."})
+  Boolean console;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -88,13 +97,22 @@ final class ServeCommand implements Callable<Integer> {
         .store(new CachingArtifactStore(store, Duration.ofSeconds(60), 100_000))
         .maxArtifactBytes(maxArtifactBytes)
         .build();
+    FileAuthenticator authenticator =
+        FileAuthenticator.builder().registry(registry).adminToken(adminToken).build();
     ArtifactHandler handler = ArtifactHandler.builder()
         .service(service)
-        .authenticator(FileAuthenticator.builder().registry(registry).adminToken(adminToken).build())
+        .authenticator(authenticator)
         .servedExperiments(experiments.toArray(ExperimentId[]::new))
+        .build();
+    AdminHandler admin = AdminHandler.builder()
+        .service(service)
+        .authenticator(authenticator)
+        .experiments(experiments)
+        .console(console != null ? console : consoleByDefault(host))
         .build();
     JettyArtifactServer server = JettyArtifactServer.builder()
         .handler(handler)
+        .adminHandler(admin)
         .host(host)
         .port(port)
         .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
@@ -119,6 +137,10 @@ final class ServeCommand implements Callable<Integer> {
     out.println("blobs: " + backend.root());
     out.println("workers: " + registry.file() + " (enrol with: add-worker --data-dir " + data + ")");
     out.println("max artifact bytes: " + maxArtifactBytes);
+    out.println("admin API: " + server.baseUri() + AdminHandler.API_PREFIX + " (admin or admins members)");
+    out.println("console: " + (admin.consoleEnabled()
+        ? server.baseUri() + AdminHandler.CONSOLE_PATH
+        : "off (--console serves it)"));
     out.println("listening on " + server.baseUri());
     out.flush();
     server.join();
@@ -155,6 +177,19 @@ final class ServeCommand implements Callable<Integer> {
       return JdbiArtifactStore.sqlite(Path.of(db.substring("jdbc:sqlite:".length())));
     }
     throw new ParameterException(spec.commandLine(), "--db must be a jdbc:postgresql: or jdbc:sqlite: URL");
+  }
+
+  /**
+   * Whether the console is served when neither {@code --console} nor {@code --no-console} is given:
+   * only on a loopback address, where the bearer typed into it never crosses a network in clear.
+   * A host name that does not resolve counts as not loopback.
+   */
+  static boolean consoleByDefault(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** The URL without its query (which may carry a password). */

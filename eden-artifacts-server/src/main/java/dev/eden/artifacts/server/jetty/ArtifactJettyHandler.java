@@ -2,6 +2,7 @@ package dev.eden.artifacts.server.jetty;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.eden.artifacts.server.AdminHandler;
 import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.ServerExchange;
 import dev.eden.artifacts.server.internal.HandlerKnobs;
@@ -29,11 +30,24 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class ArtifactJettyHandler extends Handler.Abstract {
   private final ArtifactHandler handler;
+  private final AdminHandler admin; // null: no admin API, no console
 
+  /** The artifact endpoints alone. */
   public ArtifactJettyHandler(ArtifactHandler handler) {
+    this(handler, null);
+  }
+
+  /**
+   * The artifact endpoints, and beside them the admin API (and the console, if enabled): a request
+   * whose path {@link AdminHandler#handles} goes to {@code admin}, every other to {@code handler}.
+   *
+   * @param admin may be null for the artifact endpoints alone
+   */
+  public ArtifactJettyHandler(ArtifactHandler handler, AdminHandler admin) {
     super(InvocationType.BLOCKING);
     this.handler = HandlerKnobs.preferringMultipartReader(
         requireNonNull(handler, "handler"), JettyMultipartReader.FACTORY);
+    this.admin = admin;
   }
 
   /**
@@ -55,7 +69,11 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     CoreExchange exchange = new CoreExchange(request, response);
     try {
-      handler.handle(exchange);
+      if (admin != null && admin.handles(exchange.rawPath())) {
+        admin.handle(exchange);
+      } else {
+        handler.handle(exchange);
+      }
       exchange.finish();
       callback.succeeded();
     } catch (Throwable t) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.eden.artifacts.ArtifactService;
 import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.server.AdminHandler;
 import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.Authenticator;
 import java.net.URI;
@@ -41,7 +42,7 @@ public final class JettyArtifactServer implements AutoCloseable {
   private final ServerConnector connector;
   private final String host;
 
-  private JettyArtifactServer(Builder builder, ArtifactHandler handler) {
+  private JettyArtifactServer(Builder builder, ArtifactHandler handler, AdminHandler admin) {
     this.host = builder.host;
     QueuedThreadPool threads = new QueuedThreadPool(builder.maxThreads, Math.min(8, builder.maxThreads));
     threads.setName("eden-artifacts");
@@ -61,7 +62,7 @@ public final class JettyArtifactServer implements AutoCloseable {
     server.addConnector(connector);
 
     server.setErrorHandler(new ProblemErrorHandler());
-    server.setHandler(new GracefulHandler(new ArtifactJettyHandler(handler)));
+    server.setHandler(new GracefulHandler(new ArtifactJettyHandler(handler, admin)));
     server.setStopTimeout(builder.stopTimeout.toMillis());
     server.setStopAtShutdown(builder.stopAtShutdown);
   }
@@ -123,6 +124,7 @@ public final class JettyArtifactServer implements AutoCloseable {
   public static final class Builder {
     private final ArtifactHandler.Builder handlerBuilder = ArtifactHandler.builder();
     private ArtifactHandler handler;
+    private AdminHandler adminHandler;
     private String host = "127.0.0.1";
     private int port = 8080;
     private Duration idleTimeout = Duration.ofSeconds(30);
@@ -160,6 +162,15 @@ public final class JettyArtifactServer implements AutoCloseable {
     /** A fully configured handler, instead of service, authenticator and served experiments. */
     public Builder handler(ArtifactHandler handler) {
       this.handler = requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Also serves the admin API under {@value AdminHandler#API_PREFIX} (and the console under
+     * {@value AdminHandler#CONSOLE_PATH} if {@code adminHandler} has it); default none.
+     */
+    public Builder adminHandler(AdminHandler adminHandler) {
+      this.adminHandler = requireNonNull(adminHandler, "adminHandler");
       return this;
     }
 
@@ -222,7 +233,7 @@ public final class JettyArtifactServer implements AutoCloseable {
      *     served experiments are missing
      */
     public JettyArtifactServer build() {
-      return new JettyArtifactServer(this, handler != null ? handler : handlerBuilder.build());
+      return new JettyArtifactServer(this, handler != null ? handler : handlerBuilder.build(), adminHandler);
     }
 
     private static Duration positive(Duration d, String name) {

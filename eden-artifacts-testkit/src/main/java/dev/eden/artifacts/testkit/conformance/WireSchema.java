@@ -26,7 +26,13 @@ public enum WireSchema {
   /** The body of a 201 deposit answer ({@code deposit-response.schema.json}). */
   DEPOSIT_RESPONSE("deposit-response.schema.json"),
   /** A problem+json error body ({@code problem.schema.json}). */
-  PROBLEM("problem.schema.json");
+  PROBLEM("problem.schema.json"),
+  /** Extension: a page of the admin listing ({@code admin-artifact-page.schema.json}). */
+  ADMIN_ARTIFACT_PAGE("admin-artifact-page.schema.json"),
+  /** Extension: an experiment's admin summary ({@code admin-summary.schema.json}). */
+  ADMIN_SUMMARY("admin-summary.schema.json"),
+  /** Extension: the admin API's experiment index ({@code admin-experiments.schema.json}). */
+  ADMIN_EXPERIMENTS("admin-experiments.schema.json");
 
   /** Classpath folder that holds the schema files. */
   public static final String RESOURCE_FOLDER = "dev/eden/artifacts/spec/";
