@@ -29,7 +29,7 @@ final class TestDatabases {
     JdbiArtifactStore store();
 
     @Override
-    void close() throws Exception;
+    void close() throws SQLException;
   }
 
   static Store sqlite(Path dir) throws IOException {
