@@ -60,6 +60,17 @@ class CommandLineTest {
       assertThat(run.out()).contains(option);
     }
     assertThat(run.out()).contains("EDEN_ADMIN_TOKEN").contains("/healthz");
+    assertThat(run.out()).contains("--[no-]console").contains("/admin/v1/").contains("loopback");
+  }
+
+  @Test
+  void theConsoleIsOnByDefaultOnlyOnLoopbackAddresses() {
+    for (String loopback : List.of("127.0.0.1", "127.1.2.3", "::1", "localhost")) {
+      assertThat(ServeCommand.consoleByDefault(loopback)).as(loopback).isTrue();
+    }
+    for (String other : List.of("0.0.0.0", "::", "192.0.2.10", "2001:db8::1")) {
+      assertThat(ServeCommand.consoleByDefault(other)).as(other).isFalse();
+    }
   }
 
   @Test
