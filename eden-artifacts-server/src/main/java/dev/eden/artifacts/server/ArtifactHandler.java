@@ -30,7 +30,10 @@ import java.util.function.Predicate;
  *   <li>{@code POST /v0/experiments/{E}/artifacts} — deposit: exactly one {@code multipart/form-data}
  *       part named {@code file} with a filename; its bytes stream into the service's pending blob
  *       and the deposit completes only after the closing boundary was seen;
- *   <li>{@code GET /v0/experiments/{E}/artifacts?uri=...} — fetch;
+ *   <li>{@code GET /v0/experiments/{E}/artifacts?uri=...} — fetch, with the HTTP semantics of an
+ *       immutable representation (validators, conditional requests, one byte range, {@code
+ *       Repr-Digest}; RFC 9110 §8.8, §13, §14 and RFC 9530), decided only after the checks below;
+ *       {@code HEAD} answers the same without the body;
  *   <li>{@code GET /healthz} (configurable) — liveness, no authentication;
  *   <li>anything else under those paths: 405 with {@code Allow}; unknown paths: 404.
  * </ul>
@@ -144,8 +147,8 @@ public final class ArtifactHandler {
     if (experiment == null) {
       throw new ArtifactNotFoundException("no endpoint is served at this path");
     }
-    if (!method.equals("GET") && !method.equals("POST")) {
-      ProblemResponses.methodNotAllowed(exchange, "GET, POST");
+    if (!method.equals("GET") && !method.equals("HEAD") && !method.equals("POST")) {
+      ProblemResponses.methodNotAllowed(exchange, "GET, HEAD, POST");
       return;
     }
     ExperimentId experimentId = checkExperiment(exchange, experiment);

@@ -40,6 +40,22 @@ final class ProblemResponses {
         "this endpoint answers only " + allow);
   }
 
+  /** 412: an {@code If-Match} or {@code If-Unmodified-Since} of a fetch failed (RFC 9110 §13.2.2). */
+  static void preconditionFailed(ServerExchange exchange) throws IOException {
+    problem(exchange, 412, ABOUT_BLANK, "Precondition Failed",
+        "the artifact does not match the request's If-Match or If-Unmodified-Since");
+  }
+
+  /**
+   * 416: the single range a fetch asked for lies outside the artifact (RFC 9110 §15.5.17); {@code
+   * contentRange} is {@code bytes *}{@code /size}.
+   */
+  static void rangeNotSatisfiable(ServerExchange exchange, String contentRange) throws IOException {
+    exchange.responseHeader("Content-Range", contentRange);
+    problem(exchange, 416, ABOUT_BLANK, "Range Not Satisfiable",
+        "the requested range lies outside the artifact's " + contentRange.substring("bytes */".length()) + " bytes");
+  }
+
   /**
    * A 500 whose detail is only an incident id; when the response already started, the connection
    * must be aborted instead. A client that went away is no internal error: see {@link
@@ -92,6 +108,8 @@ final class ProblemResponses {
       exchange.responseHeader("WWW-Authenticate", "Bearer");
     }
     exchange.responseContentLength(json.length);
-    exchange.responseBody().write(json);
+    if (!exchange.method().equals("HEAD")) { // a HEAD answer has the GET's headers, no body
+      exchange.responseBody().write(json);
+    }
   }
 }

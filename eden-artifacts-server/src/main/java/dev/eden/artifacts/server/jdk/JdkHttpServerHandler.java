@@ -273,8 +273,8 @@ public final class JdkHttpServerHandler implements HttpHandler {
     }
 
     private void sendHeadersWithoutBody() throws IOException {
-      if (contentLength != UNKNOWN_LENGTH && isHead()) {
-        // A HEAD answer announces the length a GET would have; the JDK wants it set by hand.
+      if (contentLength != UNKNOWN_LENGTH && (isHead() || status == 304)) {
+        // A HEAD or 304 answer announces the length a 200 would have; the JDK wants it set by hand.
         exchange.getResponseHeaders().set("Content-Length", Long.toString(contentLength));
       }
       committed = true;

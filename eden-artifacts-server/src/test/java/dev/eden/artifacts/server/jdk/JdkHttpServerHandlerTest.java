@@ -167,7 +167,7 @@ class JdkHttpServerHandlerTest {
     try (Response r = http.newCall(authorized(new Request.Builder().url(artifactsUrl()))
         .put(RequestBody.create(new byte[0])).build()).execute()) {
       assertProblem(r, 405, "about:blank");
-      assertThat(r.header("Allow")).isEqualTo("GET, POST");
+      assertThat(r.header("Allow")).isEqualTo("GET, HEAD, POST");
     }
   }
 
