@@ -1,11 +1,11 @@
 package dev.eden.artifacts.client;
 
 import dev.eden.artifacts.client.ProgressListener.Direction;
+import dev.eden.artifacts.client.internal.Sha256;
 import dev.eden.artifacts.client.internal.TruncatedBodyException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -62,7 +62,7 @@ public final class ArtifactInputStream extends InputStream {
     this.artifactSize = artifactSize;
     this.progress = progress;
     this.expectedSha256 = expectedSha256;
-    this.digest = expectedSha256 == null ? null : newSha256();
+    this.digest = expectedSha256 == null ? null : Sha256.newDigest();
   }
 
   /**
@@ -159,14 +159,6 @@ public final class ArtifactInputStream extends InputStream {
     }
     if (mismatch != null) {
       throw new ArtifactDigestMismatchException(mismatch.expectedSha256(), mismatch.actualSha256());
-    }
-  }
-
-  private static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform provides SHA-256", e);
     }
   }
 

@@ -90,17 +90,26 @@ import okhttp3.Response;
  * 429. The bearer never appears in a message, in {@link #toString()} or in a log.
  *
  * <p><b>Retries.</b> Fetches are retried under the {@linkplain Builder#fetchRetryPolicy fetch
- * policy} after connection failures and 502/503/504/429 answers. Deposits are not retried unless
+ * policy} after connection failures and 502/503/504/429 answers (a download to a file resumes). Deposits are not retried unless
  * {@linkplain Builder#depositRetryPolicy asked}, and then only from a {@code Path} or a
  * {@code byte[]}: a retried deposit whose first response was lost leaves an orphan and mints a new
  * URI, which the contract allows.
  *
- * <p><b>Integrity.</b> When a fetch answer carries a well-formed {@code X-Eden-Artifact-Sha256}
- * (64 lowercase hex digits; this project's server sends it, the contract does not require it), the
- * bytes are hashed while they stream and compared at the end of the body; a difference is an
- * {@link ArtifactDigestMismatchException} naming both digests. A missing or malformed header means
- * no check, so the client works against any conforming server. {@code fetchArtifactBytes} and
- * {@code fetchArtifact} retry a mismatch at most once (see {@link #fetchArtifact(String, Path)}).
+ * <p><b>Integrity.</b> When a fetch answer announces the artifact's SHA-256 — RFC 9530
+ * {@code Repr-Digest} ({@code sha-256} member), else a well-formed {@code X-Eden-Artifact-Sha256}
+ * (64 lowercase hex digits); this project's server sends both, the contract requires neither — the
+ * bytes of a whole artifact are hashed while they stream and compared at the end of the body; a
+ * difference is an {@link ArtifactDigestMismatchException} naming both digests. A deposit hashes
+ * the bytes it sends and compares the digest its {@code 201} records in
+ * {@code X-Eden-Artifact-Sha256}; a {@code byte[]} deposit also sends its digest as the part's
+ * {@code Content-Digest}. Missing or malformed fields mean no check, so the client works against
+ * any conforming server; {@link Builder#verifyDigests(boolean)} turns every check off.
+ * {@code fetchArtifactBytes} and {@code fetchArtifact} retry a mismatch at most once (see
+ * {@link #fetchArtifact(String, Path)}).
+ *
+ * <p><b>Resuming and ranges.</b> {@link #fetchArtifact(String, Path)} continues a broken download
+ * where it stopped when the server offers byte ranges and a strong {@code ETag} (RFC 9110 §14,
+ * §13.1.5), and starts over otherwise; {@link #openArtifact(String, long, long)} reads a slice.
  *
  * <p><b>Lifecycle.</b> Thread-safe: share one instance. A client that created its own
  * {@link OkHttpClient} releases its connections and threads on {@link #close()}; a client given an

@@ -5,9 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.eden.artifacts.BadRequestException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,8 +47,13 @@ class StoreClientRangeTest {
     try (StoreClient direct = local.client(LocalServer.bearerA())) {
       uri = direct.depositArtifact(bytes, "artifact.bin", "application/octet-stream").uri();
     }
+    // No kept-alive connections: each exchange on a connection of its own, so the proxy's count
+    // of body bytes is exact.
     client = StoreClient.builder().baseUrl(proxy.baseUrl()).experimentId(local.experiment)
-        .bearer(LocalServer.bearerA()).build();
+        .bearer(LocalServer.bearerA())
+        .okHttpClient(new OkHttpClient.Builder()
+            .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build())
+        .build();
   }
 
   @AfterEach
@@ -138,6 +150,47 @@ class StoreClientRangeTest {
           .extracting(e -> ((RangeNotSatisfiableException) e).artifactSize()).isEqualTo((long) SIZE);
       assertThat(plain.ranges).as("the client asked for ranges").allMatch(r -> r.startsWith("bytes="));
     }
+  }
+
+  /** The README's ranged-read example. */
+  static void headAndTail(StoreClient client, String uri) throws IOException {
+    // snippet: head-and-tail
+    long size;
+    try (ArtifactInputStream head = client.openArtifact(uri, 0, 1024)) {  // bytes 0-1023
+      System.out.print(new String(head.readAllBytes(), StandardCharsets.UTF_8));
+      size = head.artifactSize();              // the whole artifact's length (-1: not announced)
+    }
+    try (ArtifactInputStream tail = client.openArtifact(uri, Math.max(0, size - 4096))) {
+      tail.transferTo(System.out);             // the last 4 KiB: only they travel
+    }
+    // end snippet
+  }
+
+  @Test
+  void readmeExampleReadsTheHeadAndTheTailOfALog() throws Exception {
+    StringBuilder log = new StringBuilder();
+    for (int i = 0; log.length() < 100_000; i++) {
+      log.append("step ").append(i).append(": loss ").append(1.0 / (i + 1)).append('\n');
+    }
+    byte[] text = log.toString().getBytes(StandardCharsets.UTF_8);
+    String logUri;
+    try (StoreClient direct = local.client(LocalServer.bearerA())) {
+      logUri = direct.depositArtifact(text, "train.log", "text/plain").uri();
+    }
+    long before = proxy.responseBodyBytes();
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      headAndTail(client, logUri);
+    } finally {
+      System.setOut(original);
+    }
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    expected.write(text, 0, 1024);
+    expected.write(text, text.length - 4096, 4096);
+    assertThat(printed.toByteArray()).isEqualTo(expected.toByteArray());
+    assertThat(proxy.responseBodyBytes() - before).isEqualTo(1024 + 4096);
   }
 
   @Test
