@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * "Body" is everything after the first blank line ({@code \r\n\r\n}) of the direction on that
  * connection, so on a connection that carries several exchanges it also counts the later heads: an
  * upper bound of the body bytes, never less. {@link #responseBodyBytes()} sums what was forwarded
- * to clients over every connection. Thread-safe.
+ * (or was being written) to clients over every connection: once a client has read a byte, the byte
+ * is counted. Thread-safe.
  */
 final class FaultInjectingProxy implements AutoCloseable {
   private final InetSocketAddress upstream;
@@ -141,12 +142,13 @@ final class FaultInjectingProxy implements AutoCloseable {
             buffer[index] = (byte) ~buffer[index];
           }
           long allowed = Math.min(bodyHere, bodyLimit - body);
-          out.write(buffer, 0, start + (int) allowed);
-          out.flush();
-          body += allowed;
+          // Counted before the write, so a client that has read the bytes sees them counted.
           if (counter != null) {
             counter.addAndGet(allowed);
           }
+          out.write(buffer, 0, start + (int) allowed);
+          out.flush();
+          body += allowed;
           if (allowed < bodyHere || body >= bodyLimit) {
             cut();
             return;
