@@ -9,8 +9,6 @@ import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.FetchedArtifact;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.backend.InMemoryArtifactBackend;
-import dev.eden.artifacts.server.ExactRequestHeadersTest.Running;
-import dev.eden.artifacts.server.ExactRequestHeadersTest.Transport;
 import dev.eden.artifacts.server.auth.InMemoryAuthenticator;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
 import dev.eden.artifacts.testkit.LeakTrackingBackend;
@@ -55,7 +53,7 @@ class DepositContentDigestTest {
   final ArtifactService service = ArtifactService.builder()
       .backend(backend).store(store).maxArtifactBytes(1024 * 1024).build();
   @TempDir Path dir;
-  Running server;
+  Transport.Running server;
 
   /** Spans several reads of every reader's buffer, so the digest must cover them all. */
   final byte[] content = randomBytes(200_000);
