@@ -43,9 +43,10 @@ public final class ArtifactBodies {
                   + " had " + length + " bytes, " + remaining + " are missing");
             }
             buffer.flip();
-            counter.add(buffer.duplicate());
+            counter.hash(buffer.duplicate());
             sink.write(buffer);
             remaining -= read;
+            counter.add(read);
           }
         }
       }
@@ -60,8 +61,9 @@ public final class ArtifactBodies {
       void write(BufferedSink sink, Counter counter) throws IOException {
         for (int offset = 0; offset < bytes.length; offset += CHUNK) {
           int count = Math.min(CHUNK, bytes.length - offset);
-          counter.add(bytes, offset, count);
+          counter.hash(bytes, offset, count);
           sink.write(bytes, offset, count);
+          counter.add(count);
         }
       }
     };
@@ -78,8 +80,9 @@ public final class ArtifactBodies {
       void write(BufferedSink sink, Counter counter) throws IOException {
         byte[] buffer = new byte[CHUNK];
         for (int read; (read = in.read(buffer)) != -1; ) {
-          counter.add(buffer, 0, read);
+          counter.hash(buffer, 0, read);
           sink.write(buffer, 0, read);
+          counter.add(read);
         }
       }
     };
@@ -98,23 +101,22 @@ public final class ArtifactBodies {
       this.digest = digest;
     }
 
-    void add(byte[] bytes, int offset, int count) {
+    /** Before the bytes are written (a written buffer is consumed). */
+    void hash(byte[] bytes, int offset, int count) {
       if (digest != null) {
         digest.update(bytes, offset, count);
       }
-      counted(count);
     }
 
     /** Consumes {@code bytes}. */
-    void add(ByteBuffer bytes) {
-      int count = bytes.remaining();
+    void hash(ByteBuffer bytes) {
       if (digest != null) {
         digest.update(bytes);
       }
-      counted(count);
     }
 
-    private void counted(long count) {
+    /** After the bytes were written. */
+    void add(long count) {
       sent += count;
       progress.onProgress(Direction.SENT, sent, total);
     }
