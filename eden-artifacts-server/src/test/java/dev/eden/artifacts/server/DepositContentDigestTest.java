@@ -114,6 +114,21 @@ class DepositContentDigestTest {
 
   @ParameterizedTest
   @EnumSource(Transport.class)
+  void controlCharactersAroundTheDigestAreRefusedThoughParsersTrimThem(Transport transport) throws Exception {
+    start(transport);
+    byte[] small = "small".getBytes(StandardCharsets.US_ASCII);
+    for (String value : List.of(sha256Field(small) + "\u0000", "\u000b" + sha256Field(small),
+        sha256Field(small) + "\u001f", sha256Field(small) + "\u007f")) {
+      String detail = assertRefused(() -> deposit(small, "Content-Digest: " + value));
+      assertThat(detail).contains("Content-Digest");
+    }
+    // Spaces and tabs around a value are optional whitespace (RFC 9110 §5.5), not a fault.
+    RawHttp.Reply reply = deposit(small, "Content-Digest: \t" + sha256Field(small) + " \t");
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
   void otherAlgorithmsAreNotChecked(Transport transport) throws Exception {
     start(transport);
     // Not the SHA-512 of the content: a server that checked it would refuse.

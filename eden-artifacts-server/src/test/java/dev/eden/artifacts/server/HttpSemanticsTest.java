@@ -298,6 +298,22 @@ class HttpSemanticsTest {
     assertThat(header(whole, "Repr-Digest")).isEqualTo(sha256Field(new byte[0]));
   }
 
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void aBlobThatCannotBeReadIsAPlain500WithoutTheArtifactsHeaders(Transport transport) throws Exception {
+    start(transport);
+    backend.delete(artifact.metadata().id()); // the row stays: a damaged store
+    for (String range : List.of("bytes=0-9", "bytes=5-")) {
+      HttpResponse<byte[]> failed = fetch(worker(), "Range", range);
+      assertThat(failed.statusCode()).isEqualTo(500);
+      assertThat(JSON.readTree(failed.body()).get("type").asText()).isEqualTo("eden://error/internal");
+      for (String name : List.of("ETag", "Last-Modified", "Repr-Digest", "Content-Range", "Accept-Ranges",
+          "Content-Disposition", ArtifactHandler.SHA256_HEADER, ArtifactHandler.CREATED_BY_HEADER)) {
+        assertThat(failed.headers().firstValue(name)).as(name).isEmpty();
+      }
+    }
+  }
+
   // ---- Digests ------------------------------------------------------------------------------
 
   @ParameterizedTest
