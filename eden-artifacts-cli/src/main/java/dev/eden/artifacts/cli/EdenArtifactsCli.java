@@ -117,6 +117,15 @@ public final class EdenArtifactsCli implements Runnable {
 
   /** Parses and runs {@code args}; the exit status. */
   int execute(String... args) {
+    for (String arg : args) {
+      if (arg.equals("--bearer") || arg.startsWith("--bearer=")) {
+        // Refused before parsing, so that no message can repeat the value that follows it.
+        stderr.println("eden-artifacts: usage: there is no --bearer option: a bearer on the command "
+            + "line is visible to every user in the process list; set " + BEARER_ENV
+            + " or pass --bearer-file FILE");
+        return ExitStatus.USAGE;
+      }
+    }
     CommandLine cli = new CommandLine(this);
     cli.setOut(new PrintWriter(new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
     cli.setErr(new PrintWriter(new java.io.OutputStreamWriter(stderr, StandardCharsets.UTF_8), true));
@@ -182,11 +191,12 @@ public final class EdenArtifactsCli implements Runnable {
    * messages; this is the last line of defence for everything this command prints.
    */
   String scrub(String text) {
-    if (bearer == null) {
+    String known = bearer != null ? bearer : setting(null, BEARER_ENV);
+    if (known == null) {
       return text;
     }
-    String scrubbed = text.replace(bearer, "<bearer>");
-    String secret = bearer.substring(bearer.indexOf(':') + 1);
+    String scrubbed = text.replace(known, "<bearer>");
+    String secret = known.substring(known.indexOf(':') + 1);
     // A very short secret would turn ordinary words into noise; the client never prints it anyway.
     return secret.length() >= 4 ? scrubbed.replace(secret, "<secret>") : scrubbed;
   }

@@ -45,7 +45,8 @@ final class FetchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     boolean toStdout = output.equals("-");
     try (StoreClient client = cli.client(spec);
-        Progress progress = cli.progress("fetch" + (toStdout ? "" : " " + output))) {
+        Progress progress = cli.progress(toStdout ? "fetch"
+            : "fetch " + Path.of(output).getFileName())) {
       StoreClient withProgress = client.withProgressListener(progress);
       if (toStdout) {
         stream(withProgress, cli.stdout());

@@ -31,8 +31,11 @@ final class Progress implements ProgressListener, AutoCloseable {
   private final int width;
   private ProgressBar bar;
 
+  private static final int MAX_TASK = 28;
+
   private Progress(String task, PrintStream err, int width) {
-    this.task = task;
+    // The task (the command and a file name) leaves room for the count, the rate and the time.
+    this.task = task.length() <= MAX_TASK ? task : task.substring(0, MAX_TASK - 3) + "...";
     this.err = err;
     this.width = width;
   }
