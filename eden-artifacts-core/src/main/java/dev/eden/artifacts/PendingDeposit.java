@@ -13,8 +13,9 @@ import java.util.HexFormat;
 
 /**
  * A deposit in progress, from {@link ArtifactService#beginDeposit}: feed it bytes with
- * {@link #transferFrom(InputStream)}, then {@link #complete()} it, or close it to abandon it (which
- * leaves nothing behind). Used by one thread at a time.
+ * {@link #transferFrom(InputStream)}, then {@link #complete()} it (or {@link #complete(String)} it
+ * against the SHA-256 the sender declared), or close it to abandon it (which leaves nothing
+ * behind). Used by one thread at a time.
  */
 public final class PendingDeposit implements Closeable {
   private static final int BUFFER_SIZE = 64 * 1024;
@@ -107,6 +108,38 @@ public final class PendingDeposit implements Closeable {
    */
   public DepositResult complete() {
     requireOpen();
+    return commit(HexFormat.of().formatHex(sha256.digest()));
+  }
+
+  /**
+   * As {@link #complete()}, once the bytes are known to be the ones the sender meant: their SHA-256
+   * must equal {@code expectedSha256} (for example from an RFC 9530 {@code Content-Digest} sent
+   * with them). If it does not, the deposit is abandoned before anything is committed — the blob
+   * is aborted, never published, and no row is written — and the call throws.
+   *
+   * @param expectedSha256 the SHA-256 the sender declared, as 64 lowercase hex digits
+   * @throws BadRequestException if the bytes accepted hash to anything else; the detail names both
+   *     digests, and the deposit is abandoned
+   * @throws IllegalArgumentException if {@code expectedSha256} is not 64 lowercase hex digits; the
+   *     deposit is left open for the caller to close
+   * @throws ArtifactStorageException if the backend or store fails
+   * @throws IllegalStateException if already completed or abandoned
+   */
+  public DepositResult complete(String expectedSha256) {
+    requireNonNull(expectedSha256, "expectedSha256");
+    if (!isSha256Hex(expectedSha256)) {
+      throw new IllegalArgumentException("expectedSha256 must be 64 lowercase hex digits");
+    }
+    requireOpen();
+    String actual = HexFormat.of().formatHex(sha256.digest());
+    if (!actual.equals(expectedSha256)) {
+      throw abandonWith(new BadRequestException("the bytes received do not match the SHA-256 digest"
+          + " declared for them (declared " + expectedSha256 + ", received " + actual + ")"));
+    }
+    return commit(actual);
+  }
+
+  private DepositResult commit(String sha256Hex) {
     finished = true;
     try {
       blob.commit();
@@ -115,7 +148,7 @@ public final class PendingDeposit implements Closeable {
       throw new ArtifactStorageException("could not store the artifact", e);
     }
     ArtifactMetadata metadata = new ArtifactMetadata(experimentId, blob.id(), depositor, size,
-        contentType, service.clock().instant(), HexFormat.of().formatHex(sha256.digest()), filename);
+        contentType, service.clock().instant(), sha256Hex, filename);
     try {
       service.store().create(metadata);
     } catch (IOException | RuntimeException e) {
@@ -127,6 +160,19 @@ public final class PendingDeposit implements Closeable {
       throw new ArtifactStorageException("could not record the artifact", e);
     }
     return new DepositResult(metadata);
+  }
+
+  private static boolean isSha256Hex(String s) {
+    if (s.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Abandons the deposit unless it completed. Idempotent. */

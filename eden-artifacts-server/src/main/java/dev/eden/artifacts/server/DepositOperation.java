@@ -9,6 +9,7 @@ import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.PayloadTooLargeException;
 import dev.eden.artifacts.PendingDeposit;
 import dev.eden.artifacts.Principal;
+import dev.eden.artifacts.internal.DigestFields;
 import dev.eden.artifacts.server.internal.LimitedInputStream;
 import dev.eden.artifacts.server.internal.MalformedMultipartException;
 import dev.eden.artifacts.server.internal.MultipartForm;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,13 @@ import org.slf4j.LoggerFactory;
  * one pass, streams the single {@code file} part into a pending deposit under the cap, and answers
  * 201 with the deposit JSON. Failures are thrown as {@link ArtifactException}s for the handler to
  * render. Thread-safe and stateless per request.
+ *
+ * <p>The {@code file} part may carry its own RFC 9530 {@code Content-Digest} header, the digest of
+ * that part's bytes. With a {@code sha-256} member, the bytes that arrived must hash to it, or the
+ * deposit is refused with 400 and nothing is stored (the pending blob is aborted, never
+ * committed). Members of other algorithms are not checked, as RFC 9530 lets a recipient ignore
+ * algorithms it does not support. A request-level {@code Content-Digest} or {@code Repr-Digest}
+ * describes the whole multipart body and plays no part in this.
  */
 final class DepositOperation {
   private static final Logger LOG = LoggerFactory.getLogger(ArtifactHandler.class);
@@ -97,13 +106,16 @@ final class DepositOperation {
       if (part.filename() == null) {
         throw new BadRequestException("the 'file' part must be a file upload with a filename");
       }
+      // Read before a blob exists, so a malformed value leaves nothing behind.
+      Optional<String> declaredSha256 = declaredSha256(part.contentDigest());
       try (PendingDeposit deposit = service.beginDeposit(
           experimentId, principal, part.filename(), part.contentType(), cap)) {
         deposit.transferFrom(part.content());
         if (form.nextPart()) {
           throw new BadRequestException("the multipart body holds more than one part; exactly one part named 'file' is allowed");
         }
-        return deposit.complete();
+        // A mismatch aborts the pending blob inside complete(), before anything is committed.
+        return declaredSha256.isPresent() ? deposit.complete(declaredSha256.get()) : deposit.complete();
       }
     } catch (LimitedInputStream.LimitExceededException e) {
       throw new PayloadTooLargeException(cap, e.seen());
@@ -115,6 +127,26 @@ final class DepositOperation {
       // connection, and the pending deposit was abandoned on the way out.
       LOG.debug("rejected deposit body: {}", e.toString());
       throw new BadRequestException("the request body ended early or could not be read");
+    }
+  }
+
+  /**
+   * The SHA-256, in lowercase hex, that the file part's {@code Content-Digest} declares; empty if
+   * the part has no such header or the header names no {@code sha-256} member.
+   *
+   * @throws BadRequestException if the value is not a valid digest field (an RFC 8941 dictionary
+   *     whose {@code sha-256} member, if any, is a 32-byte byte sequence)
+   */
+  private static Optional<String> declaredSha256(String contentDigest) {
+    if (contentDigest == null) {
+      return Optional.empty();
+    }
+    try {
+      return DigestFields.sha256Of(contentDigest);
+    } catch (IllegalArgumentException e) {
+      // The parser's message names the fault by position, never by the value's bytes.
+      throw new BadRequestException("the file part's Content-Digest header is malformed ("
+          + e.getMessage() + "); expected an RFC 9530 digest field such as sha-256=:<base64>:");
     }
   }
 

@@ -522,6 +522,51 @@ class ArtifactServiceTest {
   }
 
   @Test
+  void pendingDepositWhoseBytesMatchTheDeclaredSha256Completes() throws Exception {
+    byte[] bytes = "declared".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String sha256 = sha256(bytes);
+    try (PendingDeposit deposit = service.beginDeposit(EXPERIMENT, ALICE, "a", "b/c", 100)) {
+      deposit.transferFrom(new ByteArrayInputStream(bytes));
+      DepositResult result = deposit.complete(sha256);
+      assertThat(result.sha256()).isEqualTo(sha256);
+      assertThat(fetch(ALICE, result.artifactsUri())).isEqualTo(bytes);
+    }
+  }
+
+  @Test
+  void pendingDepositWhoseBytesDifferFromTheDeclaredSha256IsRefusedBeforeAnythingCommits()
+      throws Exception {
+    // A commit (or a commit undone by a delete) would fail here: the check must come first.
+    backend.failOn(FaultyArtifactBackend.Operation.COMMIT, FaultyArtifactBackend.Operation.DELETE);
+    String declared = sha256(new byte[] {1, 2, 3});
+    String received = sha256(new byte[] {1, 2, 4});
+    try (PendingDeposit deposit = service.beginDeposit(EXPERIMENT, ALICE, "a", "b/c", 100)) {
+      deposit.transferFrom(new ByteArrayInputStream(new byte[] {1, 2, 4}));
+      assertThatThrownBy(() -> deposit.complete(declared))
+          .isInstanceOf(BadRequestException.class)
+          .hasMessage("the bytes received do not match the SHA-256 digest declared for them"
+              + " (declared " + declared + ", received " + received + ")");
+      assertThatThrownBy(deposit::complete).isInstanceOf(IllegalStateException.class);
+    }
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void declaredSha256MustBeLowercaseHexOfTheRightLength() throws Exception {
+    String sha256 = sha256(new byte[] {7});
+    try (PendingDeposit deposit = service.beginDeposit(EXPERIMENT, ALICE, "a", "b/c", 100)) {
+      deposit.transferFrom(new ByteArrayInputStream(new byte[] {7}));
+      for (String bad : List.of(sha256.toUpperCase(java.util.Locale.ROOT), sha256.substring(1),
+          sha256 + "0", "g" + sha256.substring(1))) {
+        assertThatThrownBy(() -> deposit.complete(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+      }
+      assertThatThrownBy(() -> deposit.complete(null)).isInstanceOf(NullPointerException.class);
+      // The deposit is still open: the mistake was the caller's, not the sender's.
+      assertThat(deposit.complete(sha256).sha256()).isEqualTo(sha256);
+    }
+  }
+
+  @Test
   void badArgumentsAreRejected() {
     assertThatThrownBy(() -> service.beginDeposit(EXPERIMENT, ALICE, null, null, -1))
         .isInstanceOf(IllegalArgumentException.class);

@@ -1,7 +1,6 @@
 package dev.eden.artifacts.client.internal;
 
 import dev.eden.artifacts.client.ArtifactInfo;
-import dev.eden.artifacts.internal.DigestFields;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -15,10 +14,8 @@ import okhttp3.Response;
  */
 public final class StatHeaders {
   /** This project's extras (wire protocol §9.6). */
-  static final String SHA256 = "X-Eden-Artifact-Sha256";
   static final String CREATED_AT = "X-Eden-Artifact-Created-At";
   static final String CREATED_BY = "X-Eden-Artifact-Created-By";
-  static final String REPR_DIGEST = "Repr-Digest";
 
   private StatHeaders() {}
 
@@ -28,7 +25,8 @@ public final class StatHeaders {
     return new ArtifactInfo(uri, size(response), contentType,
         single(response, CREATED_BY).filter(v -> !v.isEmpty()),
         single(response, CREATED_AT).flatMap(StatHeaders::instant),
-        sha256(response));
+        // The same reading as a fetch's check: Repr-Digest, else X-Eden-Artifact-Sha256.
+        Optional.ofNullable(FetchHeaders.announcedSha256(response)));
   }
 
   private static long size(Response response) {
@@ -44,25 +42,6 @@ public final class StatHeaders {
         return -1L;
       }
     }).orElse(-1L);
-  }
-
-  /** {@code Repr-Digest}'s sha-256 member (RFC 9530), else a well-formed eden header. */
-  static Optional<String> sha256(Response response) {
-    Optional<String> repr = single(response, REPR_DIGEST).flatMap(v -> {
-      try {
-        return DigestFields.sha256Of(v);
-      } catch (IllegalArgumentException e) {
-        return Optional.empty();
-      }
-    });
-    if (repr.isPresent()) {
-      return repr;
-    }
-    return single(response, SHA256).filter(StatHeaders::isLowercaseSha256);
-  }
-
-  private static boolean isLowercaseSha256(String value) {
-    return value.length() == 64 && value.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
   }
 
   private static Optional<Instant> instant(String value) {

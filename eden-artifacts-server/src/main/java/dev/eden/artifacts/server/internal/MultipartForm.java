@@ -145,7 +145,8 @@ public final class MultipartForm implements MultipartReader {
   /**
    * A part from its raw header block ({@code Name: value} lines, each ending in CRLF), read with
    * the same rules whichever parser split the body: header lines as FileUpload unfolds them, the
-   * {@code Content-Disposition} value by {@link FormDataDisposition}.
+   * {@code Content-Disposition} value by {@link FormDataDisposition}; the {@code Content-Digest}
+   * value is passed on as sent, for the deposit to read.
    *
    * @throws MalformedMultipartException if a header line is malformed (see {@link PartHeaderLines}),
    *     or the {@code Content-Disposition} value is
@@ -154,7 +155,8 @@ public final class MultipartForm implements MultipartReader {
     PartHeaderLines.check(headerBlock);
     FileItemHeaders headers = HEADERS.getParsedHeaders(headerBlock);
     FormDataDisposition disposition = FormDataDisposition.parse(headers.getHeader("Content-Disposition"));
-    return new Part(disposition.name(), disposition.filename(), headers.getHeader("Content-Type"), content);
+    return new Part(disposition.name(), disposition.filename(), headers.getHeader("Content-Type"),
+        headers.getHeader("Content-Digest"), content);
   }
 
   /**

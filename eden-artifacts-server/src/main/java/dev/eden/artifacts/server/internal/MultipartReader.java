@@ -41,7 +41,10 @@ public interface MultipartReader {
    * @param name the {@code form-data} field name, or null (not form-data, or no name)
    * @param filename the declared filename, or null if the part is not a file upload
    * @param contentType the declared content type as sent, or null
+   * @param contentDigest the part's own {@code Content-Digest} header value as sent (RFC 9530: a
+   *     digest of this part's bytes), or null if the part carries none
    * @param content the part's bytes up to the next boundary; read it to its end before moving on
    */
-  record Part(String name, String filename, String contentType, InputStream content) {}
+  record Part(String name, String filename, String contentType, String contentDigest,
+      InputStream content) {}
 }

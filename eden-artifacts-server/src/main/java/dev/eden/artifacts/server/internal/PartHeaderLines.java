@@ -2,20 +2,26 @@ package dev.eden.artifacts.server.internal;
 
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The syntax of a part's header block, checked before any value is read, so that every reader and
  * every intermediary sees the same part: each line is {@code field-name ":" field-value} (RFC 9110
- * §5.1: a token, no space before the colon), or an obsolete folded continuation (a line starting with a space or tab) that Commons
- * FileUpload unfolds; and {@code Content-Disposition} and {@code Content-Type}, the two headers a
- * deposit acts on, occur at most once — with two, which one counts is a guess (the parsers take the
- * first; an intermediary may take the last). Control characters inside values are left to the
- * recording rules, which strip them (contract §4). Not API; stateless.
+ * §5.1: a token, no space before the colon), or an obsolete folded continuation (a line starting
+ * with a space or tab) that Commons FileUpload unfolds; and {@code Content-Disposition}, {@code
+ * Content-Type} and {@code Content-Digest}, the headers a deposit acts on, occur at most once —
+ * with two, which one counts is a guess (the parsers take the first; an intermediary may take the
+ * last). Control characters inside values are left to the recording rules, which strip them
+ * (contract §4). Not API; stateless.
  */
 final class PartHeaderLines {
   private static final String TOKEN_PUNCTUATION = "!#$%&'*+-.^_`|~";
-  private static final Set<String> SINGLE = Set.of("content-disposition", "content-type");
+  /** The headers that must occur at most once, by lower-case name, with the name to report. */
+  private static final Map<String, String> SINGLE = Map.of(
+      "content-disposition", "Content-Disposition",
+      "content-type", "Content-Type",
+      "content-digest", "Content-Digest");
 
   private PartHeaderLines() {}
 
@@ -44,9 +50,8 @@ final class PartHeaderLines {
             "a part header line is not 'Name: value' (RFC 9110 §5.1: a token, then a colon)");
       }
       String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-      if (SINGLE.contains(name) && !seen.add(name)) {
-        throw new MalformedMultipartException("the part's " + (name.equals("content-type")
-            ? "Content-Type" : "Content-Disposition") + " header must be sent once");
+      if (SINGLE.containsKey(name) && !seen.add(name)) {
+        throw new MalformedMultipartException("the part's " + SINGLE.get(name) + " header must be sent once");
       }
     }
   }
