@@ -99,7 +99,7 @@ public final class EdenArtifactsCli implements Runnable {
   }
 
   /**
-   * Runs the command line and exits the JVM with its {@linkplain #run(String...) status}.
+   * Runs the command line and exits the JVM with its exit status (listed by {@code --help}).
    *
    * @param args the command line, e.g. {@code deposit run.log}
    */
@@ -145,7 +145,7 @@ public final class EdenArtifactsCli implements Runnable {
     }
   }
 
-  /** {@code eden-artifacts} without a command. */
+  /** {@code eden-artifacts} without a command: a usage error. */
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "a command is required: deposit, fetch or stat");
