@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -51,7 +52,12 @@ final class FetchCommand implements Callable<Integer> {
       if (toStdout) {
         stream(withProgress, cli.stdout());
       } else {
-        withProgress.fetchArtifact(uri, Path.of(output));
+        try {
+          withProgress.fetchArtifact(uri, Path.of(output));
+        } catch (IllegalArgumentException e) {
+          // A target that names no file (such as /), refused before any request.
+          throw new ParameterException(spec.commandLine(), "-o " + output + ": " + e.getMessage());
+        }
       }
     }
     return ExitStatus.OK;

@@ -311,6 +311,7 @@ class CliEndToEndIT {
     assertOneLineThenHint(alice.copy().env("EDEN_EXPERIMENT_ID", "exp_nope").run("stat", ZEROS_URI),
         "eden-artifacts: usage: ");
     assertOneLineThenHint(alice.run("deposit", dir.toString()), "eden-artifacts: usage: ");
+    assertOneLineThenHint(alice.run("fetch", ZEROS_URI, "-o", "/"), "eden-artifacts: usage: -o /: ");
   }
 
   private static void assertOneLineThenHint(Cli.Result result, String line) {
