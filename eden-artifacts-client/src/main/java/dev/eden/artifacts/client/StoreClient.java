@@ -19,6 +19,7 @@ import dev.eden.artifacts.client.internal.FileDownload;
 import dev.eden.artifacts.client.internal.Retrier;
 import dev.eden.artifacts.client.internal.Retrier.TransientAnswer;
 import dev.eden.artifacts.client.internal.Sha256;
+import dev.eden.artifacts.client.internal.StatHeaders;
 import dev.eden.artifacts.client.internal.TruncatedBodyException;
 import dev.eden.artifacts.internal.DigestFields;
 import java.io.ByteArrayOutputStream;
@@ -667,6 +668,52 @@ public final class StoreClient implements AutoCloseable {
         .header("Accept-Encoding", "identity")
         .get()
         .build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Stat
+
+  /**
+   * What the server says about the artifact behind {@code uri} — size, content type, depositor,
+   * deposit time, SHA-256 — read from the headers of a {@code HEAD} request, without its bytes. A
+   * server that does not take {@code HEAD} ({@code 405}, {@code 501}) is asked with a {@code GET}
+   * whose body is closed unread (the connection is then not reused). A {@code HEAD} refusal carries
+   * no problem body, so the refusal is also asked again with a {@code GET}, whose problem
+   * {@code type} decides the exception, exactly as for a fetch. Retried like a fetch.
+   *
+   * @param uri the artifact URI exactly as a deposit returned it; sent verbatim
+   * @throws IOException if the server cannot be reached
+   * @throws dev.eden.artifacts.ArtifactException (unchecked) for an answer that refuses, see the
+   *     class doc
+   */
+  public ArtifactInfo statArtifact(String uri) throws IOException {
+    Request get = fetchRequest(uri);
+    Request head = get.newBuilder().head().build();
+    return retrier.run(fetchRetryPolicy, () -> {
+      checkOpen();
+      try (Response response = http.newCall(head).execute()) {
+        if (response.isSuccessful()) {
+          return StatHeaders.read(uri, response);
+        }
+        if (Retrier.isTransient(response.code())) {
+          throw failure(response);
+        }
+      }
+      try (Response response = http.newCall(get).execute()) {
+        if (!response.isSuccessful()) {
+          throw failure(response);
+        }
+        return StatHeaders.read(uri, response);
+      }
+    });
+  }
+
+  /**
+   * The content type {@link #depositArtifact(Path)} would send for a file of this name (the table
+   * on that method), for callers that deposit a stream or rename a file.
+   */
+  public static String guessContentType(String filename) {
+    return ContentTypes.guess(requireNonNull(filename, "filename"));
   }
 
   // ---------------------------------------------------------------------------------------------
