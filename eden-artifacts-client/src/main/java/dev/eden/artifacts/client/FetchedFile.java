@@ -10,11 +10,12 @@ import java.util.Optional;
  * file. Immutable and thread-safe.
  *
  * @param path the absolute path of the file that now holds the artifact's bytes
- * @param sizeBytes the number of bytes written, equal to the response's {@code Content-Length}
+ * @param sizeBytes the number of bytes in the file, equal to the artifact's announced length
  * @param contentType the content type the server recorded, verbatim
- * @param sha256 the SHA-256 (lowercase hex) the server announced in {@code X-Eden-Artifact-Sha256}
- *     and the written bytes were verified against; empty when the server announced none (no check
- *     was made). Never null.
+ * @param sha256 the SHA-256 (lowercase hex) the server announced for the whole artifact
+ *     ({@code Repr-Digest}, else {@code X-Eden-Artifact-Sha256}) and the whole file was verified
+ *     against, across resumes; empty when the server announced none or verification was turned off
+ *     (no check was made). Never null.
  */
 public record FetchedFile(Path path, long sizeBytes, String contentType, Optional<String> sha256) {
   public FetchedFile {

@@ -5,7 +5,8 @@ package dev.eden.artifacts.client;
  *
  * <p>Called on the thread that runs the transfer, after every chunk (up to 64 KiB), so it must be cheap
  * and thread-safe if the same listener serves several threads. An exception it throws aborts the
- * transfer. When a fetch is retried, the count starts again from zero.
+ * transfer. When a fetch is retried, the count starts again from zero, except for a download to a
+ * file that resumes: its count goes on from the bytes already in the file.
  */
 @FunctionalInterface
 public interface ProgressListener {

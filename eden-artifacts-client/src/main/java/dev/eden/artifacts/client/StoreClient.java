@@ -6,20 +6,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eden.artifacts.ArtifactException;
 import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.ProblemDetails;
+import dev.eden.artifacts.ProblemType;
 import dev.eden.artifacts.client.internal.ArtifactBodies;
+import dev.eden.artifacts.client.internal.ArtifactBodies.ArtifactBody;
 import dev.eden.artifacts.client.internal.ClientInfo;
 import dev.eden.artifacts.client.internal.ContentTypes;
 import dev.eden.artifacts.client.internal.ErrorResponses;
+import dev.eden.artifacts.client.internal.FetchHeaders;
+import dev.eden.artifacts.client.internal.FetchHeaders.ContentRange;
 import dev.eden.artifacts.client.internal.FileDownload;
 import dev.eden.artifacts.client.internal.Retrier;
 import dev.eden.artifacts.client.internal.Retrier.TransientAnswer;
+import dev.eden.artifacts.client.internal.Sha256;
+import dev.eden.artifacts.client.internal.StatHeaders;
+import dev.eden.artifacts.client.internal.TruncatedBodyException;
+import dev.eden.artifacts.internal.DigestFields;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.HttpUrl;
@@ -82,17 +91,26 @@ import okhttp3.Response;
  * 429. The bearer never appears in a message, in {@link #toString()} or in a log.
  *
  * <p><b>Retries.</b> Fetches are retried under the {@linkplain Builder#fetchRetryPolicy fetch
- * policy} after connection failures and 502/503/504/429 answers. Deposits are not retried unless
+ * policy} after connection failures and 502/503/504/429 answers (a download to a file resumes). Deposits are not retried unless
  * {@linkplain Builder#depositRetryPolicy asked}, and then only from a {@code Path} or a
  * {@code byte[]}: a retried deposit whose first response was lost leaves an orphan and mints a new
  * URI, which the contract allows.
  *
- * <p><b>Integrity.</b> When a fetch answer carries a well-formed {@code X-Eden-Artifact-Sha256}
- * (64 lowercase hex digits; this project's server sends it, the contract does not require it), the
- * bytes are hashed while they stream and compared at the end of the body; a difference is an
- * {@link ArtifactDigestMismatchException} naming both digests. A missing or malformed header means
- * no check, so the client works against any conforming server. {@code fetchArtifactBytes} and
- * {@code fetchArtifact} retry a mismatch at most once (see {@link #fetchArtifact(String, Path)}).
+ * <p><b>Integrity.</b> When a fetch answer announces the artifact's SHA-256 — RFC 9530
+ * {@code Repr-Digest} ({@code sha-256} member), else a well-formed {@code X-Eden-Artifact-Sha256}
+ * (64 lowercase hex digits); this project's server sends both, the contract requires neither — the
+ * bytes of a whole artifact are hashed while they stream and compared at the end of the body; a
+ * difference is an {@link ArtifactDigestMismatchException} naming both digests. A deposit hashes
+ * the bytes it sends and compares the digest its {@code 201} records in
+ * {@code X-Eden-Artifact-Sha256}; a {@code byte[]} deposit also sends its digest as the part's
+ * {@code Content-Digest}. Missing or malformed fields mean no check, so the client works against
+ * any conforming server; {@link Builder#verifyDigests(boolean)} turns every check off.
+ * {@code fetchArtifactBytes} and {@code fetchArtifact} retry a mismatch at most once (see
+ * {@link #fetchArtifact(String, Path)}).
+ *
+ * <p><b>Resuming and ranges.</b> {@link #fetchArtifact(String, Path)} continues a broken download
+ * where it stopped when the server offers byte ranges and a strong {@code ETag} (RFC 9110 §14,
+ * §13.1.5), and starts over otherwise; {@link #openArtifact(String, long, long)} reads a slice.
  *
  * <p><b>Lifecycle.</b> Thread-safe: share one instance. A client that created its own
  * {@link OkHttpClient} releases its connections and threads on {@link #close()}; a client given an
@@ -100,8 +118,6 @@ import okhttp3.Response;
  */
 public final class StoreClient implements AutoCloseable {
   private static final String EXPERIMENT_HEADER = "X-Eden-Experiment-Id";
-  /** An extra of this project's server (wire protocol §9.6); other servers may omit it. */
-  private static final String SHA256_HEADER = "X-Eden-Artifact-Sha256";
   private static final int MAX_RECEIPT_BYTES = 64 * 1024;
   private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 
@@ -116,6 +132,7 @@ public final class StoreClient implements AutoCloseable {
   private final RetryPolicy fetchRetryPolicy;
   private final RetryPolicy depositRetryPolicy;
   private final ProgressListener progress;
+  private final boolean verifyDigests;
   private final ObjectMapper json;
   private final ErrorResponses errors;
   private final Retrier retrier;
@@ -140,6 +157,7 @@ public final class StoreClient implements AutoCloseable {
     this.fetchRetryPolicy = builder.fetchRetryPolicy;
     this.depositRetryPolicy = builder.depositRetryPolicy;
     this.progress = builder.progressListener;
+    this.verifyDigests = builder.verifyDigests;
     this.json = new ObjectMapper();
     this.errors = new ErrorResponses(json, bearer);
     this.retrier = new Retrier();
@@ -158,6 +176,7 @@ public final class StoreClient implements AutoCloseable {
     this.fetchRetryPolicy = base.fetchRetryPolicy;
     this.depositRetryPolicy = base.depositRetryPolicy;
     this.progress = progress;
+    this.verifyDigests = base.verifyDigests;
     this.json = base.json;
     this.errors = base.errors;
     this.retrier = base.retrier;
@@ -224,8 +243,8 @@ public final class StoreClient implements AutoCloseable {
     checkFilename(filename);
     long length = Files.size(file);
     boolean retry = depositRetryPolicy.maxAttempts() > 1;
-    RequestBody body = ArtifactBodies.ofFile(file, length, type, retry, progress);
-    return deposit(body, filename, retry);
+    ArtifactBody body = ArtifactBodies.ofFile(file, length, type, retry, verifyDigests, progress);
+    return deposit(body, filename, retry, null);
   }
 
   /**
@@ -238,25 +257,42 @@ public final class StoreClient implements AutoCloseable {
     requireNonNull(in, "in");
     MediaType type = mediaType(contentType);
     checkFilename(filename);
-    return deposit(ArtifactBodies.ofStream(in, type, progress), filename, false);
+    return deposit(ArtifactBodies.ofStream(in, type, verifyDigests, progress), filename, false,
+        null);
   }
 
-  /** Deposits {@code bytes}; the array must not change while the call runs. */
+  /**
+   * Deposits {@code bytes}; the array must not change while the call runs. With
+   * {@linkplain Builder#verifyDigests verification} on (the default), their SHA-256 travels as the
+   * file part's {@code Content-Digest} (RFC 9530 §2), so a server that checks it refuses bytes
+   * corrupted on the way (400 {@code bad-request}) instead of storing them.
+   */
   public DepositReceipt depositArtifact(byte[] bytes, String filename, String contentType)
       throws IOException {
     requireNonNull(bytes, "bytes");
     MediaType type = mediaType(contentType);
     checkFilename(filename);
     boolean retry = depositRetryPolicy.maxAttempts() > 1;
-    return deposit(ArtifactBodies.ofBytes(bytes, type, retry, progress), filename, retry);
+    String contentDigest = verifyDigests ? DigestFields.sha256(Sha256.of(bytes)) : null;
+    return deposit(ArtifactBodies.ofBytes(bytes, type, retry, verifyDigests, progress), filename,
+        retry, contentDigest);
   }
 
-  private DepositReceipt deposit(RequestBody part, String filename, boolean replayable)
-      throws IOException {
+  /**
+   * @param contentDigest the part's {@code Content-Digest} value, or {@code null} to send none
+   */
+  private DepositReceipt deposit(ArtifactBody body, String filename, boolean replayable,
+      String contentDigest) throws IOException {
     checkOpen();
+    MultipartBody.Part part = MultipartBody.Part.createFormData("file", filename, body);
+    if (contentDigest != null) {
+      // Beside the Content-Disposition OkHttp wrote (and escaped) for the name and filename.
+      part = MultipartBody.Part.create(part.headers().newBuilder()
+          .add(FetchHeaders.CONTENT_DIGEST, contentDigest).build(), body);
+    }
     MultipartBody multipart = new MultipartBody.Builder()
         .setType(MultipartBody.FORM)
-        .addFormDataPart("file", filename, part)
+        .addPart(part)
         .build();
     // Set explicitly so that an application interceptor's default Content-Type cannot hide the
     // boundary the body is written with.
@@ -271,7 +307,13 @@ public final class StoreClient implements AutoCloseable {
         if (!response.isSuccessful()) {
           throw failure(response);
         }
-        return readReceipt(response);
+        DepositReceipt receipt = readReceipt(response);
+        String recorded = verifyDigests ? FetchHeaders.edenSha256(response) : null;
+        String sent = body.sentSha256();
+        if (recorded != null && sent != null && !recorded.equals(sent)) {
+          throw ArtifactDigestMismatchException.ofDeposit(recorded, sent);
+        }
+        return receipt;
       }
     });
   }
@@ -312,6 +354,69 @@ public final class StoreClient implements AutoCloseable {
   public ArtifactInputStream openArtifact(String uri) throws IOException {
     Request request = fetchRequest(uri);
     return retrier.run(fetchRetryPolicy, () -> open(request));
+  }
+
+  /**
+   * Opens the artifact behind {@code uri} from byte {@code offset} to its end, for example to read
+   * the rest of a log from where an earlier read stopped. Same as {@code openArtifact(uri, offset,
+   * Long.MAX_VALUE)}.
+   *
+   * @see #openArtifact(String, long, long)
+   */
+  public ArtifactInputStream openArtifact(String uri, long offset) throws IOException {
+    return openArtifact(uri, offset, Long.MAX_VALUE);
+  }
+
+  /**
+   * Opens at most {@code length} bytes of the artifact behind {@code uri}, starting at byte
+   * {@code offset} (zero-based), with one request for that single range
+   * ({@code Range: bytes=<offset>-<offset+length-1>}, RFC 9110 §14.2). The stream's
+   * {@link ArtifactInputStream#offset()} is {@code offset}, its
+   * {@link ArtifactInputStream#contentLength()} the slice's length and
+   * {@link ArtifactInputStream#artifactSize()} the whole artifact's size (when announced).
+   *
+   * <ul>
+   *   <li>A slice that reaches past the end of the artifact is cut there: the stream holds fewer
+   *       than {@code length} bytes (never an error).
+   *   <li>{@code offset} equal to the artifact's size opens an <b>empty</b> stream (the end of a
+   *       log with nothing new); its {@code contentType()} is {@code application/octet-stream},
+   *       since that answer does not carry the artifact's type.
+   *   <li>{@code offset} greater than the size throws {@link RangeNotSatisfiableException} (with
+   *       the size, when announced), as the server's {@code 416} says.
+   *   <li>A server that does not take ranges answers with the whole artifact; the client then
+   *       reads and discards the bytes before {@code offset} itself (the result is the same, the
+   *       transfer longer).
+   * </ul>
+   *
+   * <p>Only a stream that covers the whole artifact (offset {@code 0}, reaching its end) is checked
+   * against the announced digest, which describes the whole artifact; a slice is checked against
+   * its announced length only. Retried like {@link #openArtifact(String)} until the bytes' headers
+   * arrive (and, without range support, the skipped bytes are read).
+   *
+   * @param uri the artifact URI exactly as a deposit returned it; sent verbatim
+   * @param offset the first byte to read, {@code >= 0}
+   * @param length the most bytes to read, {@code >= 1}; {@code Long.MAX_VALUE} for "to the end"
+   * @return an open stream the caller must close
+   * @throws RangeNotSatisfiableException (unchecked) if {@code offset} is past the end
+   * @throws IllegalArgumentException if {@code offset} is negative or {@code length} is not
+   *     positive
+   */
+  public ArtifactInputStream openArtifact(String uri, long offset, long length)
+      throws IOException {
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset must not be negative: " + offset);
+    }
+    if (length < 1) {
+      throw new IllegalArgumentException("length must be positive: " + length);
+    }
+    Request full = fetchRequest(uri);
+    // The last byte asked for, or -1 for "to the end" (also when offset + length overflows).
+    long last = length > Long.MAX_VALUE - offset ? -1 : offset + length - 1;
+    if (offset == 0 && last < 0) {
+      return retrier.run(fetchRetryPolicy, () -> open(full));
+    }
+    Request ranged = FetchHeaders.ranged(full, offset, last, null);
+    return retrier.run(fetchRetryPolicy, () -> openSlice(ranged, offset, last));
   }
 
   /**
@@ -359,18 +464,33 @@ public final class StoreClient implements AutoCloseable {
   /**
    * Fetches the artifact into {@code target}: the bytes go to a temporary file beside it, which is
    * flushed to disk and then atomically renamed over {@code target} (replacing an existing file).
-   * The byte count must equal the announced {@code Content-Length}; a short or broken download
-   * leaves no file behind and {@code target} untouched. Retried as a whole after a connection
-   * failure. The temp file ({@code .<name>.<random>.part}, owner-only) is created before the first
-   * request, so a target that cannot be written fails without downloading anything.
+   * The byte count must equal the announced {@code Content-Length}; a download that fails for good
+   * leaves no file behind and {@code target} untouched. The temp file
+   * ({@code .<name>.<random>.part}, owner-only) is created before the first request, so a target
+   * that cannot be written fails without downloading anything.
    *
-   * <p>When the server announced a digest ({@code X-Eden-Artifact-Sha256}), the bytes are hashed
-   * as they are written and compared before the rename: a mismatch leaves no file behind,
-   * {@code target} untouched, and the result's {@link FetchedFile#sha256()} holds the verified
-   * digest. A mismatch is retried once, whatever the policy's attempts (but only if it allows a
-   * second attempt): one fresh download tells corruption on the way (a faulty proxy or hop, which a
-   * second attempt usually escapes) from corruption at rest on the server (which every attempt
-   * repeats, so more would only download the artifact again for nothing).
+   * <p><b>Resuming.</b> A download broken by the connection (reset, cut short, a time-out) or by a
+   * transient answer (502, 503, 504, 429) is retried under the fetch policy, and a retry continues
+   * from the bytes already in the temp file: it asks for the rest ({@code Range:
+   * bytes=<written>-}) on the condition that the artifact still has the entity tag of the first
+   * answer ({@code If-Range}, RFC 9110 §13.1.5), and appends the {@code 206} only if its
+   * {@code Content-Range} starts exactly there and has the same complete length. It starts over
+   * from byte zero when the server cannot resume: the first answer had no strong {@code ETag} or no
+   * {@code Content-Length}, or said {@code Accept-Ranges: none}; the server answers the range with
+   * the whole artifact ({@code 200}: a changed validator, or no range support); or the
+   * {@code 206} does not continue the file.
+   *
+   * <p><b>Integrity.</b> Whatever the path, the whole file is checked before the rename against
+   * the SHA-256 the first answer announced ({@code Repr-Digest}, RFC 9530, else
+   * {@code X-Eden-Artifact-Sha256}; none: no check), with a digest kept across resumes (memory stays
+   * constant, the file is not read again). A mismatch empties the temp file; it is retried once
+   * from byte zero, whatever the policy's attempts (but only if it allows a second attempt): one
+   * fresh download tells corruption on the way (a faulty proxy or hop, which a second attempt
+   * usually escapes) from corruption at rest on the server (which every attempt repeats, so more
+   * would only download the artifact again for nothing). When it fails for good the temp file is
+   * deleted, {@code target} is untouched and {@link ArtifactDigestMismatchException} is thrown. The
+   * result's {@link FetchedFile#sha256()} holds the verified digest. With
+   * {@linkplain Builder#verifyDigests verification} off nothing is hashed or checked.
    *
    * @throws ArtifactDigestMismatchException if the bytes do not match the announced digest
    * @throws IOException on a transport failure or a truncated body (retried), or a local file
@@ -381,16 +501,35 @@ public final class StoreClient implements AutoCloseable {
    */
   public FetchedFile fetchArtifact(String uri, Path target) throws IOException {
     requireNonNull(target, "target");
-    Request request = fetchRequest(uri);
-    try (FileDownload download = FileDownload.into(target)) {
+    Request full = fetchRequest(uri);
+    try (FileDownload download = FileDownload.into(target, verifyDigests, progress)) {
       return retrier.run(fetchRetryPolicy, () -> {
-        try (ArtifactInputStream in = open(request)) {
-          return download.receive(in);
+        checkOpen();
+        Request request = download.nextRequest(full);
+        boolean ranged = request != full;
+        Response answer = http.newCall(request).execute();
+        if (ranged && (answer.code() == 206 && !download.fits(answer) || answer.code() == 416)) {
+          // The rest cannot be appended: ask for everything, in this same attempt.
+          answer.close();
+          download.restart();
+          ranged = false;
+          answer = http.newCall(full).execute();
+        }
+        Response response = answer;
+        try (response) {
+          if (!response.isSuccessful()) {
+            throw failure(response);
+          }
+          if (response.code() == 206 && !ranged) {
+            throw unexpected(response, "206 Partial Content answers a request without Range");
+          }
+          return download.receive(response);
         }
       });
     }
   }
 
+  /** One attempt at a whole artifact: the bytes' headers, then a stream over the body. */
   private ArtifactInputStream open(Request request) throws IOException, TransientAnswer {
     checkOpen();
     Response response = http.newCall(request).execute();
@@ -399,23 +538,122 @@ public final class StoreClient implements AutoCloseable {
         throw failure(response);
       }
     }
-    String contentType = response.header("Content-Type");
+    long length = response.body().contentLength();
     return new ArtifactInputStream(response.body().byteStream(), response,
-        contentType == null ? ContentTypes.OCTET_STREAM : contentType,
-        response.body().contentLength(),
-        announcedSha256(response), progress);
+        contentType(response), length, Long.MAX_VALUE, 0, length,
+        verifyDigests ? FetchHeaders.announcedSha256(response) : null, progress);
   }
 
   /**
-   * The digest to check, or {@code null}: only a single, well-formed header counts, since a
-   * conforming server need not send it and a garbled one proves nothing about the bytes.
+   * One attempt at a slice: a 206 for exactly the range asked for, a 416 (the end, or past it), or
+   * the whole artifact from a server without ranges, read up to {@code offset} here.
+   *
+   * @param last the last byte asked for, or {@code -1} for "to the end"
    */
-  private static String announcedSha256(Response response) {
-    List<String> values = response.headers(SHA256_HEADER);
-    if (values.size() != 1 || !ArtifactInputStream.isWellFormedSha256(values.get(0))) {
-      return null;
+  private ArtifactInputStream openSlice(Request request, long offset, long last)
+      throws IOException, TransientAnswer {
+    checkOpen();
+    Response response = http.newCall(request).execute();
+    boolean handedOver = false;
+    try {
+      int code = response.code();
+      if (code == 416) {
+        return pastTheEnd(response, offset);
+      }
+      if (!response.isSuccessful()) {
+        throw failure(response);
+      }
+      ArtifactInputStream slice = code == 206
+          ? partial(response, offset, last)
+          : skipped(response, offset, last);
+      handedOver = true;
+      return slice;
+    } finally {
+      if (!handedOver) {
+        response.close();
+      }
     }
-    return values.get(0);
+  }
+
+  private ArtifactInputStream partial(Response response, long offset, long last)
+      throws IOException {
+    Optional<ContentRange> announced = FetchHeaders.contentRange(response);
+    long bodyLength = response.body().contentLength();
+    if (announced.isEmpty() || announced.get().unsatisfied()
+        || announced.get().first() != offset || last >= 0 && announced.get().last() > last
+        || bodyLength >= 0 && bodyLength != announced.get().last() - offset + 1) {
+      throw unexpected(response, "206 Partial Content without the Content-Range of the bytes "
+          + offset + "-" + (last < 0 ? "" : Long.toString(last)) + " asked for, or of another length");
+    }
+    ContentRange range = announced.get();
+    long count = range.last() - offset + 1;
+    boolean whole = offset == 0 && range.complete() == range.last() + 1;
+    return new ArtifactInputStream(response.body().byteStream(), response, contentType(response),
+        count, count, offset, range.complete(),
+        whole && verifyDigests ? FetchHeaders.announcedSha256(response) : null, progress);
+  }
+
+  /** The whole artifact answered a range: reads and drops the bytes before {@code offset}. */
+  private ArtifactInputStream skipped(Response response, long offset, long last)
+      throws IOException {
+    long size = response.body().contentLength();
+    if (size >= 0 && offset > size) {
+      throw new RangeNotSatisfiableException(offset, size, notSatisfiable());
+    }
+    InputStream body = response.body().byteStream();
+    long dropped = 0;
+    byte[] buffer = new byte[64 * 1024];
+    while (dropped < offset) {
+      int read = body.read(buffer, 0, (int) Math.min(buffer.length, offset - dropped));
+      if (read == -1) {
+        if (size >= 0) {
+          throw new TruncatedBodyException(size, dropped);
+        }
+        throw new RangeNotSatisfiableException(offset, dropped, notSatisfiable());
+      }
+      dropped += read;
+    }
+    long limit = last < 0 ? Long.MAX_VALUE : last - offset + 1;
+    long count = size < 0 ? -1 : Math.min(size - offset, limit);
+    boolean whole = offset == 0 && size >= 0 && count == size;
+    return new ArtifactInputStream(body, response, contentType(response), count, limit, offset,
+        size, whole && verifyDigests ? FetchHeaders.announcedSha256(response) : null, progress);
+  }
+
+  /**
+   * A 416: an empty stream when {@code offset} is exactly the announced size, else the failure.
+   * Closes nothing: the caller closes the response.
+   */
+  private ArtifactInputStream pastTheEnd(Response response, long offset) throws IOException {
+    long size = FetchHeaders.contentRange(response)
+        .filter(ContentRange::unsatisfied)
+        .map(ContentRange::complete)
+        .orElse(-1L);
+    ArtifactException answer = errors.toException(response);
+    if (ProblemType.fromUri(answer.typeUri()).isPresent()) {
+      throw answer;
+    }
+    if (size == offset) {
+      return new ArtifactInputStream(InputStream.nullInputStream(), () -> { },
+          ContentTypes.OCTET_STREAM, 0, 0, offset, size, null, progress);
+    }
+    throw new RangeNotSatisfiableException(offset, size,
+        answer.remoteProblem().orElseGet(StoreClient::notSatisfiable));
+  }
+
+  /** What a server with ranges would have answered: 416 without a problem type. */
+  private static ProblemDetails notSatisfiable() {
+    return new ProblemDetails(ProblemDetails.ABOUT_BLANK, 416, "Range Not Satisfiable", null,
+        null);
+  }
+
+  private static String contentType(Response response) {
+    String contentType = response.header("Content-Type");
+    return contentType == null ? ContentTypes.OCTET_STREAM : contentType;
+  }
+
+  private UnexpectedResponseException unexpected(Response response, String reason) {
+    return errors.unexpected(response.code(), response.header("Content-Type"), new byte[0], reason);
   }
 
   private Request fetchRequest(String uri) {
@@ -430,6 +668,52 @@ public final class StoreClient implements AutoCloseable {
         .header("Accept-Encoding", "identity")
         .get()
         .build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Stat
+
+  /**
+   * What the server says about the artifact behind {@code uri} — size, content type, depositor,
+   * deposit time, SHA-256 — read from the headers of a {@code HEAD} request, without its bytes. A
+   * server that does not take {@code HEAD} ({@code 405}, {@code 501}) is asked with a {@code GET}
+   * whose body is closed unread (the connection is then not reused). A {@code HEAD} refusal carries
+   * no problem body, so the refusal is also asked again with a {@code GET}, whose problem
+   * {@code type} decides the exception, exactly as for a fetch. Retried like a fetch.
+   *
+   * @param uri the artifact URI exactly as a deposit returned it; sent verbatim
+   * @throws IOException if the server cannot be reached
+   * @throws dev.eden.artifacts.ArtifactException (unchecked) for an answer that refuses, see the
+   *     class doc
+   */
+  public ArtifactInfo statArtifact(String uri) throws IOException {
+    Request get = fetchRequest(uri);
+    Request head = get.newBuilder().head().build();
+    return retrier.run(fetchRetryPolicy, () -> {
+      checkOpen();
+      try (Response response = http.newCall(head).execute()) {
+        if (response.isSuccessful()) {
+          return StatHeaders.read(uri, response);
+        }
+        if (Retrier.isTransient(response.code())) {
+          throw failure(response);
+        }
+      }
+      try (Response response = http.newCall(get).execute()) {
+        if (!response.isSuccessful()) {
+          throw failure(response);
+        }
+        return StatHeaders.read(uri, response);
+      }
+    });
+  }
+
+  /**
+   * The content type {@link #depositArtifact(Path)} would send for a file of this name (the table
+   * on that method), for callers that deposit a stream or rename a file.
+   */
+  public static String guessContentType(String filename) {
+    return ContentTypes.guess(requireNonNull(filename, "filename"));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -519,6 +803,7 @@ public final class StoreClient implements AutoCloseable {
     private RetryPolicy fetchRetryPolicy = RetryPolicy.defaults();
     private RetryPolicy depositRetryPolicy = RetryPolicy.none();
     private ProgressListener progressListener = ProgressListener.NONE;
+    private boolean verifyDigests = true;
 
     private Builder() {
     }
@@ -644,6 +929,20 @@ public final class StoreClient implements AutoCloseable {
     /** Receives the progress of every transfer; default none. */
     public Builder progressListener(ProgressListener listener) {
       this.progressListener = requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Whether to check digests; default {@code true}. When on, a fetch checks the bytes of a whole
+     * artifact against the SHA-256 the answer announces ({@code Repr-Digest}, RFC 9530, else
+     * {@code X-Eden-Artifact-Sha256}); a deposit hashes the bytes as it sends them and compares
+     * the digest the {@code 201} records in {@code X-Eden-Artifact-Sha256}, and a deposit of a
+     * {@code byte[]} sends its digest as the file part's {@code Content-Digest} for the server to
+     * check. Against a server that announces no digest nothing changes either way. Off: nothing is
+     * hashed, sent or checked (the byte count is still checked against {@code Content-Length}).
+     */
+    public Builder verifyDigests(boolean verify) {
+      this.verifyDigests = verify;
       return this;
     }
 

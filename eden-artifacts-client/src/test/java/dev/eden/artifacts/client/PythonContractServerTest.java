@@ -132,6 +132,26 @@ class PythonContractServerTest {
   }
 
   @Test
+  void statFallsBackToGetOnAServerWithoutHead() throws Exception {
+    // Python's http.server answers 501 to a method without a do_ handler, as this server has no HEAD.
+    byte[] bytes = new byte[900_000];
+    new Random(5).nextBytes(bytes);
+    try (StoreClient alice = client(ALICE)) {
+      DepositReceipt receipt = alice.depositArtifact(bytes, "big.bin", "application/x-big");
+      ArtifactInfo info = alice.statArtifact(receipt.uri());
+      assertThat(info.uri()).isEqualTo(receipt.uri());
+      assertThat(info.sizeBytes()).isEqualTo(bytes.length);
+      assertThat(info.contentType()).isEqualTo("application/x-big");
+      // Extras this server does not announce stay empty rather than guessed.
+      assertThat(info.createdBy()).isEmpty();
+      assertThat(info.createdAt()).isEmpty();
+      assertThat(info.sha256()).isEmpty();
+      assertThat(catchThrowable(() -> alice.statArtifact("eden://artifacts/" + "0".repeat(32))))
+          .isInstanceOf(ArtifactNotFoundException.class).hasMessage("unknown artifact");
+    }
+  }
+
+  @Test
   void unknownUriIsNotFound() {
     try (StoreClient alice = client(ALICE)) {
       assertThat(catchThrowable(() -> alice.fetchArtifactBytes(

@@ -19,7 +19,7 @@ class ReadmeExampleTest {
 
   static void worker(String baseUrl, String experimentId, String bearer, Path plan, Path copy)
       throws Exception {
-    // README-EXAMPLE-START
+    // snippet: worker
     try (StoreClient client = StoreClient.builder()
         .baseUrl(baseUrl)                   // "http://127.0.0.1:8080"
         .experimentId(experimentId)         // "exp_…"
@@ -29,7 +29,7 @@ class ReadmeExampleTest {
       System.out.println(receipt.uri());                      // eden://artifacts/…
       client.fetchArtifact(receipt.uri(), copy);              // temp file, fsync, atomic rename
     }
-    // README-EXAMPLE-END
+    // end snippet
   }
 
   @Test
@@ -55,8 +55,8 @@ class ReadmeExampleTest {
     Path module = Path.of(System.getProperty("basedir", "."));
     List<String> source = Files.readAllLines(
         module.resolve("src/test/java/dev/eden/artifacts/client/ReadmeExampleTest.java"));
-    int start = source.indexOf("    // README-EXAMPLE-START");
-    int end = source.indexOf("    // README-EXAMPLE-END");
+    int start = source.indexOf("    // snippet: worker");
+    int end = source.indexOf("    // end snippet");
     String example = source.subList(start + 1, end).stream()
         .map(line -> line.substring(4))
         .collect(Collectors.joining("\n"));

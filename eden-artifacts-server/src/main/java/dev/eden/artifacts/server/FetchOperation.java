@@ -67,6 +67,20 @@ final class FetchOperation {
       ProblemResponses.rangeNotSatisfiable(exchange, selection.contentRange(metadata.sizeBytes()));
       return;
     }
+    // Opened before any header is set: a blob that cannot be read is a plain 500 problem, without
+    // the headers of the answer that could not be given.
+    InputStream content = get ? artifact.openStream(selection.first(), selection.length()) : null;
+    try {
+      respond(exchange, metadata, etag, selection, content);
+    } finally {
+      if (content != null) {
+        content.close();
+      }
+    }
+  }
+
+  private static void respond(ServerExchange exchange, ArtifactMetadata metadata, String etag,
+      ByteRanges.Selection selection, InputStream content) throws IOException {
     validators(exchange, metadata, etag);
     exchange.responseHeader("Content-Type", metadata.contentType());
     exchange.responseHeader("Content-Disposition", ContentDisposition.attachment(metadata.filename()));
@@ -82,10 +96,8 @@ final class FetchOperation {
       exchange.status(200);
     }
     exchange.responseContentLength(selection.length());
-    if (get) {
-      try (InputStream in = artifact.openStream(selection.first(), selection.length())) {
-        copy(in, ClientOutputStream.open(exchange), selection.length(), metadata);
-      }
+    if (content != null) {
+      copy(content, ClientOutputStream.open(exchange), selection.length(), metadata);
     }
   }
 

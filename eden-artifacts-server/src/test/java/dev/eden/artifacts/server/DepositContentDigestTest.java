@@ -1,5 +1,9 @@
 package dev.eden.artifacts.server;
 
+import static dev.eden.artifacts.server.TestDigests.sha256;
+import static dev.eden.artifacts.server.TestDigests.sha256Field;
+import static dev.eden.artifacts.server.TestDigests.sha256Hex;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eden.artifacts.ArtifactId;
@@ -17,11 +21,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +110,21 @@ class DepositContentDigestTest {
       String detail = assertRefused(() -> deposit(small, "Content-Digest: " + value));
       assertThat(detail).as(value).contains("Content-Digest", "malformed");
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void controlCharactersAroundTheDigestAreRefusedThoughParsersTrimThem(Transport transport) throws Exception {
+    start(transport);
+    byte[] small = "small".getBytes(StandardCharsets.US_ASCII);
+    for (String value : List.of(sha256Field(small) + "\u0000", "\u000b" + sha256Field(small),
+        sha256Field(small) + "\u001f", sha256Field(small) + "\u007f")) {
+      String detail = assertRefused(() -> deposit(small, "Content-Digest: " + value));
+      assertThat(detail).contains("Content-Digest");
+    }
+    // Spaces and tabs around a value are optional whitespace (RFC 9110 §5.5), not a fault.
+    RawHttp.Reply reply = deposit(small, "Content-Digest: \t" + sha256Field(small) + " \t");
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
   }
 
   @ParameterizedTest
@@ -291,25 +308,6 @@ class DepositContentDigestTest {
 
   private List<ArtifactId> rows() {
     return store.idsCreatedBefore(experiment, Instant.MAX, 1000).stream().sorted().toList();
-  }
-
-  // ---- Digests ------------------------------------------------------------------------------
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static String sha256Hex(byte[] bytes) {
-    return HexFormat.of().formatHex(sha256(bytes));
-  }
-
-  /** Written here, not by the code under test: {@code sha-256=:<base64>:}. */
-  private static String sha256Field(byte[] bytes) {
-    return "sha-256=:" + Base64.getEncoder().encodeToString(sha256(bytes)) + ":";
   }
 
   private static byte[] randomBytes(int n) {

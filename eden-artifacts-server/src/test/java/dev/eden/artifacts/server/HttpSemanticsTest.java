@@ -1,5 +1,8 @@
 package dev.eden.artifacts.server;
 
+import static dev.eden.artifacts.server.TestDigests.sha256Field;
+import static dev.eden.artifacts.server.TestDigests.sha256Hex;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
@@ -25,14 +28,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,7 +86,7 @@ class HttpSemanticsTest {
         .isEqualTo(IMF_FIXDATE.format(artifact.metadata().createdAt()));
     assertThat(header(ok, "Cache-Control")).isEqualTo("private, max-age=31536000, immutable");
     assertThat(header(ok, "Accept-Ranges")).isEqualTo("bytes");
-    assertThat(header(ok, "Repr-Digest")).isEqualTo("sha-256=:" + sha256Base64(content) + ":");
+    assertThat(header(ok, "Repr-Digest")).isEqualTo(sha256Field(content));
     assertThat(header(ok, "Content-Length")).isEqualTo("10000");
   }
 
@@ -134,7 +134,7 @@ class HttpSemanticsTest {
       assertThat(notModified.body()).isEmpty();
       assertThat(header(notModified, "ETag")).isEqualTo(etag());
       assertThat(header(notModified, "Cache-Control")).isEqualTo("private, max-age=31536000, immutable");
-      assertThat(header(notModified, "Repr-Digest")).isEqualTo("sha-256=:" + sha256Base64(content) + ":");
+      assertThat(header(notModified, "Repr-Digest")).isEqualTo(sha256Field(content));
       assertThat(notModified.headers().firstValue("Content-Type")).isEmpty();
       // RFC 9110 §8.6: a 304 may announce only the length a 200 would have (Tomcat sends none).
       notModified.headers().firstValue("Content-Length")
@@ -227,7 +227,7 @@ class HttpSemanticsTest {
       assertThat(header(partial, "ETag")).isEqualTo(etag());
       assertThat(header(partial, "Cache-Control")).isEqualTo("private, max-age=31536000, immutable");
       // The digest of the whole artifact, not of the slice (RFC 9530 §3).
-      assertThat(header(partial, "Repr-Digest")).isEqualTo("sha-256=:" + sha256Base64(content) + ":");
+      assertThat(header(partial, "Repr-Digest")).isEqualTo(sha256Field(content));
       verify(backend, atLeastOnce()).open(artifact.metadata().id(), first, last - first + 1);
     }
   }
@@ -295,7 +295,23 @@ class HttpSemanticsTest {
     HttpResponse<byte[]> whole = fetch(worker(), "Range", "bytes=-5");
     assertThat(whole.statusCode()).isEqualTo(200);
     assertThat(whole.body()).isEmpty();
-    assertThat(header(whole, "Repr-Digest")).isEqualTo("sha-256=:" + sha256Base64(new byte[0]) + ":");
+    assertThat(header(whole, "Repr-Digest")).isEqualTo(sha256Field(new byte[0]));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void aBlobThatCannotBeReadIsAPlain500WithoutTheArtifactsHeaders(Transport transport) throws Exception {
+    start(transport);
+    backend.delete(artifact.metadata().id()); // the row stays: a damaged store
+    for (String range : List.of("bytes=0-9", "bytes=5-")) {
+      HttpResponse<byte[]> failed = fetch(worker(), "Range", range);
+      assertThat(failed.statusCode()).isEqualTo(500);
+      assertThat(JSON.readTree(failed.body()).get("type").asText()).isEqualTo("eden://error/internal");
+      for (String name : List.of("ETag", "Last-Modified", "Repr-Digest", "Content-Range", "Accept-Ranges",
+          "Content-Disposition", ArtifactHandler.SHA256_HEADER, ArtifactHandler.CREATED_BY_HEADER)) {
+        assertThat(failed.headers().firstValue(name)).as(name).isEmpty();
+      }
+    }
   }
 
   // ---- Digests ------------------------------------------------------------------------------
@@ -307,7 +323,7 @@ class HttpSemanticsTest {
     for (String want : List.of("sha-256=1", "sha-512=10, sha-256=1", "sha-512=3", "not a dictionary")) {
       HttpResponse<byte[]> ok = fetch(worker(), "Want-Repr-Digest", want);
       assertThat(ok.statusCode()).as(want).isEqualTo(200);
-      assertThat(header(ok, "Repr-Digest")).isEqualTo("sha-256=:" + sha256Base64(content) + ":");
+      assertThat(header(ok, "Repr-Digest")).isEqualTo(sha256Field(content));
     }
   }
 
@@ -396,21 +412,5 @@ class HttpSemanticsTest {
     byte[] bytes = new byte[n];
     new Random(42).nextBytes(bytes);
     return bytes;
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static String sha256Hex(byte[] bytes) {
-    return HexFormat.of().formatHex(sha256(bytes));
-  }
-
-  private static String sha256Base64(byte[] bytes) {
-    return Base64.getEncoder().encodeToString(sha256(bytes));
   }
 }

@@ -146,6 +146,8 @@ final class ServerFixture implements AutoCloseable {
         .otherWorkerBearer(credential(workerB()))
         .adminsGroupWorkerBearer(credential(adminClassWorker()))
         .maxArtifactBytes(maxArtifactBytes)
+        // This server offers every HTTP feature of the kit's http/ group: none may skip.
+        .requireHttpSemantics(true)
         .build();
   }
 

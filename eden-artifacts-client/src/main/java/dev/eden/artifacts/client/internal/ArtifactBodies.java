@@ -8,14 +8,17 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
 import okio.BufferedSink;
 
 /**
  * Request bodies for the deposit's {@code file} part. Each streams in fixed-size chunks (nothing is
- * loaded whole) and reports progress. Only the {@code Path} and {@code byte[]} bodies can be written
- * twice; whether OkHttp may replay them is the caller's choice ({@code replayable}).
+ * loaded whole), reports progress and, when asked, hashes what it writes
+ * ({@link ArtifactBody#sentSha256()}). Only the {@code Path} and {@code byte[]} bodies can be
+ * written twice; whether OkHttp may replay them is the caller's choice ({@code replayable}).
  */
 public final class ArtifactBodies {
   static final int CHUNK = 64 * 1024;
@@ -24,9 +27,9 @@ public final class ArtifactBodies {
   }
 
   /** Streams {@code length} bytes of {@code file}; fails if the file shrinks while sending. */
-  public static RequestBody ofFile(Path file, long length, MediaType type, boolean replayable,
-      ProgressListener progress) {
-    return new Base(type, length, !replayable, progress) {
+  public static ArtifactBody ofFile(Path file, long length, MediaType type, boolean replayable,
+      boolean hash, ProgressListener progress) {
+    return new ArtifactBody(type, length, !replayable, hash, progress) {
       @Override
       void write(BufferedSink sink, Counter counter) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -40,6 +43,7 @@ public final class ArtifactBodies {
                   + " had " + length + " bytes, " + remaining + " are missing");
             }
             buffer.flip();
+            counter.hash(buffer.duplicate());
             sink.write(buffer);
             remaining -= read;
             counter.add(read);
@@ -50,13 +54,14 @@ public final class ArtifactBodies {
   }
 
   /** Streams the caller's bytes; the array must not change while it is sent. */
-  public static RequestBody ofBytes(byte[] bytes, MediaType type, boolean replayable,
-      ProgressListener progress) {
-    return new Base(type, bytes.length, !replayable, progress) {
+  public static ArtifactBody ofBytes(byte[] bytes, MediaType type, boolean replayable,
+      boolean hash, ProgressListener progress) {
+    return new ArtifactBody(type, bytes.length, !replayable, hash, progress) {
       @Override
       void write(BufferedSink sink, Counter counter) throws IOException {
         for (int offset = 0; offset < bytes.length; offset += CHUNK) {
           int count = Math.min(CHUNK, bytes.length - offset);
+          counter.hash(bytes, offset, count);
           sink.write(bytes, offset, count);
           counter.add(count);
         }
@@ -68,12 +73,14 @@ public final class ArtifactBodies {
    * Streams {@code in} to its end, with unknown length (chunked transfer encoding). One-shot: OkHttp
    * never replays it. The stream is read, never closed: its owner closes it.
    */
-  public static RequestBody ofStream(InputStream in, MediaType type, ProgressListener progress) {
-    return new Base(type, -1, true, progress) {
+  public static ArtifactBody ofStream(InputStream in, MediaType type, boolean hash,
+      ProgressListener progress) {
+    return new ArtifactBody(type, -1, true, hash, progress) {
       @Override
       void write(BufferedSink sink, Counter counter) throws IOException {
         byte[] buffer = new byte[CHUNK];
         for (int read; (read = in.read(buffer)) != -1; ) {
+          counter.hash(buffer, 0, read);
           sink.write(buffer, 0, read);
           counter.add(read);
         }
@@ -81,37 +88,70 @@ public final class ArtifactBodies {
     };
   }
 
-  /** Counts bytes for the progress listener. */
+  /** Counts bytes for the progress listener and hashes them. */
   static final class Counter {
     private final ProgressListener progress;
     private final long total;
+    private final MessageDigest digest;
     private long sent;
 
-    Counter(ProgressListener progress, long total) {
+    Counter(ProgressListener progress, long total, MessageDigest digest) {
       this.progress = progress;
       this.total = total;
+      this.digest = digest;
     }
 
+    /** Before the bytes are written (a written buffer is consumed). */
+    void hash(byte[] bytes, int offset, int count) {
+      if (digest != null) {
+        digest.update(bytes, offset, count);
+      }
+    }
+
+    /** Consumes {@code bytes}. */
+    void hash(ByteBuffer bytes) {
+      if (digest != null) {
+        digest.update(bytes);
+      }
+    }
+
+    /** After the bytes were written. */
     void add(long count) {
       sent += count;
       progress.onProgress(Direction.SENT, sent, total);
     }
   }
 
-  private abstract static class Base extends RequestBody {
+  /**
+   * The artifact's bytes as the body of the {@code file} part. Written on the thread that runs the
+   * call; {@link #sentSha256()} is read on that thread once the answer arrived.
+   */
+  public abstract static class ArtifactBody extends RequestBody {
     private final MediaType type;
     private final long length;
     private final boolean oneShot;
+    private final boolean hash;
     private final ProgressListener progress;
+    private volatile String sentSha256;
 
-    Base(MediaType type, long length, boolean oneShot, ProgressListener progress) {
+    ArtifactBody(MediaType type, long length, boolean oneShot, boolean hash,
+        ProgressListener progress) {
       this.type = type;
       this.length = length;
       this.oneShot = oneShot;
+      this.hash = hash;
       this.progress = progress;
     }
 
     abstract void write(BufferedSink sink, Counter counter) throws IOException;
+
+    /**
+     * The SHA-256 (lowercase hex) of the bytes the last complete write sent, or {@code null} if no
+     * write completed or hashing was not asked for.
+     */
+    public String sentSha256() {
+      return sentSha256;
+    }
 
     @Override
     public MediaType contentType() {
@@ -130,9 +170,14 @@ public final class ArtifactBodies {
 
     @Override
     public void writeTo(BufferedSink sink) throws IOException {
-      Counter counter = new Counter(progress, length);
+      sentSha256 = null;
+      MessageDigest digest = hash ? Sha256.newDigest() : null;
+      Counter counter = new Counter(progress, length, digest);
       progress.onProgress(Direction.SENT, 0, length);
       write(sink, counter);
+      if (digest != null) {
+        sentSha256 = HexFormat.of().formatHex(digest.digest());
+      }
     }
   }
 }

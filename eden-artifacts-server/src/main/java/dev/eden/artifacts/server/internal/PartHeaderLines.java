@@ -12,8 +12,10 @@ import java.util.Set;
  * with a space or tab) that Commons FileUpload unfolds; and {@code Content-Disposition}, {@code
  * Content-Type} and {@code Content-Digest}, the headers a deposit acts on, occur at most once —
  * with two, which one counts is a guess (the parsers take the first; an intermediary may take the
- * last). Control characters inside values are left to the recording rules, which strip them
- * (contract §4). Not API; stateless.
+ * last). A {@code Content-Digest} value must be free of control characters (RFC 9110 §5.5: a
+ * field value is visible characters, spaces and tabs), since the parsers trim values before the
+ * digest is read; control characters inside other values are left to the recording rules, which
+ * strip them (contract §4). Not API; stateless.
  */
 final class PartHeaderLines {
   private static final String TOKEN_PUNCTUATION = "!#$%&'*+-.^_`|~";
@@ -53,7 +55,21 @@ final class PartHeaderLines {
       if (SINGLE.containsKey(name) && !seen.add(name)) {
         throw new MalformedMultipartException("the part's " + SINGLE.get(name) + " header must be sent once");
       }
+      // The parsers trim values, which would hide control characters at the ends of a digest.
+      if (name.equals("content-digest") && hasControlCharacter(line, colon + 1)) {
+        throw new MalformedMultipartException("the part's Content-Digest header holds a control character");
+      }
     }
+  }
+
+  private static boolean hasControlCharacter(String line, int from) {
+    for (int i = from; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c < 0x20 && c != '\t' || c == 0x7f) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isToken(String line, int end) {

@@ -17,7 +17,10 @@ public record CheckResult(String name, Outcome outcome, String message, Throwabl
   public enum Outcome {
     PASSED,
     FAILED,
-    /** An optional input the check needs was not given. */
+    /**
+     * An optional input the check needs was not given, or the server does not offer the
+     * optional feature the check observes.
+     */
     SKIPPED
   }
 

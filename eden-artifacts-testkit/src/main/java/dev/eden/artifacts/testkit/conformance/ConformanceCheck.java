@@ -13,12 +13,30 @@ import java.util.function.Function;
  * Thread-safe; running a check sends real requests every time.
  */
 public final class ConformanceCheck {
-  /** How far the rule carries. */
+  /** How far the rule carries; also the group a check is reported in. */
   public enum Level {
     /** One of the "Artifact transfer" scenarios every EDEN server must pass. */
-    PORTABLE,
+    PORTABLE("portable"),
     /** A rule of the contract that goes beyond the portable scenarios. */
-    STRICT
+    STRICT("strict"),
+    /**
+     * The optional "HTTP semantics" group: HEAD, validators and conditional requests, byte
+     * ranges and representation digests on the fetch path (spec §9.7). Each check first finds
+     * out whether the server offers the feature it observes and is skipped when it does not,
+     * unless {@link ConformanceConfig#requireHttpSemantics()} is set.
+     */
+    HTTP_SEMANTICS("http");
+
+    private final String prefix;
+
+    Level(String prefix) {
+      this.prefix = prefix;
+    }
+
+    /** What the names of this level's checks start with, before the {@code /}. */
+    public String prefix() {
+      return prefix;
+    }
   }
 
   /** The body of a check; it throws {@link ConformanceFailure} when the server breaks the rule. */
@@ -49,9 +67,9 @@ public final class ConformanceCheck {
     this.context = requireNonNull(context, "context");
   }
 
-  /** {@code portable/...} or {@code strict/...}: unique within the suite and stable. */
+  /** {@code portable/...}, {@code strict/...} or {@code http/...}: unique within the suite and stable. */
   public String name() {
-    return level.name().toLowerCase(java.util.Locale.ROOT) + "/" + id;
+    return level.prefix() + "/" + id;
   }
 
   public Level level() {
@@ -63,14 +81,19 @@ public final class ConformanceCheck {
     return description;
   }
 
-  /** Why the check cannot run with this configuration (an optional input it needs), if so. */
+  /**
+   * Why the check cannot run with this configuration (an optional input it needs), if so. A check
+   * of the {@link Level#HTTP_SEMANTICS} group may also be skipped when it runs, once it has seen
+   * that the server does not offer the feature.
+   */
   public Optional<String> skipReason() {
     return missingInput.apply(context.config());
   }
 
   /**
    * Runs the check against the server. Never throws for a server fault: transport failures and
-   * broken answers are failed results.
+   * broken answers are failed results; an optional feature the server turns out not to offer is a
+   * skipped result that names what was missing (a failed one when the configuration requires it).
    */
   public CheckResult run() {
     Optional<String> skip = skipReason();
@@ -80,6 +103,11 @@ public final class ConformanceCheck {
     try {
       body.run(context);
       return new CheckResult(name(), CheckResult.Outcome.PASSED, "", null);
+    } catch (FeatureNotOffered absent) {
+      if (context.config().requireHttpSemantics()) {
+        return failed(absent.getMessage() + ", but the configuration requires it", absent);
+      }
+      return new CheckResult(name(), CheckResult.Outcome.SKIPPED, absent.getMessage(), null);
     } catch (ConformanceFailure failure) {
       return new CheckResult(name(), CheckResult.Outcome.FAILED, failure.getMessage(), failure);
     } catch (HttpTimeoutException e) {

@@ -28,6 +28,7 @@ import java.util.function.UnaryOperator;
  *   <tr><td>{@code eden.conformance.maxArtifactBytes}</td><td>{@code EDEN_CONFORMANCE_MAX_ARTIFACT_BYTES}</td><td>optional, the server's cap</td></tr>
  *   <tr><td>{@code eden.conformance.otherExperimentId}</td><td>{@code EDEN_CONFORMANCE_OTHER_EXPERIMENT_ID}</td><td>optional, a second served experiment</td></tr>
  *   <tr><td>{@code eden.conformance.timeoutSeconds}</td><td>{@code EDEN_CONFORMANCE_TIMEOUT_SECONDS}</td><td>optional, per request, default 60</td></tr>
+ *   <tr><td>{@code eden.conformance.requireHttpSemantics}</td><td>{@code EDEN_CONFORMANCE_REQUIRE_HTTP_SEMANTICS}</td><td>optional, {@code true} or {@code false} (default)</td></tr>
  * </table>
  */
 public final class ConformanceConfig {
@@ -41,7 +42,8 @@ public final class ConformanceConfig {
     ADMINS_GROUP_WORKER_BEARER("adminsGroupWorkerBearer", "ADMINS_GROUP_WORKER_BEARER"),
     MAX_ARTIFACT_BYTES("maxArtifactBytes", "MAX_ARTIFACT_BYTES"),
     OTHER_EXPERIMENT_ID("otherExperimentId", "OTHER_EXPERIMENT_ID"),
-    TIMEOUT_SECONDS("timeoutSeconds", "TIMEOUT_SECONDS");
+    TIMEOUT_SECONDS("timeoutSeconds", "TIMEOUT_SECONDS"),
+    REQUIRE_HTTP_SEMANTICS("requireHttpSemantics", "REQUIRE_HTTP_SEMANTICS");
 
     private final String property;
     private final String variable;
@@ -71,6 +73,7 @@ public final class ConformanceConfig {
   private final Long maxArtifactBytes;
   private final String otherExperimentId;
   private final Duration timeout;
+  private final boolean requireHttpSemantics;
 
   private ConformanceConfig(Builder b) {
     this.baseUrl = b.baseUrl;
@@ -82,6 +85,7 @@ public final class ConformanceConfig {
     this.maxArtifactBytes = b.maxArtifactBytes;
     this.otherExperimentId = b.otherExperimentId;
     this.timeout = b.timeout;
+    this.requireHttpSemantics = b.requireHttpSemantics;
   }
 
   /** An empty builder. */
@@ -168,12 +172,22 @@ public final class ConformanceConfig {
     return timeout;
   }
 
+  /**
+   * Whether the server under test is known to offer every feature of the HTTP semantics group
+   * (spec §9.7): then a feature it does not offer fails the check instead of skipping it.
+   * Default {@code false}.
+   */
+  public boolean requireHttpSemantics() {
+    return requireHttpSemantics;
+  }
+
   @Override
   public String toString() {
     return "ConformanceConfig{baseUrl=" + baseUrl + ", experimentId=" + experimentId
         + ", adminsGroupWorker=" + (adminsGroupWorkerBearer != null)
         + ", maxArtifactBytes=" + maxArtifactBytes
-        + ", otherExperimentId=" + otherExperimentId + ", timeout=" + timeout + "}";
+        + ", otherExperimentId=" + otherExperimentId + ", timeout=" + timeout
+        + ", requireHttpSemantics=" + requireHttpSemantics + "}";
   }
 
   /** Collects inputs; {@link #build()} checks them. Not thread-safe. */
@@ -187,6 +201,7 @@ public final class ConformanceConfig {
     private Long maxArtifactBytes;
     private String otherExperimentId;
     private Duration timeout = Duration.ofSeconds(60);
+    private boolean requireHttpSemantics;
 
     private Builder() {}
 
@@ -208,6 +223,7 @@ public final class ConformanceConfig {
         case MAX_ARTIFACT_BYTES -> maxArtifactBytes(parseLong(input, value));
         case OTHER_EXPERIMENT_ID -> otherExperimentId(value);
         case TIMEOUT_SECONDS -> timeout(Duration.ofSeconds(parseLong(input, value)));
+        case REQUIRE_HTTP_SEMANTICS -> requireHttpSemantics(parseBoolean(input, value));
       };
     }
 
@@ -277,6 +293,16 @@ public final class ConformanceConfig {
     }
 
     /**
+     * Whether a feature of the HTTP semantics group that the server does not offer fails its
+     * checks instead of skipping them; default {@code false}. Set it for a server that is meant
+     * to offer them all, so that losing one cannot pass as a skip.
+     */
+    public Builder requireHttpSemantics(boolean requireHttpSemantics) {
+      this.requireHttpSemantics = requireHttpSemantics;
+      return this;
+    }
+
+    /**
      * The configuration.
      *
      * @throws IllegalArgumentException naming every missing required input, or a bad base URL
@@ -304,6 +330,17 @@ public final class ConformanceConfig {
       if (value == null) {
         missing.add(input.property() + " / " + input.variable());
       }
+    }
+
+    private static boolean parseBoolean(Input input, String value) {
+      if (value.equalsIgnoreCase("true")) {
+        return true;
+      }
+      if (value.equalsIgnoreCase("false")) {
+        return false;
+      }
+      throw new IllegalArgumentException(
+          input.property() + " / " + input.variable() + " must be true or false: " + value);
     }
 
     private static long parseLong(Input input, String value) {

@@ -86,6 +86,47 @@ final class ConformanceContext {
     return send(request(pathExperiment, headerExperiment, authorization, uri).GET().build());
   }
 
+  /**
+   * A GET of {@code uri} in this experiment with a proper experiment header, the given
+   * {@code Authorization} value ({@code null} leaves it out) and further headers as name, value
+   * pairs.
+   */
+  WireResponse fetchWith(String authorization, String uri, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = request(experiment(), experiment(), authorization, uri).GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request.build());
+  }
+
+  /**
+   * The same request as {@link #fetchWith} with another method, written on a socket of its own
+   * with {@code Connection: close} and read until the server closes it. The answer's body is
+   * every byte that followed the header block, framing included, so that a body on an answer
+   * that must not have one (to {@code HEAD}, a 304) shows. The JDK client would never show it.
+   */
+  WireResponse rawFetch(String method, String authorization, String uri, String... headers)
+      throws IOException {
+    String path = "v0/experiments/" + experiment() + "/artifacts?uri="
+        + URLEncoder.encode(uri, StandardCharsets.UTF_8);
+    URI target = base.resolve(path);
+    StringBuilder head = new StringBuilder()
+        .append(method).append(' ').append(target.getRawPath()).append('?')
+        .append(target.getRawQuery()).append(" HTTP/1.1\r\n")
+        .append("Host: ").append(target.getRawAuthority()).append("\r\n")
+        .append(EXPERIMENT_HEADER).append(": ").append(experiment()).append("\r\n");
+    if (authorization != null) {
+      head.append("Authorization: ").append(authorization).append("\r\n");
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+    }
+    head.append("Connection: close\r\n\r\n");
+    return RawExchange.exchange(target, method + " " + target.getRawPath() + "?"
+        + target.getRawQuery(), head.toString(), config.timeout());
+  }
+
   /** POSTs {@code body} as {@code contentType} to this experiment with a proper header. */
   WireResponse depositRaw(String credential, String contentType, byte[] body)
       throws IOException, InterruptedException {
@@ -264,6 +305,35 @@ final class ConformanceContext {
         "fetched bytes differ from the deposited ones for " + response.describe() + ": expected "
             + expected.length + " bytes, got " + actual.length
             + (actual.length == expected.length ? " (same length, different content)" : ""));
+  }
+
+  /** Fails unless {@code response} carries none of {@code names}. */
+  static void expectNoHeaders(WireResponse response, String... names) {
+    for (String name : names) {
+      String actual = response.header(name).orElse(null);
+      expect(actual == null,
+          "expected no " + name + " header on " + response.describe() + ", got " + actual);
+    }
+  }
+
+  /**
+   * An RFC 7807 answer of {@code status} typed {@code about:blank} (a status outside the EDEN
+   * vocabulary): the problem media type and a body valid against {@code problem.schema.json}.
+   */
+  static void expectAboutBlank(WireResponse response, int status) {
+    expectStatus(response, status);
+    String mediaType = response.header("Content-Type").orElse("(none)");
+    expect(mediaType(mediaType).equals("application/problem+json"),
+        "expected Content-Type application/problem+json for " + response.describe()
+            + ", got " + mediaType);
+    JsonNode json = response.json();
+    expect("about:blank".equals(json.path("type").asText(null)),
+        "expected problem type about:blank for " + response.describe() + ", got "
+            + response.excerpt());
+    List<String> violations = WireSchema.PROBLEM.validate(response.text());
+    expect(violations.isEmpty(),
+        "problem body of " + response.describe() + " breaks problem.schema.json: " + violations
+            + "; body " + response.excerpt());
   }
 
   static void expectHeader(WireResponse response, String name, String expected) {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs the wire conformance suite from the command line: one line per check ({@code PASS name},
- * {@code FAIL name: why}, {@code SKIP name: why}) and a last line {@code N passed, M failed}.
+ * {@code FAIL name: why}, {@code SKIP name: why}) and a last line
+ * {@code N passed, M failed, K skipped}.
  * Exit code 0 when nothing failed, 1 when a check failed, 2 for bad usage.
  *
  * <p>Options override the system properties and environment variables of
@@ -31,7 +32,8 @@ import picocli.CommandLine.Option;
     footer = {
       "",
       "The suite deposits small artifacts (and, with --max-artifact-bytes, one of exactly that size); point it at a test deployment.",
-      "Exit codes: 0 all passed, 1 a check failed, 2 bad usage."
+      "Checks named http/... observe optional HTTP features (HEAD, validators, ranges, digests) and are skipped when the server does not offer them.",
+      "Exit codes: 0 nothing failed (skipped checks do not fail), 1 a check failed, 2 bad usage."
     })
 public final class ConformanceMain implements Callable<Integer> {
   @Option(names = "--base-url", paramLabel = "URL",
@@ -69,6 +71,10 @@ public final class ConformanceMain implements Callable<Integer> {
   @Option(names = "--timeout-seconds", paramLabel = "S",
       description = "Per-request time-out, default 60 [eden.conformance.timeoutSeconds, EDEN_CONFORMANCE_TIMEOUT_SECONDS]")
   private Long timeoutSeconds;
+
+  @Option(names = "--require-http-semantics",
+      description = "Fail, rather than skip, an http/... check whose feature the server does not offer [eden.conformance.requireHttpSemantics, EDEN_CONFORMANCE_REQUIRE_HTTP_SEMANTICS]")
+  private boolean requireHttpSemantics;
 
   @Option(names = "--portable-only", description = "Run only the six portable scenarios")
   private boolean portableOnly;
@@ -117,6 +123,7 @@ public final class ConformanceMain implements Callable<Integer> {
         portableOnly ? suite.checks(ConformanceCheck.Level.PORTABLE) : suite.checks();
     int passed = 0;
     int failed = 0;
+    int skipped = 0;
     for (ConformanceCheck check : checks) {
       CheckResult result = check.run();
       out.println(result.line());
@@ -125,9 +132,11 @@ public final class ConformanceMain implements Callable<Integer> {
         passed++;
       } else if (result.outcome() == CheckResult.Outcome.FAILED) {
         failed++;
+      } else {
+        skipped++;
       }
     }
-    out.println(passed + " passed, " + failed + " failed");
+    out.println(passed + " passed, " + failed + " failed, " + skipped + " skipped");
     out.flush();
     return failed == 0 ? 0 : 1;
   }
@@ -160,6 +169,9 @@ public final class ConformanceMain implements Callable<Integer> {
     }
     if (timeoutSeconds != null) {
       b.timeout(Duration.ofSeconds(timeoutSeconds));
+    }
+    if (requireHttpSemantics) {
+      b.requireHttpSemantics(true);
     }
     return b.build();
   }

@@ -7,7 +7,9 @@ import java.util.stream.Collectors;
 
 /**
  * The wire conformance checks for one server: the six portable "Artifact transfer" scenarios
- * (EDEN §16.1, §16.2) followed by the stricter rules of the contract that a client can observe.
+ * (EDEN §16.1, §16.2), then the stricter rules of the contract that a client can observe, then
+ * the optional "HTTP semantics" group (HEAD, validators, conditional requests, byte ranges and
+ * digests on the fetch path), whose checks skip the features a server does not offer.
  * Both the JUnit runner ({@link WireConformanceTests}) and the command line
  * ({@link ConformanceMain}) run this same list.
  *
@@ -28,14 +30,16 @@ public final class ConformanceSuite {
     requireNonNull(config, "config");
     ConformanceContext context =
         new ConformanceContext(config, ConformanceContext.defaultClient(config));
-    return new ConformanceSuite(config, WireChecks.all(context));
+    List<ConformanceCheck> checks = new java.util.ArrayList<>(WireChecks.all(context));
+    checks.addAll(HttpSemanticsChecks.all(context));
+    return new ConformanceSuite(config, List.copyOf(checks));
   }
 
   public ConformanceConfig config() {
     return config;
   }
 
-  /** Every check, portable ones first, in a stable order. */
+  /** Every check, portable ones first and the HTTP semantics group last, in a stable order. */
   public List<ConformanceCheck> checks() {
     return checks;
   }

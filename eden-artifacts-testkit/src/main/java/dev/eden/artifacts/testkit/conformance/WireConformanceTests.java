@@ -12,8 +12,8 @@ import org.opentest4j.AssertionFailedError;
  * <p>Run it as is with the inputs of {@link ConformanceConfig} set as system properties or
  * environment variables (for example with Maven Surefire's {@code dependenciesToScan} pointing at
  * this artifact), or extend it and override {@link #config()} to aim it at a server your test
- * starts. Checks whose optional input is missing are reported as skipped (aborted), never
- * silently passed. Missing required inputs fail the factory with a message naming them.
+ * starts. Checks whose optional input is missing, and checks of the HTTP semantics group whose
+ * feature the server does not offer, are reported as skipped (aborted), never silently passed. Missing required inputs fail the factory with a message naming them.
  */
 public class WireConformanceTests {
   /**

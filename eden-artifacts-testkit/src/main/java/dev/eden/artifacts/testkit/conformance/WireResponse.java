@@ -40,6 +40,11 @@ final class WireResponse {
     return headers.firstValue(name);
   }
 
+  /** Every header, names as the transport reported them, values in order. */
+  java.util.Map<String, java.util.List<String>> headers() {
+    return headers.map();
+  }
+
   /** The body as JSON, or a failure naming what came instead. */
   JsonNode json() {
     try {

@@ -63,7 +63,7 @@ class ConformanceMainTest {
     assertThat(run.exitCode).isEqualTo(1);
     assertThat(run.lines).hasSize(checks + 1);
     assertThat(run.lines.subList(0, checks)).allMatch(line -> line.startsWith("FAIL "));
-    assertThat(run.lines.get(checks)).isEqualTo("0 passed, " + checks + " failed");
+    assertThat(run.lines.get(checks)).isEqualTo("0 passed, " + checks + " failed, 0 skipped");
     assertThat(run.lines).noneMatch(line -> line.contains("pqrs:one") || line.contains("admin:token"));
     assertThat(requests.get()).isGreaterThanOrEqualTo(checks);
   }
@@ -82,7 +82,58 @@ class ConformanceMainTest {
     assertThat(run.lines.get(0))
         .startsWith("FAIL portable/deposit-answers-201-with-uri-size-and-type: expected 201 for "
             + "POST /v0/experiments/exp_0123456789abcdefghjkmnpqrs/artifacts -> 200");
-    assertThat(run.lines.get(6)).isEqualTo("0 passed, 6 failed");
+    assertThat(run.lines.get(6)).isEqualTo("0 passed, 6 failed, 0 skipped");
+  }
+
+  @Test
+  void skippedChecksAreCountedAndDoNotFailTheRun() throws Exception {
+    try (SemanticsServer server = new SemanticsServer(java.util.Set.of(), java.util.Set.of())) {
+      Run run = run(
+          "--base-url", server.config().build().baseUrl().toString(),
+          "--experiment-id", SemanticsServer.EXPERIMENT,
+          "--admin-bearer", SemanticsServer.ADMIN,
+          "--worker-bearer", SemanticsServer.WORKER,
+          "--other-worker-bearer", SemanticsServer.OTHER_WORKER);
+      List<String> http = run.lines.stream().filter(l -> l.contains(" http/")).toList();
+
+      assertThat(http).hasSize(18).allMatch(line -> line.startsWith("SKIP http/"));
+      assertThat(http).contains("SKIP http/etag-is-strong-and-stable: the 200 fetch answer carries"
+          + " no ETag: the server offers no validators");
+      String summary = run.lines.get(run.lines.size() - 1);
+      assertThat(summary).endsWith(" failed, " + (18 + 4) + " skipped");
+    }
+  }
+
+  @Test
+  void requiredHttpSemanticsFailWhenNotOffered() throws Exception {
+    try (SemanticsServer server = new SemanticsServer(java.util.Set.of(), java.util.Set.of())) {
+      Run run = run(
+          "--require-http-semantics",
+          "--base-url", server.config().build().baseUrl().toString(),
+          "--experiment-id", SemanticsServer.EXPERIMENT,
+          "--admin-bearer", SemanticsServer.ADMIN,
+          "--worker-bearer", SemanticsServer.WORKER,
+          "--other-worker-bearer", SemanticsServer.OTHER_WORKER);
+
+      assertThat(run.exitCode).isEqualTo(1);
+      assertThat(run.lines.stream().filter(l -> l.contains(" http/")))
+          .hasSize(18).allMatch(line -> line.startsWith("FAIL http/"));
+    }
+  }
+
+  @Test
+  void aCompleteServerPassesTheHttpSemanticsGroup() throws Exception {
+    try (SemanticsServer server = SemanticsServer.complete()) {
+      Run run = run(
+          "--base-url", server.config().build().baseUrl().toString(),
+          "--experiment-id", SemanticsServer.EXPERIMENT,
+          "--admin-bearer", SemanticsServer.ADMIN,
+          "--worker-bearer", SemanticsServer.WORKER,
+          "--other-worker-bearer", SemanticsServer.OTHER_WORKER);
+
+      assertThat(run.lines.stream().filter(l -> l.contains(" http/")))
+          .hasSize(18).allMatch(line -> line.startsWith("PASS http/"));
+    }
   }
 
   @Test
@@ -113,11 +164,12 @@ class ConformanceMainTest {
     Run run = run("--list");
 
     assertThat(run.exitCode).isZero();
-    assertThat(run.lines).hasSize(45);
+    assertThat(run.lines).hasSize(63);
     assertThat(run.lines.get(0)).isEqualTo("portable/deposit-answers-201-with-uri-size-and-type  "
         + "§16.1: a deposit answers 201 with an RFC 3986 URI, the size and the content type sent");
     assertThat(run.lines.subList(0, 6)).allMatch(line -> line.startsWith("portable/"));
     assertThat(run.lines.subList(6, 45)).allMatch(line -> line.startsWith("strict/"));
+    assertThat(run.lines.subList(45, 63)).allMatch(line -> line.startsWith("http/"));
     assertThat(requests.get()).isZero();
   }
 
@@ -141,7 +193,7 @@ class ConformanceMainTest {
 
     assertThat(run.exitCode).isEqualTo(1);
     assertThat(run.lines.subList(0, 6)).allMatch(l -> l.startsWith("FAIL ") && l.contains("transport failure"));
-    assertThat(run.lines.get(6)).isEqualTo("0 passed, 6 failed");
+    assertThat(run.lines.get(6)).isEqualTo("0 passed, 6 failed, 0 skipped");
   }
 
   private static Run run(String... args) {

@@ -77,9 +77,25 @@ class ReadmeSnippetsTest {
   }
 
   /**
+   * The client README: every Java block is a region of the client's own tests, which run it against
+   * the real server ({@code ReadmeExampleTest}, {@code StoreClientRangeTest}).
+   */
+  @Test
+  void clientReadmeJavaBlocksAreCompiledRegions() {
+    Map<String, String> regions = Snippets.regions(Path.of("../../eden-artifacts-client/src/test/java"));
+    List<Snippets.Block> java = Snippets.blocks(Path.of("../../eden-artifacts-client/README.md")).stream()
+        .filter(b -> b.language().equals("java") || b.name() != null)
+        .toList();
+    assertThat(java).extracting(Snippets.Block::name).containsExactly("worker", "head-and-tail");
+    for (Snippets.Block block : java) {
+      assertThat(block.text()).as("client README block '%s' against its compiled region", block.name())
+          .isEqualTo(regions.get(block.name()));
+    }
+  }
+
+  /**
    * The testkit README: every Java block is a region of the testkit's own tests (which run there)
-   * or of {@link FaultyBackendSnippetTest}. The client README's example is checked by the client
-   * module's {@code ReadmeExampleTest}.
+   * or of {@link FaultyBackendSnippetTest}.
    */
   @Test
   void testkitReadmeJavaBlocksAreCompiledRegions() {
