@@ -154,8 +154,8 @@ class SqliteArtifactStoreTest extends JdbiArtifactStoreBehaviour {
 
   @Test
   void storesStartingOnANewFileAtOnceAllComeUpWithOneVersionRow() throws Exception {
-    int instances = 4;
-    for (int round = 0; round < 3; round++) {
+    int instances = 8;
+    for (int round = 0; round < 12; round++) {
       Path file = dir.resolve("race-" + round + ".db");
       for (JdbiArtifactStore store :
           ConcurrentStarts.startTogether(instances, () -> opened(JdbiArtifactStore.sqlite(file)))) {

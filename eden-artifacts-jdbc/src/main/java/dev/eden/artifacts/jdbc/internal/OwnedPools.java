@@ -3,12 +3,16 @@ package dev.eden.artifacts.jdbc.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import org.sqlite.SQLiteDataSource;
 
 /** Connection pools the store builds (and therefore owns and closes) for its convenience factories. Not API. */
@@ -39,7 +43,45 @@ public final class OwnedPools {
     pool.setPoolName("eden-artifacts-sqlite");
     pool.setDataSource(dataSource);
     pool.setMaximumPoolSize(maximumPoolSize);
-    return open(pool);
+    return openWaitingForOtherOpeners(pool, busyTimeout);
+  }
+
+  /**
+   * Opens the pool, retrying for up to {@code busyTimeout} while SQLite says the file is busy. The
+   * busy timeout does not cover opening: while another process turns a new file to WAL, SQLite
+   * answers {@code SQLITE_BUSY} at once instead of waiting, so several instances starting on one
+   * new file would fail. The waits grow from 10 ms to 200 ms, with jitter so openers spread out.
+   */
+  private static HikariDataSource openWaitingForOtherOpeners(HikariConfig pool, Duration busyTimeout)
+      throws IOException {
+    long deadline = System.nanoTime() + busyTimeout.toNanos();
+    long waitMillis = 10;
+    while (true) {
+      try {
+        return open(pool);
+      } catch (IOException e) {
+        if (!isBusy(e) || System.nanoTime() + waitMillis * 1_000_000 > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(ThreadLocalRandom.current().nextLong(waitMillis / 2, waitMillis + 1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for the SQLite file to be free");
+      }
+      waitMillis = Math.min(200, waitMillis * 2);
+    }
+  }
+
+  private static boolean isBusy(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLiteException sqlite
+          && (sqlite.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
