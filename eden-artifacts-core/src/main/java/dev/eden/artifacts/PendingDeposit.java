@@ -2,6 +2,7 @@ package dev.eden.artifacts;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.eden.artifacts.internal.DigestFields;
 import dev.eden.artifacts.spi.PendingBlob;
 import java.io.Closeable;
 import java.io.IOException;
@@ -127,7 +128,7 @@ public final class PendingDeposit implements Closeable {
    */
   public DepositResult complete(String expectedSha256) {
     requireNonNull(expectedSha256, "expectedSha256");
-    if (!isSha256Hex(expectedSha256)) {
+    if (!DigestFields.isSha256Hex(expectedSha256)) {
       throw new IllegalArgumentException("expectedSha256 must be 64 lowercase hex digits");
     }
     requireOpen();
@@ -162,18 +163,6 @@ public final class PendingDeposit implements Closeable {
     return new DepositResult(metadata);
   }
 
-  private static boolean isSha256Hex(String s) {
-    if (s.length() != 64) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   /** Abandons the deposit unless it completed. Idempotent. */
   @Override

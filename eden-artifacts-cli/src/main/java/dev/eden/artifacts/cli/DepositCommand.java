@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eden.artifacts.client.DepositReceipt;
 import dev.eden.artifacts.client.StoreClient;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import okhttp3.MediaType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,7 +24,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Deposit FILE, or standard input for -, and print the artifact's URI as the last line of "
             + "standard output (or, with --json, the server's answer as one JSON object).",
-        "The bytes are streamed, never held in memory. A file's content type is guessed from its "
+        "The bytes are streamed, never held in memory. FILE may be a pipe, such as <(command): "
+            + "it is read to its end. A file's content type is guessed from its "
             + "name (.log -> text/plain, .tar.gz -> application/gzip, ...); standard input is "
             + "application/octet-stream unless --filename or --content-type says otherwise."})
 final class DepositCommand implements Callable<Integer> {
@@ -54,9 +57,22 @@ final class DepositCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     boolean fromStdin = source.equals("-");
-    Path file = fromStdin ? null : Path.of(source);
+    Path file;
+    try {
+      file = fromStdin ? null : Path.of(source);
+    } catch (InvalidPathException e) {
+      throw new ParameterException(spec.commandLine(), source + ": " + e.getMessage());
+    }
     if (file != null && Files.isDirectory(file)) {
       throw new ParameterException(spec.commandLine(), source + " is a directory, not a file");
+    }
+    if (filename != null && filename.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--filename must not be empty");
+    }
+    // Checked here, with the option's name, by the parser the client uses.
+    if (contentType != null && MediaType.parse(contentType) == null) {
+      throw new ParameterException(spec.commandLine(),
+          "--content-type '" + contentType + "' is not a media type (type/subtype)");
     }
     String name = filename != null ? filename
         : fromStdin ? STDIN_FILENAME : String.valueOf(file.getFileName());
@@ -66,14 +82,10 @@ final class DepositCommand implements Callable<Integer> {
     DepositReceipt receipt;
     try (StoreClient client = cli.client(spec); Progress progress = cli.progress("deposit " + name)) {
       StoreClient withProgress = client.withProgressListener(progress);
-      try {
-        receipt = fromStdin
-            ? withProgress.depositArtifact(cli.stdin(), name, type)
-            : withProgress.depositArtifact(file, name, type);
-      } catch (IllegalArgumentException e) {
-        // A content type or file name the client refuses before sending anything.
-        throw new ParameterException(spec.commandLine(), e.getMessage());
-      }
+      // A pipe such as <(command) is read to its end and sent with unknown length.
+      receipt = fromStdin
+          ? withProgress.depositArtifact(cli.stdin(), name, type)
+          : withProgress.depositArtifact(file, name, type);
     }
     if (json) {
       Map<String, Object> answer = new LinkedHashMap<>();

@@ -212,10 +212,18 @@ public final class EdenArtifactsCli implements Runnable {
     return stdout;
   }
 
-  /** Writes {@code line} and a newline to standard output, flushed. */
+  /**
+   * Writes {@code line} and a newline to standard output, flushed.
+   *
+   * @throws StdoutClosedException if standard output refuses it
+   */
   void println(String line) throws IOException {
-    stdout.write((line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
-    stdout.flush();
+    try {
+      stdout.write((line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
+      stdout.flush();
+    } catch (IOException e) {
+      throw new StdoutClosedException(e, -1);
+    }
   }
 
   /** A progress listener for {@code task}, drawing only on a terminal and without --quiet. */

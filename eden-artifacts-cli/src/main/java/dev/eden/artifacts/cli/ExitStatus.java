@@ -51,7 +51,8 @@ final class ExitStatus {
         + "(bad-request, experiment-id-mismatch)");
     help.put(Integer.toString(DIGEST_MISMATCH), "digest mismatch: the bytes do not hash to the server's SHA-256");
     help.put(Integer.toString(IO), "transport or I/O failure: no connection, a time-out, a broken "
-        + "transfer, a local file that cannot be read or written");
+        + "transfer, a local file that cannot be read or written, or standard output closed "
+        + "before the end (as by | head: the rest is not fetched or checked)");
     help.put(Integer.toString(SERVER), "server error: an internal error (internal), an unknown problem "
         + "type, or an answer the contract does not allow (such as a proxy's error page)");
     return java.util.Collections.unmodifiableMap(help);
@@ -73,6 +74,9 @@ final class ExitStatus {
     }
     if (failure instanceof ArtifactDigestMismatchException e) {
       return new Outcome(DIGEST_MISMATCH, "digest mismatch", e.getMessage());
+    }
+    if (failure instanceof StdoutClosedException e) {
+      return new Outcome(IO, "cannot write to standard output", e.detail());
     }
     if (failure instanceof NoSuchFileException e) {
       return new Outcome(IO, "no such file", e.getFile());

@@ -4,6 +4,7 @@ import dev.eden.artifacts.client.ArtifactInputStream;
 import dev.eden.artifacts.client.StoreClient;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Spec;
             + "is retried (resumed where the server allows it) and a failed one leaves FILE "
             + "untouched.",
         "Onto standard output: the bytes stream through as they arrive and are checked at the "
-            + "end; a mismatch is reported (exit status 8) after they have been written."})
+            + "end; a mismatch is reported (exit status 8) after they have been written. If the "
+            + "reader stops early (| head), the fetch stops too, with one line on standard error "
+            + "and exit status 9: the rest was neither fetched nor checked."})
 final class FetchCommand implements Callable<Integer> {
   private static final int BUFFER = 64 * 1024;
 
@@ -45,17 +48,17 @@ final class FetchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     boolean toStdout = output.equals("-");
+    Path target = toStdout ? null : target();
     try (StoreClient client = cli.client(spec);
-        Progress progress = cli.progress(toStdout ? "fetch"
-            : "fetch " + Path.of(output).getFileName())) {
+        Progress progress = cli.progress(toStdout ? "fetch" : "fetch " + target.getFileName())) {
       StoreClient withProgress = client.withProgressListener(progress);
       if (toStdout) {
         stream(withProgress, cli.stdout());
       } else {
         try {
-          withProgress.fetchArtifact(uri, Path.of(output));
+          withProgress.fetchArtifact(uri, target);
         } catch (IllegalArgumentException e) {
-          // A target that names no file (such as /), refused before any request.
+          // A target that is a directory, refused before any request and before any temp file.
           throw new ParameterException(spec.commandLine(), "-o " + output + ": " + e.getMessage());
         }
       }
@@ -63,17 +66,43 @@ final class FetchCommand implements Callable<Integer> {
     return ExitStatus.OK;
   }
 
+  /** {@code -o FILE} as a path that names a file. */
+  private Path target() {
+    Path target;
+    try {
+      target = Path.of(output);
+    } catch (InvalidPathException e) {
+      throw new ParameterException(spec.commandLine(), "-o " + output + ": " + e.getMessage());
+    }
+    if (target.toAbsolutePath().getFileName() == null) {
+      throw new ParameterException(spec.commandLine(), "-o " + output + ": names no file");
+    }
+    return target;
+  }
+
   /**
    * Copies the artifact to {@code out} as it arrives; the stream checks the length and the
-   * announced digest when it reaches the end, so a mismatch is thrown from the last read.
+   * announced digest when it reaches the end, so a mismatch is thrown from the last read. A write
+   * that {@code out} refuses (its reader went away) ends the copy with
+   * {@link StdoutClosedException}.
    */
   private void stream(StoreClient client, OutputStream out) throws IOException {
     try (ArtifactInputStream in = client.openArtifact(uri)) {
       byte[] buffer = new byte[BUFFER];
+      long written = 0;
       for (int n; (n = in.read(buffer)) != -1; ) {
-        out.write(buffer, 0, n);
+        try {
+          out.write(buffer, 0, n);
+        } catch (IOException e) {
+          throw new StdoutClosedException(e, written);
+        }
+        written += n;
       }
-      out.flush();
+      try {
+        out.flush();
+      } catch (IOException e) {
+        throw new StdoutClosedException(e, written);
+      }
     }
   }
 }

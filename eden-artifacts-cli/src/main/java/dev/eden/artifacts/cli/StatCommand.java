@@ -57,8 +57,7 @@ final class StatCommand implements Callable<Integer> {
           text.append(String.format("%-13s %s%n", name, value));
         }
       });
-      cli.stdout().write(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      cli.stdout().flush();
+      cli.println(text.toString().stripTrailing());
     }
     return ExitStatus.OK;
   }

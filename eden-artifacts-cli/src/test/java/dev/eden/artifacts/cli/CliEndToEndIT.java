@@ -153,6 +153,56 @@ class CliEndToEndIT {
   }
 
   @Test
+  void depositOfAProcessSubstitutionStoresEveryByte() throws IOException {
+    // bash hands the command /dev/fd/63, a pipe whose size is 0 until it is read.
+    Path source = Files.write(dir.resolve("source.bin"), random(100_000, 8));
+    String command = shellQuoted(List.of(Cli.JAVA, "-jar", Cli.JAR.toString(), "deposit", "--json"))
+        + " <(cat " + shellQuoted(List.of(source.toString())) + ")";
+    Cli.Result deposit = alice.start(List.of("bash", "-c", command), new byte[0], p -> { })
+        .succeeded();
+    JsonNode answer = JSON.readTree(deposit.lastLine());
+    assertThat(answer.get("size_bytes").asLong()).isEqualTo(100_000);
+    assertThat(alice.run("fetch", answer.get("artifacts_uri").asText()).succeeded().stdout())
+        .isEqualTo(Files.readAllBytes(source));
+  }
+
+  @Test
+  void depositOfAFifoStoresEveryByte() throws Exception {
+    Path fifo = dir.resolve("stream.log");
+    assertThat(exec("mkfifo", fifo.toString())).isEmpty();
+    byte[] bytes = random(250_000, 9);
+    Thread writer = new Thread(() -> {
+      try (java.io.OutputStream out = Files.newOutputStream(fifo)) {
+        out.write(bytes);
+      } catch (IOException readerGone) {
+        // The assertions below tell.
+      }
+    });
+    writer.setDaemon(true);
+    writer.start();
+    String uri = alice.run("deposit", fifo.toString()).succeeded().lastLine();
+    JsonNode stat = JSON.readTree(alice.run("stat", uri, "--json").succeeded().out());
+    assertThat(stat.get("size_bytes").asLong()).isEqualTo(bytes.length);
+    assertThat(stat.get("content_type").asText()).isEqualTo("text/plain");
+    assertThat(stat.get("sha256").asText()).isEqualTo(OddServer.sha256(bytes));
+  }
+
+  @Test
+  void fetchIntoAPipeThatClosesEarlyStopsWithOneLineAndStatusNine() throws IOException {
+    String uri = depositAsAlice(random(4 * 1024 * 1024, 10));
+    String command = "set -o pipefail; "
+        + shellQuoted(List.of(Cli.JAVA, "-jar", Cli.JAR.toString(), "fetch", uri))
+        + " | head -c 10 | wc -c; echo \"fetch status ${PIPESTATUS[0]}\"";
+    Cli.Result pipe = alice.start(List.of("bash", "-c", command), new byte[0], p -> { });
+    assertThat(pipe.out().lines().map(String::strip).toList())
+        .containsExactly("10", "fetch status " + ExitStatus.IO);
+    assertThat(pipe.stderr().lines().toList()).as("stderr").singleElement().asString()
+        .startsWith("eden-artifacts: cannot write to standard output: ")
+        .endsWith("the rest was neither fetched nor checked)")
+        .doesNotContain("transfer failed");
+  }
+
+  @Test
   void stdinWithoutANameIsOctetStreamAndAnExplicitTypeIsRecordedVerbatim() throws IOException {
     String plain = depositAsAlice("x".getBytes(UTF_8));
     assertThat(alice.run("stat", plain, "--json").succeeded().out())
@@ -312,6 +362,25 @@ class CliEndToEndIT {
         "eden-artifacts: usage: ");
     assertOneLineThenHint(alice.run("deposit", dir.toString()), "eden-artifacts: usage: ");
     assertOneLineThenHint(alice.run("fetch", ZEROS_URI, "-o", "/"), "eden-artifacts: usage: -o /: ");
+    assertOneLineThenHint(alice.run("x".getBytes(UTF_8), "deposit", "-", "--content-type", "bad type"),
+        "eden-artifacts: usage: --content-type 'bad type' is not a media type");
+    assertOneLineThenHint(alice.run("x".getBytes(UTF_8), "deposit", "-", "--filename", ""),
+        "eden-artifacts: usage: --filename must not be empty");
+  }
+
+  @Test
+  void fetchIntoAnExistingDirectoryIsAUsageErrorBeforeAnyDownload() throws IOException {
+    String uri = depositAsAlice(random(1000, 11));
+    Path downloads = Files.createDirectory(dir.resolve("downloads"));
+    assertOneLineThenHint(alice.run("fetch", uri, "-o", downloads.toString()),
+        "eden-artifacts: usage: -o " + downloads + ": target is a directory: " + downloads);
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .as("no temporary file left beside it").containsExactly("downloads");
+    }
+    try (Stream<Path> files = Files.list(downloads)) {
+      assertThat(files).isEmpty();
+    }
   }
 
   private static void assertOneLineThenHint(Cli.Result result, String line) {

@@ -27,10 +27,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.MultipartBody;
@@ -88,11 +90,12 @@ import okhttp3.Response;
  * </ul>
  * Retries follow the same line: a transport failure may be worth another attempt (not an unknown
  * host, a TLS trust failure or a local file error); an answer is final, except 502, 503, 504 and
- * 429. The bearer never appears in a message, in {@link #toString()} or in a log.
+ * 429 (not a 500, {@code eden://error/internal}: the contract makes that a fault of the server,
+ * not a passing condition). The bearer never appears in a message, in {@link #toString()} or in a log.
  *
  * <p><b>Retries.</b> Fetches are retried under the {@linkplain Builder#fetchRetryPolicy fetch
  * policy} after connection failures and 502/503/504/429 answers (a download to a file resumes). Deposits are not retried unless
- * {@linkplain Builder#depositRetryPolicy asked}, and then only from a {@code Path} or a
+ * {@linkplain Builder#depositRetryPolicy asked}, and then only from a regular file or a
  * {@code byte[]}: a retried deposit whose first response was lost leaves an orphan and mints a new
  * URI, which the contract allows.
  *
@@ -233,17 +236,37 @@ public final class StoreClient implements AutoCloseable {
   }
 
   /**
-   * Deposits a file under the given filename and content type. The length is taken when the upload
-   * starts; a file that shrinks while it is sent fails the deposit.
+   * Deposits a file under the given filename and content type. The length of a regular file is
+   * taken when the upload starts; a file that shrinks while it is sent fails the deposit.
+   *
+   * <p>Anything else that can be read but has no length of its own — a pipe or FIFO (such as the
+   * {@code /dev/fd/63} a shell passes for {@code <(command)}), a character device — is read to its
+   * end and sent like {@link #depositArtifact(InputStream, String, String)}: with unknown length,
+   * and never retried, since what was read cannot be read again.
+   *
+   * @throws IllegalArgumentException if {@code file} is a directory
+   * @throws IOException if the file cannot be read (such as
+   *     {@link java.nio.file.NoSuchFileException}) or the server cannot be reached
    */
   public DepositReceipt depositArtifact(Path file, String filename, String contentType)
       throws IOException {
     requireNonNull(file, "file");
     MediaType type = mediaType(contentType);
     checkFilename(filename);
-    long length = Files.size(file);
+    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    if (attributes.isDirectory()) {
+      throw new IllegalArgumentException("file is a directory: " + file);
+    }
+    if (!attributes.isRegularFile()) {
+      // Files.size is 0 for a pipe: its bytes are only known by reading them.
+      try (InputStream in = Files.newInputStream(file)) {
+        return deposit(ArtifactBodies.ofStream(in, type, verifyDigests, progress), filename, false,
+            null);
+      }
+    }
     boolean retry = depositRetryPolicy.maxAttempts() > 1;
-    ArtifactBody body = ArtifactBodies.ofFile(file, length, type, retry, verifyDigests, progress);
+    ArtifactBody body = ArtifactBodies.ofFile(file, attributes.size(), type, retry, verifyDigests,
+        progress);
     return deposit(body, filename, retry, null);
   }
 
@@ -273,8 +296,11 @@ public final class StoreClient implements AutoCloseable {
     MediaType type = mediaType(contentType);
     checkFilename(filename);
     boolean retry = depositRetryPolicy.maxAttempts() > 1;
-    String contentDigest = verifyDigests ? DigestFields.sha256(Sha256.of(bytes)) : null;
-    return deposit(ArtifactBodies.ofBytes(bytes, type, retry, verifyDigests, progress), filename,
+    // Hashed once: the digest travels as the Content-Digest and is what the receipt is checked
+    // against.
+    String sha256 = verifyDigests ? Sha256.of(bytes) : null;
+    String contentDigest = sha256 == null ? null : DigestFields.sha256(sha256);
+    return deposit(ArtifactBodies.ofBytes(bytes, sha256, type, retry, progress), filename,
         retry, contentDigest);
   }
 
@@ -379,8 +405,13 @@ public final class StoreClient implements AutoCloseable {
    *   <li>A slice that reaches past the end of the artifact is cut there: the stream holds fewer
    *       than {@code length} bytes (never an error).
    *   <li>{@code offset} equal to the artifact's size opens an <b>empty</b> stream (the end of a
-   *       log with nothing new); its {@code contentType()} is {@code application/octet-stream},
-   *       since that answer does not carry the artifact's type.
+   *       log with nothing new). A server with ranges answers it with a {@code 416}, which does not
+   *       carry the artifact's type: {@code contentType()} is then
+   *       {@code application/octet-stream}. A server without ranges sends the whole artifact, whose
+   *       type {@code contentType()} keeps.
+   *   <li>A {@code 206} that ends before the last byte asked for, and before the end of the
+   *       artifact it announces, is refused with {@link UnexpectedResponseException}: the stream
+   *       would silently be short.
    *   <li>{@code offset} greater than the size throws {@link RangeNotSatisfiableException} (with
    *       the size, when announced), as the server's {@code 416} says.
    *   <li>A server that does not take ranges answers with the whole artifact; the client then
@@ -395,7 +426,9 @@ public final class StoreClient implements AutoCloseable {
    *
    * @param uri the artifact URI exactly as a deposit returned it; sent verbatim
    * @param offset the first byte to read, {@code >= 0}
-   * @param length the most bytes to read, {@code >= 1}; {@code Long.MAX_VALUE} for "to the end"
+   * @param length the most bytes to read, {@code >= 1}; {@code Long.MAX_VALUE} (or any length
+   *     with {@code offset + length >= Long.MAX_VALUE}) for "to the end", which from offset
+   *     {@code 0} is exactly {@link #openArtifact(String)}: a plain {@code GET}
    * @return an open stream the caller must close
    * @throws RangeNotSatisfiableException (unchecked) if {@code offset} is past the end
    * @throws IllegalArgumentException if {@code offset} is negative or {@code length} is not
@@ -410,8 +443,9 @@ public final class StoreClient implements AutoCloseable {
       throw new IllegalArgumentException("length must be positive: " + length);
     }
     Request full = fetchRequest(uri);
-    // The last byte asked for, or -1 for "to the end" (also when offset + length overflows).
-    long last = length > Long.MAX_VALUE - offset ? -1 : offset + length - 1;
+    // The last byte asked for, or -1 for "to the end": length Long.MAX_VALUE, or any slice whose
+    // end would reach Long.MAX_VALUE (or overflow), which no artifact can have.
+    long last = length >= Long.MAX_VALUE - offset ? -1 : offset + length - 1;
     if (offset == 0 && last < 0) {
       return retrier.run(fetchRetryPolicy, () -> open(full));
     }
@@ -480,6 +514,16 @@ public final class StoreClient implements AutoCloseable {
    * the whole artifact ({@code 200}: a changed validator, or no range support); or the
    * {@code 206} does not continue the file.
    *
+   * <p>Two limits of resuming. Each resume is an attempt of the fetch policy like any retry, so the
+   * policy's {@link RetryPolicy#maxAttempts() maxAttempts} bounds the number of breaks a whole
+   * download survives, even when every attempt made progress, and its
+   * {@link RetryPolicy#maxElapsed() maxElapsed} counts from the first attempt, transfer time
+   * included (with the defaults, a download that breaks after 30 s is not resumed): raise both for
+   * large downloads over an unreliable link. And only the transient answers 502, 503, 504 and 429 are retried, not other
+   * {@code 5xx}: a {@code 500} ({@code eden://error/internal}) is a fault of the server by the
+   * contract, not a passing condition, and ends the fetch with
+   * {@link dev.eden.artifacts.ArtifactStorageException}.
+   *
    * <p><b>Integrity.</b> Whatever the path, the whole file is checked before the rename against
    * the SHA-256 the first answer announced ({@code Repr-Digest}, RFC 9530, else
    * {@code X-Eden-Artifact-Sha256}; none: no check), with a digest kept across resumes (memory stays
@@ -497,7 +541,8 @@ public final class StoreClient implements AutoCloseable {
    *     error, such as {@link java.nio.file.NoSuchFileException} for a missing directory or
    *     {@link java.nio.file.FileSystemException} for a target that cannot be replaced; local
    *     errors are thrown as the file system reported them and never retried
-   * @throws IllegalArgumentException if {@code target} does not name a file
+   * @throws IllegalArgumentException if {@code target} does not name a file or is an existing
+   *     directory, before any request and before the temp file is created
    */
   public FetchedFile fetchArtifact(String uri, Path target) throws IOException {
     requireNonNull(target, "target");
@@ -586,6 +631,14 @@ public final class StoreClient implements AutoCloseable {
           + offset + "-" + (last < 0 ? "" : Long.toString(last)) + " asked for, or of another length");
     }
     ContentRange range = announced.get();
+    // A slice may end early only where the artifact ends; an unknown complete length ("*") cannot
+    // tell, and is taken at its word.
+    boolean endsEarly = last < 0 || range.last() < last;
+    if (endsEarly && range.complete() >= 0 && range.last() != range.complete() - 1) {
+      throw unexpected(response, "206 Partial Content ends at byte " + range.last() + ", before "
+          + (last < 0 ? "the end" : "byte " + last) + " asked for and before the end of the "
+          + range.complete() + " bytes it announces");
+    }
     long count = range.last() - offset + 1;
     boolean whole = offset == 0 && range.complete() == range.last() + 1;
     return new ArtifactInputStream(response.body().byteStream(), response, contentType(response),
@@ -677,9 +730,13 @@ public final class StoreClient implements AutoCloseable {
    * What the server says about the artifact behind {@code uri} — size, content type, depositor,
    * deposit time, SHA-256 — read from the headers of a {@code HEAD} request, without its bytes. A
    * server that does not take {@code HEAD} ({@code 405}, {@code 501}) is asked with a {@code GET}
-   * whose body is closed unread (the connection is then not reused). A {@code HEAD} refusal carries
-   * no problem body, so the refusal is also asked again with a {@code GET}, whose problem
-   * {@code type} decides the exception, exactly as for a fetch. Retried like a fetch.
+   * for the first byte only ({@code Range: bytes=0-0}), the size read from its
+   * {@code Content-Range} ({@code bytes 0-0/<size>}); a {@code 416} means an empty artifact, whose
+   * facts a plain {@code GET} (of no bytes) then gives. A server that ignores the range and sends
+   * the whole artifact is cut off after its headers: the call is cancelled, never drained (its
+   * connection is not reused). A {@code HEAD} refusal carries no problem body, so the refusal is
+   * also asked again with a {@code GET}, whose problem {@code type} decides the exception, exactly
+   * as for a fetch. Retried like a fetch.
    *
    * @param uri the artifact URI exactly as a deposit returned it; sent verbatim
    * @throws IOException if the server cannot be reached
@@ -699,13 +756,33 @@ public final class StoreClient implements AutoCloseable {
           throw failure(response);
         }
       }
-      try (Response response = http.newCall(get).execute()) {
-        if (!response.isSuccessful()) {
-          throw failure(response);
+      Call firstByte = http.newCall(FetchHeaders.ranged(get, 0, 0, null));
+      try (Response response = firstByte.execute()) {
+        if (response.code() != 416) {
+          return statFromGet(uri, firstByte, response);
         }
-        return StatHeaders.read(uri, response);
+      }
+      // No first byte: an empty artifact, whose headers come with an empty 200.
+      Call whole = http.newCall(get);
+      try (Response response = whole.execute()) {
+        return statFromGet(uri, whole, response);
       }
     });
+  }
+
+  /** Reads the facts from a GET's headers, cancelling {@code call} rather than drain a body. */
+  private ArtifactInfo statFromGet(String uri, Call call, Response response)
+      throws IOException, TransientAnswer {
+    if (!response.isSuccessful()) {
+      throw failure(response);
+    }
+    ArtifactInfo info = StatHeaders.read(uri, response);
+    if (response.code() != 206) {
+      // Closing an unread body would read on (OkHttp drains up to 100 ms of it to reuse the
+      // connection); cancelling closes the connection instead.
+      call.cancel();
+    }
+    return info;
   }
 
   /**
@@ -918,8 +995,9 @@ public final class StoreClient implements AutoCloseable {
     }
 
     /**
-     * Retries of deposits from a {@code Path} or {@code byte[]}; default {@link RetryPolicy#none()}.
-     * A deposit from an {@code InputStream} is never retried.
+     * Retries of deposits from a {@code Path} of a regular file or a {@code byte[]}; default
+     * {@link RetryPolicy#none()}. A deposit from an {@code InputStream}, or from a {@code Path} of a
+     * pipe or device, is never retried.
      */
     public Builder depositRetryPolicy(RetryPolicy policy) {
       this.depositRetryPolicy = requireNonNull(policy, "policy");

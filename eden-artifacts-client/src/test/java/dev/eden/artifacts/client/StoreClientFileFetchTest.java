@@ -67,14 +67,39 @@ class StoreClientFileFetchTest extends MockServerSupport {
   }
 
   @Test
+  void existingDirectoryAsTargetIsRefusedBeforeAnyRequestOrTempFile() throws Exception {
+    Path directory = Files.createDirectory(temp.resolve("downloads"));
+    server.enqueue(artifact("never fetched", "text/plain"));
+    try (StoreClient client = clientBuilder().build()) {
+      assertThat(catchThrowable(() -> client.fetchArtifact(ARTIFACT_URI, directory)))
+          .isExactlyInstanceOf(IllegalArgumentException.class)
+          .hasMessage("target is a directory: " + directory);
+    }
+    assertThat(server.getRequestCount()).isZero();
+    assertThat(names(temp)).containsExactly("downloads");
+    assertThat(names(directory)).isEmpty();
+  }
+
+  @Test
   void targetThatCannotBeReplacedIsAFileSystemErrorNeverRetried() throws Exception {
     // A non-empty directory cannot be renamed over, even by root (permission bits would not do).
-    Path target = Files.createDirectory(temp.resolve("plan.txt"));
-    Files.writeString(target.resolve("inside"), "kept");
+    // It appears while the bytes arrive, after the up-front check that refuses a directory.
+    Path target = temp.resolve("plan.txt");
+    ProgressListener directoryAppears = (direction, done, total) -> {
+      try {
+        if (!Files.exists(target)) {
+          Files.createDirectory(target);
+          Files.writeString(target.resolve("inside"), "kept");
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
     for (int i = 0; i < 4; i++) {
       server.enqueue(artifact("the plan", "text/plain"));
     }
-    try (StoreClient client = clientBuilder().fetchRetryPolicy(fastRetries(4)).build()) {
+    try (StoreClient client = clientBuilder().fetchRetryPolicy(fastRetries(4))
+        .progressListener(directoryAppears).build()) {
       Throwable thrown = catchThrowable(() -> client.fetchArtifact(ARTIFACT_URI, target));
       assertThat(thrown).isInstanceOf(FileSystemException.class);
       assertThat(((FileSystemException) thrown).getOtherFile()).isEqualTo(target.toString());

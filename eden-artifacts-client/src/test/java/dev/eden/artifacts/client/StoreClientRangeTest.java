@@ -194,6 +194,51 @@ class StoreClientRangeTest {
   }
 
   @Test
+  void fromOffsetZeroToTheEndIsAPlainFetchEvenOfAnEmptyArtifact() throws Exception {
+    String emptyUri;
+    try (StoreClient direct = local.client(LocalServer.bearerA())) {
+      emptyUri = direct.depositArtifact(new byte[0], "empty.log", "text/plain").uri();
+    }
+    try (ArtifactInputStream in = client.openArtifact(emptyUri, 0)) {
+      assertThat(in.contentType()).isEqualTo("text/plain");
+      assertThat(in.sha256())
+          .contains("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+      assertThat(in.contentLength()).isZero();
+      assertThat(in.read()).isEqualTo(-1);
+    }
+    try (ArtifactInputStream in = client.openArtifact(uri, 0, Long.MAX_VALUE - 1)) {
+      assertThat(in.sha256()).as("a length reaching Long.MAX_VALUE is 'to the end'").isPresent();
+      assertThat(in.readAllBytes()).isEqualTo(bytes);
+    }
+  }
+
+  @Test
+  void readmeExampleOnALogShorterThanTheTailReadsItWhole() throws Exception {
+    byte[] text = "step 0: loss 1.0\nstep 1: loss 0.5\n".repeat(30).getBytes(StandardCharsets.UTF_8);
+    assertThat(text.length).isLessThan(1024);
+    String logUri;
+    try (StoreClient direct = local.client(LocalServer.bearerA())) {
+      logUri = direct.depositArtifact(text, "train.log", "text/plain").uri();
+    }
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      headAndTail(client, logUri);
+    } finally {
+      System.setOut(original);
+    }
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    expected.write(text);
+    expected.write(text);
+    assertThat(printed.toByteArray()).isEqualTo(expected.toByteArray());
+    try (ArtifactInputStream tail = client.openArtifact(logUri, 0)) {
+      assertThat(tail.contentType()).isEqualTo("text/plain");
+      assertThat(tail.sha256()).isPresent();
+    }
+  }
+
+  @Test
   void invalidSlicesAreRefusedBeforeAnyRequest() {
     assertThatThrownBy(() -> client.openArtifact(uri, -1))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("offset must not be negative: -1");

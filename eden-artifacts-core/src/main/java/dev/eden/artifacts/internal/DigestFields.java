@@ -19,6 +19,23 @@ public final class DigestFields {
 
   private DigestFields() {}
 
+  /**
+   * Whether {@code value} is a SHA-256 as this project writes it: exactly 64 lowercase hex digits.
+   * {@code null} is not.
+   */
+  public static boolean isSha256Hex(String value) {
+    if (value == null || value.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The field value for a SHA-256 given in lowercase hex: {@code sha-256=:<base64>:}. */
   public static String sha256(String hex) {
     return SHA_256 + "=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hex)) + ":";

@@ -20,6 +20,17 @@ class DigestFieldsTest {
   static final String SHA512_MEMBER = "sha-512=:" + Base64.getEncoder().encodeToString(new byte[64]) + ":";
 
   @Test
+  void isSha256HexTakesExactly64LowercaseHexDigits() {
+    assertThat(DigestFields.isSha256Hex(EMPTY_HEX)).isTrue();
+    assertThat(DigestFields.isSha256Hex(EMPTY_HEX.toUpperCase())).isFalse();
+    assertThat(DigestFields.isSha256Hex(EMPTY_HEX.substring(1))).isFalse();
+    assertThat(DigestFields.isSha256Hex(EMPTY_HEX + "0")).isFalse();
+    assertThat(DigestFields.isSha256Hex(EMPTY_HEX.substring(1) + "g")).isFalse();
+    assertThat(DigestFields.isSha256Hex("")).isFalse();
+    assertThat(DigestFields.isSha256Hex(null)).isFalse();
+  }
+
+  @Test
   void sha256WritesTheFieldOfRfc9530() {
     assertThat(DigestFields.sha256(EMPTY_HEX)).isEqualTo(EMPTY_FIELD);
   }

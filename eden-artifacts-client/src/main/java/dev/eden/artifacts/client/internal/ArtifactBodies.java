@@ -53,10 +53,14 @@ public final class ArtifactBodies {
     };
   }
 
-  /** Streams the caller's bytes; the array must not change while it is sent. */
-  public static ArtifactBody ofBytes(byte[] bytes, MediaType type, boolean replayable,
-      boolean hash, ProgressListener progress) {
-    return new ArtifactBody(type, bytes.length, !replayable, hash, progress) {
+  /**
+   * Streams the caller's bytes; the array must not change while it is sent. They are not hashed
+   * again: {@code sha256} (lowercase hex, computed by the caller) is what
+   * {@link ArtifactBody#sentSha256()} reports once they were written; {@code null} for none.
+   */
+  public static ArtifactBody ofBytes(byte[] bytes, String sha256, MediaType type,
+      boolean replayable, ProgressListener progress) {
+    return new ArtifactBody(type, bytes.length, !replayable, sha256, progress) {
       @Override
       void write(BufferedSink sink, Counter counter) throws IOException {
         for (int offset = 0; offset < bytes.length; offset += CHUNK) {
@@ -131,15 +135,29 @@ public final class ArtifactBodies {
     private final long length;
     private final boolean oneShot;
     private final boolean hash;
+    /** The digest of bytes known in advance, or {@code null}: hash them while writing. */
+    private final String knownSha256;
     private final ProgressListener progress;
     private volatile String sentSha256;
 
     ArtifactBody(MediaType type, long length, boolean oneShot, boolean hash,
         ProgressListener progress) {
+      this(type, length, oneShot, hash, null, progress);
+    }
+
+    /** For bytes whose digest is already known ({@code null}: no digest): nothing is hashed. */
+    ArtifactBody(MediaType type, long length, boolean oneShot, String knownSha256,
+        ProgressListener progress) {
+      this(type, length, oneShot, false, knownSha256, progress);
+    }
+
+    private ArtifactBody(MediaType type, long length, boolean oneShot, boolean hash,
+        String knownSha256, ProgressListener progress) {
       this.type = type;
       this.length = length;
       this.oneShot = oneShot;
       this.hash = hash;
+      this.knownSha256 = knownSha256;
       this.progress = progress;
     }
 
@@ -177,6 +195,8 @@ public final class ArtifactBodies {
       write(sink, counter);
       if (digest != null) {
         sentSha256 = HexFormat.of().formatHex(digest.digest());
+      } else if (knownSha256 != null) {
+        sentSha256 = knownSha256;
       }
     }
   }

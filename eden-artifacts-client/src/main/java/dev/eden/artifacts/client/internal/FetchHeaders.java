@@ -99,21 +99,7 @@ public final class FetchHeaders {
   /** One well-formed {@code X-Eden-Artifact-Sha256} (64 lowercase hex digits), else {@code null}. */
   public static String edenSha256(Response response) {
     List<String> values = response.headers(SHA256);
-    return values.size() == 1 && isWellFormedSha256(values.get(0)) ? values.get(0) : null;
-  }
-
-  /** Whether {@code value} is exactly 64 lowercase hex digits. */
-  public static boolean isWellFormedSha256(String value) {
-    if (value == null || value.length() != 64) {
-      return false;
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-        return false;
-      }
-    }
-    return true;
+    return values.size() == 1 && DigestFields.isSha256Hex(values.get(0)) ? values.get(0) : null;
   }
 
   /**

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -82,7 +83,8 @@ public final class FileDownload implements Closeable {
    * request.
    *
    * @param verify whether to check the announced digest
-   * @throws IllegalArgumentException if {@code target} does not name a file
+   * @throws IllegalArgumentException if {@code target} does not name a file or is an existing
+   *     directory (checked before the temp file is created)
    * @throws IOException if the temp file cannot be created (the directory is missing, for example)
    */
   public static FileDownload into(Path target, boolean verify, ProgressListener progress)
@@ -92,6 +94,10 @@ public final class FileDownload implements Closeable {
     Path name = absolute.getFileName();
     if (directory == null || name == null) {
       throw new IllegalArgumentException("target must name a file: " + target);
+    }
+    if (Files.isDirectory(absolute)) {
+      // The rename over it would fail only after the whole download.
+      throw new IllegalArgumentException("target is a directory: " + target);
     }
     String shown = shortened(name.toString());
     return new FileDownload(absolute, CrashSafeFile.create(directory, "." + shown + ".", ".part"),

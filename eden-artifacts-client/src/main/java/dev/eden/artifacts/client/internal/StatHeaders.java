@@ -9,7 +9,7 @@ import okhttp3.Response;
 
 /**
  * Reads an {@link ArtifactInfo} from the headers of a successful {@code HEAD} or {@code GET}
- * answer, never from its body. A header that is missing, repeated or malformed counts as not
+ * answer (a {@code 200}, or the {@code 206} of {@code Range: bytes=0-0}), never from its body. A header that is missing, repeated or malformed counts as not
  * announced: the facts beyond the content type are extras a conforming server may omit. Stateless.
  */
 public final class StatHeaders {
@@ -30,7 +30,14 @@ public final class StatHeaders {
   }
 
   private static long size(Response response) {
-    // A 206 would describe a slice; a stat never asks for a range, so only 200 carries the size.
+    // A stat's GET asks for the first byte: its 206 names the size after the slash. A 206 of any
+    // other slice is not that answer.
+    if (response.code() == 206) {
+      return FetchHeaders.contentRange(response)
+          .filter(range -> range.first() == 0 && range.last() == 0)
+          .map(FetchHeaders.ContentRange::complete)
+          .orElse(-1L);
+    }
     if (response.code() != 200) {
       return -1;
     }
