@@ -514,15 +514,13 @@ public final class StoreClient implements AutoCloseable {
    * the whole artifact ({@code 200}: a changed validator, or no range support); or the
    * {@code 206} does not continue the file.
    *
-   * <p>Two limits of resuming. Each resume is an attempt of the fetch policy like any retry, so the
-   * policy's {@link RetryPolicy#maxAttempts() maxAttempts} bounds the number of breaks a whole
-   * download survives, even when every attempt made progress, and its
-   * {@link RetryPolicy#maxElapsed() maxElapsed} counts from the first attempt, transfer time
-   * included (with the defaults, a download that breaks after 30 s is not resumed): raise both for
-   * large downloads over an unreliable link. And only the transient answers 502, 503, 504 and 429 are retried, not other
-   * {@code 5xx}: a {@code 500} ({@code eden://error/internal}) is a fault of the server by the
-   * contract, not a passing condition, and ends the fetch with
-   * {@link dev.eden.artifacts.ArtifactStorageException}.
+   * <p>A break after progress does not use up the policy: whenever an attempt added bytes that the
+   * next one continues, the fetch policy's attempts, {@link RetryPolicy#maxElapsed() maxElapsed}
+   * and backoff start afresh, so a long download survives any number of breaks as long as each one
+   * made progress; it fails after the policy's attempts or time pass without any. Only the
+   * transient answers 502, 503, 504 and 429 are retried, not other {@code 5xx}: a {@code 500}
+   * ({@code eden://error/internal}) is a fault of the server by the contract, not a passing
+   * condition, and ends the fetch with {@link dev.eden.artifacts.ArtifactStorageException}.
    *
    * <p><b>Integrity.</b> Whatever the path, the whole file is checked before the rename against
    * the SHA-256 the first answer announced ({@code Repr-Digest}, RFC 9530, else
@@ -570,7 +568,7 @@ public final class StoreClient implements AutoCloseable {
           }
           return download.receive(response);
         }
-      });
+      }, download::kept);
     }
   }
 

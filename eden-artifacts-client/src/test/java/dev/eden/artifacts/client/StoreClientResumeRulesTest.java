@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +66,19 @@ class StoreClientResumeRulesTest extends MockServerSupport {
         .build();
   }
 
+  /** A 206 from {@code first} to the end of {@code body} whose connection ends after {@code sent} bytes. */
+  private static MockResponse restCut(String body, int first, int sent, String etag) {
+    return new MockResponse.Builder().code(206)
+        .setHeader("Content-Type", "text/plain")
+        .setHeader("ETag", etag)
+        .setHeader("Repr-Digest", DigestFields.sha256(RIGHT))
+        .setHeader("Content-Range", "bytes " + first + "-" + (body.length() - 1) + "/" + body.length())
+        .body(body.substring(first, first + sent))
+        .setHeader("Content-Length", Integer.toString(body.length() - first))
+        .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
+        .build();
+  }
+
   private FetchedFile fetch(Path target) throws Exception {
     try (StoreClient client = clientBuilder().build()) {
       return client.fetchArtifact(ARTIFACT_URI, target);
@@ -106,6 +120,38 @@ class StoreClientResumeRulesTest extends MockServerSupport {
     assertThat(requests).extracting(r -> r.getHeaders().get("Range"))
         .containsExactly(null, "bytes=8-", "bytes=8-");
     assertThat(Files.readString(target)).isEqualTo(BODY);
+  }
+
+  @Test
+  void everyBreakAfterProgressStartsTheRetryBudgetAfresh() throws Exception {
+    // Four breaks, each after 4 more bytes, under a policy of two attempts: each attempt kept bytes.
+    server.enqueue(cut(BODY, 4, "\"v1\"", RIGHT));
+    for (int first = 4; first < 20; first += 4) {
+      server.enqueue(restCut(BODY, first, 4, "\"v1\""));
+    }
+    Path target = temp.resolve("copy.txt");
+    try (StoreClient client = clientBuilder().fetchRetryPolicy(fastRetries(2)).build()) {
+      client.fetchArtifact(ARTIFACT_URI, target);
+    }
+    assertThat(requests()).extracting(r -> r.getHeaders().get("Range"))
+        .containsExactly(null, "bytes=4-", "bytes=8-", "bytes=12-", "bytes=16-");
+    assertThat(Files.readString(target)).isEqualTo(BODY);
+  }
+
+  @Test
+  void breaksWithoutProgressUseUpTheBudget() throws Exception {
+    server.enqueue(cut(BODY, 4, "\"v1\"", RIGHT));
+    server.enqueue(restCut(BODY, 4, 0, "\"v1\""));
+    server.enqueue(rest(BODY, 4, "\"v1\"", RIGHT));
+    Path target = temp.resolve("copy.txt");
+    try (StoreClient client = clientBuilder().fetchRetryPolicy(fastRetries(2)).build()) {
+      assertThat(catchThrowable(() -> client.fetchArtifact(ARTIFACT_URI, target)))
+          .isInstanceOf(java.io.IOException.class);
+    }
+    // The first break kept 4 bytes, so the budget of two attempts started afresh with it; the
+    // second attempt kept nothing and was the last.
+    assertThat(server.getRequestCount()).isEqualTo(2);
+    assertThat(target).doesNotExist();
   }
 
   @Test

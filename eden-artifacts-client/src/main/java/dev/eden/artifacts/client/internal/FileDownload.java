@@ -115,11 +115,20 @@ public final class FileDownload implements Closeable {
   }
 
   /**
+   * The bytes the next attempt will not fetch again: those written, when they can be continued
+   * (the first answer had a strong validator); else none. The fetch's retry budget starts afresh
+   * whenever this grows (see {@code Retrier}).
+   */
+  public long kept() {
+    return written > 0 && validator != null && written < size ? written : 0;
+  }
+
+  /**
    * The request for the next attempt: {@code full} with {@code Range} and {@code If-Range} when the
    * bytes already written can be continued, else {@code full} itself.
    */
   public Request nextRequest(Request full) {
-    if (written > 0 && validator != null && written < size) {
+    if (kept() > 0) {
       return FetchHeaders.ranged(full, written, -1, validator);
     }
     return full;

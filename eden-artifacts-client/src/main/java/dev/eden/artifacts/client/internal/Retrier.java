@@ -11,6 +11,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.Response;
@@ -82,9 +83,23 @@ public final class Retrier {
   }
 
   public <T> T run(RetryPolicy policy, Attempt<T> attempt) throws IOException {
-    long start = System.nanoTime();
-    long deadline = start + policy.maxElapsed().toNanos();
+    return run(policy, attempt, () -> 0);
+  }
+
+  /**
+   * As {@link #run(RetryPolicy, Attempt)}, for attempts that keep what they achieved (a resumed
+   * download): after a failed attempt that moved {@code progress} forward, the policy's budget
+   * starts afresh — attempts, {@code maxElapsed} and backoff — so a long transfer survives any
+   * number of breaks as long as each one made progress, and gives up only after the policy's
+   * attempts or time passed without any. It ends: each fresh start needs progress, which is bounded.
+   *
+   * @param progress how much has been achieved so far (for a download, the bytes kept); never
+   *     decreasing, except to start over (which is no progress)
+   */
+  public <T> T run(RetryPolicy policy, Attempt<T> attempt, LongSupplier progress) throws IOException {
+    long deadline = System.nanoTime() + policy.maxElapsed().toNanos();
     long step = Math.max(1, policy.initialBackoff().toMillis());
+    long achieved = progress.getAsLong();
     boolean mismatchSeen = false;
     for (int attemptNumber = 1; ; attemptNumber++) {
       Duration retryAfter;
@@ -110,6 +125,13 @@ public final class Retrier {
         }
         failure = e;
         retryAfter = null;
+      }
+      long now = progress.getAsLong();
+      if (now > achieved) {
+        achieved = now;
+        attemptNumber = 1;
+        deadline = System.nanoTime() + policy.maxElapsed().toNanos();
+        step = Math.max(1, policy.initialBackoff().toMillis());
       }
       long waitMillis = retryAfter != null
           ? retryAfter.toMillis()
