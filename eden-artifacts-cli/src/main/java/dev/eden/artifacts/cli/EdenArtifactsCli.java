@@ -70,8 +70,9 @@ public final class EdenArtifactsCli implements Runnable {
   String experiment;
 
   @Option(names = "--bearer-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
-      description = "Read the bearer <principal>:<secret> from FILE (default: $" + BEARER_ENV
-          + "). Surrounding white space is ignored.")
+      description = "Read the bearer <principal>:<secret> from FILE instead of the environment "
+          + "variable " + BEARER_ENV + ", which holds the bearer itself. Surrounding white space "
+          + "is ignored.")
   Path bearerFile;
 
   @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,

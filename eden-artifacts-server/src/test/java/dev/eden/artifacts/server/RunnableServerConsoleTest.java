@@ -33,7 +33,7 @@ class RunnableServerConsoleTest {
     try (ForkedServer server = ForkedServer.start(List.of(), "runnable-token", "--data-dir", data.toString(),
         "--port", "0")) {
       assertThat(server.output()).contains("console: " + server.baseUri + "/console/")
-          .contains("admin API: " + server.baseUri + "/admin/v1/");
+          .contains("admin API: " + server.baseUri + "/admin/v1/experiments ");
       try (Response r = get(server, "/console/", null)) {
         assertThat(r.code()).isEqualTo(200);
         assertThat(r.header("Content-Security-Policy")).startsWith("default-src 'none';");

@@ -137,7 +137,7 @@ final class ServeCommand implements Callable<Integer> {
     out.println("blobs: " + backend.root());
     out.println("workers: " + registry.file() + " (enrol with: add-worker --data-dir " + data + ")");
     out.println("max artifact bytes: " + maxArtifactBytes);
-    out.println("admin API: " + server.baseUri() + AdminHandler.API_PREFIX + " (admin or admins members)");
+    out.println("admin API: " + server.baseUri() + AdminHandler.API_PREFIX + "experiments (admin or admins members)");
     out.println("console: " + (admin.consoleEnabled()
         ? server.baseUri() + AdminHandler.CONSOLE_PATH
         : "off (--console serves it)"));
