@@ -11,11 +11,15 @@ import dev.eden.artifacts.spi.PageRequest;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Who may list and sum up an experiment's artifacts, decided by the access policy alone. */
@@ -94,8 +98,28 @@ class ArtifactServiceListingTest {
     return service.deposit(experiment, who, "f.bin", "application/octet-stream", new ByteArrayInputStream(bytes));
   }
 
+  /** Each deposit a millisecond after the last, so that "newest first" has one answer. */
   private static ArtifactService service(ArtifactStore store, AccessPolicy policy) {
-    return ArtifactService.builder().backend(new InMemoryArtifactBackend()).store(store).accessPolicy(policy).build();
+    Clock ticking = new Clock() {
+      private final AtomicLong millis = new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Instant instant() {
+        return Instant.ofEpochMilli(millis.getAndIncrement());
+      }
+    };
+    return ArtifactService.builder().backend(new InMemoryArtifactBackend()).store(store).accessPolicy(policy)
+        .clock(ticking).build();
   }
 
   /** An in-memory store that counts page and summary reads. */
