@@ -50,7 +50,7 @@ import java.util.Set;
  * policy} (403; by default only the {@code admin} and members of {@code admins} may list, not a
  * worker, even for its own deposits), experiment (404 when this handler does not serve it), query
  * parameters (400 {@code bad-request}: an unknown, repeated or empty parameter, a {@code limit}
- * outside its bounds, a {@code cursor} this server did not issue, a {@code created_by} that is
+ * outside its bounds, a {@code cursor} that is not well formed, a {@code created_by} that is
  * neither {@code admin} nor a worker id). The admin API needs no {@value
  * ArtifactHandler#EXPERIMENT_HEADER} header: the experiment is in the path only. Every error is
  * problem+json with the types of the wire contract. JSON answers carry {@code Cache-Control:
@@ -144,7 +144,6 @@ public final class AdminHandler {
     }
     if (path.equals(EXPERIMENTS_PATH)) {
       Principal principal = BearerAuthentication.authenticate(exchange, authenticator);
-      parameters(exchange, Set.of());
       listExperiments(exchange, principal);
       return;
     }
@@ -195,6 +194,7 @@ public final class AdminHandler {
     if (listable.isEmpty()) {
       throw new ForbiddenException("this principal may not list the artifacts of any served experiment");
     }
+    parameters(exchange, Set.of()); // after the refusal, so a refused caller learns nothing of them
     AdminJson.send(exchange, AdminJson.experiments(listable));
   }
 
@@ -207,7 +207,7 @@ public final class AdminHandler {
       try {
         request = request.withCursor(ArtifactCursor.parse(cursor.get()));
       } catch (IllegalArgumentException e) {
-        throw new BadRequestException("the cursor parameter is not a cursor this server issued");
+        throw new BadRequestException("the cursor parameter is not a well-formed cursor (use a next_cursor as it was returned)");
       }
     }
     Optional<String> createdBy = query.get(CREATED_BY);

@@ -103,7 +103,8 @@ abstract class AdminApiBehaviour {
   void aRefusedWorkerLearnsNothingAboutExperimentsOrParameters() throws IOException {
     ExperimentId unserved = ExperimentId.mint();
     for (String path : List.of(listPath(unserved, ""), summaryPath(unserved),
-        listPath(server.experiment, "?limit=0&cursor=nonsense&created_by=nobody"))) {
+        listPath(server.experiment, "?limit=0&cursor=nonsense&created_by=nobody"),
+        "/admin/v1/experiments?x=1")) {
       try (Response r = get(path, AdminServer.workerB())) {
         assertProblem(r, 403, "forbidden");
       }

@@ -160,8 +160,17 @@
 
   // ---- summary ---------------------------------------------------------------------------------
 
+  // Each load is numbered; an answer that arrives after a newer request was made (a quick click on
+  // Next, another experiment or depositor) is dropped, so the page never mixes two selections.
+  var summaryLoads = 0;
+  var pageLoads = 0;
+
   function loadSummary() {
+    var load = ++summaryLoads;
     return getJson(experimentUrl('/summary')).then(function (summary) {
+      if (load !== summaryLoads) {
+        return;
+      }
       $('summary-count').textContent = plural(summary.artifact_count, 'artifact');
       $('summary-bytes').textContent = humanSize(summary.total_bytes);
       $('summary-bytes').setAttribute('title', summary.total_bytes.toLocaleString('en') + ' bytes');
@@ -198,7 +207,11 @@
     if (state.depositor) {
       query.set('created_by', state.depositor);
     }
+    var load = ++pageLoads;
     return getJson(experimentUrl('/artifacts?' + query.toString())).then(function (page) {
+      if (load !== pageLoads) {
+        return;
+      }
       renderRows(page.artifacts);
       state.nextCursor = page.next_cursor;
       var first = (state.cursors.length - 1) * PAGE_SIZE + 1;
