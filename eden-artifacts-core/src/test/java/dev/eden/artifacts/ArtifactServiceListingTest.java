@@ -124,49 +124,23 @@ class ArtifactServiceListingTest {
 
   /** An in-memory store that counts page and summary reads. */
   private static ArtifactStore countingPages(AtomicInteger reads) {
-    InMemoryArtifactStore delegate = new InMemoryArtifactStore();
-    return new ArtifactStore() {
-      @Override
-      public void create(ArtifactMetadata metadata) throws IOException {
-        delegate.create(metadata);
-      }
-
-      @Override
-      public Optional<ArtifactMetadata> find(ExperimentId e, ArtifactId id) {
-        return delegate.find(e, id);
-      }
-
-      @Override
-      public boolean contains(ArtifactId id) {
-        return delegate.contains(id);
-      }
-
-      @Override
-      public List<ArtifactId> idsCreatedBefore(ExperimentId e, Instant cutoff, int limit) {
-        reads.incrementAndGet();
-        return delegate.idsCreatedBefore(e, cutoff, limit);
-      }
-
-      @Override
-      public boolean delete(ArtifactId id) {
-        return delegate.delete(id);
-      }
-
-      @Override
-      public ArtifactPage page(ExperimentId e, PageRequest request) {
-        reads.incrementAndGet();
-        return delegate.page(e, request);
-      }
-
-      @Override
-      public ArtifactSummary summarize(ExperimentId e) {
-        reads.incrementAndGet();
-        return delegate.summarize(e);
-      }
-    };
+    return listingReadsThrough(reads::incrementAndGet);
   }
 
   private static ArtifactStore failingPages() {
+    return listingReadsThrough(() -> {
+      throw new IOException("database down");
+    });
+  }
+
+  /** What a store does before each listing read (a page, a summary, the ids before a cutoff). */
+  @FunctionalInterface
+  private interface ListingRead {
+    void before() throws IOException;
+  }
+
+  /** An in-memory store whose listing reads first go through {@code read}. */
+  private static ArtifactStore listingReadsThrough(ListingRead read) {
     InMemoryArtifactStore delegate = new InMemoryArtifactStore();
     return new ArtifactStore() {
       @Override
@@ -186,12 +160,25 @@ class ArtifactServiceListingTest {
 
       @Override
       public List<ArtifactId> idsCreatedBefore(ExperimentId e, Instant cutoff, int limit) throws IOException {
-        throw new IOException("database down");
+        read.before();
+        return delegate.idsCreatedBefore(e, cutoff, limit);
       }
 
       @Override
       public boolean delete(ArtifactId id) {
         return delegate.delete(id);
+      }
+
+      @Override
+      public ArtifactPage page(ExperimentId e, PageRequest request) throws IOException {
+        read.before();
+        return delegate.page(e, request);
+      }
+
+      @Override
+      public ArtifactSummary summarize(ExperimentId e) throws IOException {
+        read.before();
+        return delegate.summarize(e);
       }
     };
   }

@@ -2,7 +2,6 @@ package dev.eden.artifacts.server;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.eden.artifacts.ArtifactException;
 import dev.eden.artifacts.ArtifactNotFoundException;
 import dev.eden.artifacts.ArtifactService;
 import dev.eden.artifacts.ExperimentId;
@@ -121,13 +120,7 @@ public final class ArtifactHandler {
    */
   public void handle(ServerExchange exchange) throws IOException {
     requireNonNull(exchange, "exchange");
-    try {
-      route(exchange);
-    } catch (ArtifactException e) {
-      ProblemResponses.artifactProblem(exchange, e);
-    } catch (IOException | RuntimeException e) {
-      ProblemResponses.internalError(exchange, e);
-    }
+    ProblemResponses.answering(exchange, this::route);
   }
 
   private void route(ServerExchange exchange) throws IOException {

@@ -62,7 +62,7 @@ final class FetchOperation {
     boolean get = exchange.method().equals("GET");
     ByteRanges.Selection selection = get && Preconditions.rangeApplies(exchange::requestHeaders, etag, metadata.createdAt())
         ? ByteRanges.select(exchange.requestHeaders("Range"), metadata.sizeBytes())
-        : ByteRanges.select(List.of(), metadata.sizeBytes());
+        : ByteRanges.whole(metadata.sizeBytes());
     if (selection.kind() == ByteRanges.Kind.UNSATISFIABLE) {
       ProblemResponses.rangeNotSatisfiable(exchange, selection.contentRange(metadata.sizeBytes()));
       return;

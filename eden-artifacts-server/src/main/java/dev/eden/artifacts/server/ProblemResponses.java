@@ -21,6 +21,28 @@ final class ProblemResponses {
 
   private ProblemResponses() {}
 
+  /** Routes one request of an endpoint. */
+  @FunctionalInterface
+  interface Route {
+    void handle(ServerExchange exchange) throws IOException;
+  }
+
+  /**
+   * Runs {@code route} and answers whatever it throws: an {@link ArtifactException} with its
+   * problem type, anything else as a 500. The one place the endpoints render their errors.
+   *
+   * @throws IOException only when the response was already committed or the connection is gone
+   */
+  static void answering(ServerExchange exchange, Route route) throws IOException {
+    try {
+      route.handle(exchange);
+    } catch (ArtifactException e) {
+      artifactProblem(exchange, e);
+    } catch (IOException | RuntimeException e) {
+      internalError(exchange, e);
+    }
+  }
+
   /** Answers a failure the client caused (4xx) with its type, or an internal one as a 500. */
   static void artifactProblem(ServerExchange exchange, ArtifactException e) throws IOException {
     if (e.type() == ProblemType.INTERNAL) {

@@ -35,6 +35,11 @@ public final class ByteRanges {
     }
   }
 
+  /** Every one of {@code size} bytes: the answer when no range applies. */
+  public static Selection whole(long size) {
+    return new Selection(Kind.WHOLE, 0, size);
+  }
+
   /**
    * Selects from {@code size} bytes what the {@code Range} field lines ask for.
    *
@@ -42,7 +47,7 @@ public final class ByteRanges {
    *     {@link Kind#WHOLE}
    */
   public static Selection select(java.util.List<String> fieldLines, long size) {
-    Selection whole = new Selection(Kind.WHOLE, 0, size);
+    Selection whole = whole(size);
     if (fieldLines.size() != 1) {
       return whole;
     }
@@ -115,11 +120,8 @@ public final class ByteRanges {
       if (c < '0' || c > '9') {
         return -1;
       }
-      if (value > (Long.MAX_VALUE - (c - '0')) / 10) {
-        value = Long.MAX_VALUE;
-      } else if (value != Long.MAX_VALUE) {
-        value = value * 10 + (c - '0');
-      }
+      // Once past Long.MAX_VALUE it stays there: no artifact is that large.
+      value = value > (Long.MAX_VALUE - (c - '0')) / 10 ? Long.MAX_VALUE : value * 10 + (c - '0');
     }
     return value;
   }
