@@ -9,12 +9,17 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The runnable server in its own JVM, started from the test classpath with {@code ServerMain serve}. */
+/**
+ * The runnable server in its own JVM, started from the test classpath with {@code ServerMain serve}.
+ * It inherits no {@code EDEN_*} variable from the test's environment (the server reads its options
+ * from them); the admin token and any {@code environment} given are set.
+ */
 final class ForkedServer implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
 
@@ -28,29 +33,35 @@ final class ForkedServer implements AutoCloseable {
   }
 
   static ForkedServer start(List<String> jvmOptions, String adminToken, String... serveArgs) throws IOException {
+    return startWithEnvironment(jvmOptions, Map.of(), adminToken, serveArgs);
+  }
+
+  /** As {@link #start}, with {@code environment} set in the server's environment. */
+  static ForkedServer startWithEnvironment(List<String> jvmOptions, Map<String, String> environment,
+      String adminToken, String... serveArgs) throws IOException {
     List<String> launcher = new ArrayList<>(jvmOptions);
     launcher.add("-cp");
     launcher.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     launcher.add("dev.eden.artifacts.server.cli.ServerMain");
-    return launch(launcher, adminToken, serveArgs);
+    return launch(launcher, environment, adminToken, serveArgs);
   }
 
   /** The shaded runnable jar, {@code java -jar JAR serve ...}, as an operator starts it. */
   static ForkedServer startJar(Path jar, String adminToken, String... serveArgs) throws IOException {
-    return launch(List.of("-jar", jar.toString()), adminToken, serveArgs);
+    return launch(List.of("-jar", jar.toString()), Map.of(), adminToken, serveArgs);
   }
 
-  private static ForkedServer launch(List<String> launcher, String adminToken, String... serveArgs)
-      throws IOException {
+  private static ForkedServer launch(List<String> launcher, Map<String, String> environment, String adminToken,
+      String... serveArgs) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(launcher);
     command.add("serve");
     command.addAll(List.of(serveArgs));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    if (adminToken == null) {
-      builder.environment().remove("EDEN_ADMIN_TOKEN");
-    } else {
+    builder.environment().keySet().removeIf(name -> name.startsWith("EDEN_"));
+    builder.environment().putAll(environment);
+    if (adminToken != null) {
       builder.environment().put("EDEN_ADMIN_TOKEN", adminToken);
     }
     Process process = builder.start();

@@ -110,11 +110,12 @@ class RunnableJarIT {
 
   /** {@code java -jar JAR add-worker --data-dir DATA}; the bearer is the last line of stdout. */
   private static String addWorker(Path data) throws Exception {
-    Process process = new ProcessBuilder(
+    ProcessBuilder builder = new ProcessBuilder(
         Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", JAR.toString(), "add-worker", "--data-dir", data.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().keySet().removeIf(name -> name.startsWith("EDEN_")); // options come from them
+    Process process = builder.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(out).isZero();

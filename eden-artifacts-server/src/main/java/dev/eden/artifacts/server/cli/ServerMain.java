@@ -1,11 +1,16 @@
 package dev.eden.artifacts.server.cli;
 
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * Entry point of the runnable reference server ({@code java -jar eden-artifacts-server.jar}):
  * {@code serve} runs the server, {@code add-worker} enrols a worker.
+ *
+ * <p>Every option {@code --foo-bar} of every subcommand is also read from the environment
+ * variable {@code EDEN_FOO_BAR} (booleans {@code true}/{@code false}, repeatable options
+ * comma-separated); an option on the command line wins.
  */
 @Command(
     name = "eden-artifacts-server",
@@ -19,10 +24,19 @@ public final class ServerMain {
 
   public static void main(String[] args) {
     configureLogging();
-    int exit = new CommandLine(new ServerMain()).execute(args);
+    int exit = commandLine(System::getenv).execute(args);
     if (exit != 0) {
       System.exit(exit);
     }
+  }
+
+  /**
+   * The command line of the server, its options also read from {@code environment}.
+   *
+   * @param environment looks up an environment variable; {@code null} when unset
+   */
+  static CommandLine commandLine(UnaryOperator<String> environment) {
+    return EnvironmentOptions.install(new CommandLine(new ServerMain()), environment);
   }
 
   /** Quiet defaults for slf4j-simple; any -D given on the command line wins. */
