@@ -5,14 +5,15 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of the runnable reference server ({@code java -jar eden-artifacts-server.jar}):
- * {@code serve} runs the server, {@code add-worker} enrols a worker.
+ * {@code serve} runs the server, {@code add-worker} enrols a worker, {@code import-workers} copies
+ * the file registry's workers into a database.
  */
 @Command(
     name = "eden-artifacts-server",
     mixinStandardHelpOptions = true,
     versionProvider = ServerMain.Version.class,
     description = "EDEN artifact transfer server: workers deposit bytes over multipart HTTP and fetch them back by opaque URI.",
-    subcommands = {ServeCommand.class, AddWorkerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, AddWorkerCommand.class, ImportWorkersCommand.class, CommandLine.HelpCommand.class})
 public final class ServerMain {
 
   private ServerMain() {}
