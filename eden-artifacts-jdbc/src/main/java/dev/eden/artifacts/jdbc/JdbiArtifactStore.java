@@ -245,17 +245,33 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     return jdbi;
   }
 
+  /** The database this store speaks to; for {@link JdbiWorkerRegistry}, which shares the store. */
+  Dialect dialect() {
+    return dialect;
+  }
+
+  /** The store's table names; for {@link JdbiWorkerRegistry}, which shares the store. */
+  TableNames names() {
+    return names;
+  }
+
   @Override
   public String toString() {
     return "JdbiArtifactStore{" + dialect + ", table " + names.artifacts() + "}";
   }
 
+  /** Work on one handle; Jdbi's exceptions pass through to {@link #withHandle}. */
   @FunctionalInterface
-  private interface Work<R> {
+  interface Work<R> {
     R run(Handle handle);
   }
 
-  private <R> R withHandle(String what, Work<R> work) throws IOException {
+  /**
+   * Runs {@code work} on a handle of this store's connections (SQLite settings applied), mapping
+   * Jdbi failures, and rows that do not parse ({@link IllegalArgumentException}), to {@link
+   * IOException}s. Also used by {@link JdbiWorkerRegistry}.
+   */
+  <R> R withHandle(String what, Work<R> work) throws IOException {
     checkOpen();
     try {
       return jdbi.withHandle(
@@ -270,7 +286,8 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     }
   }
 
-  private <R> R withWriteLock(String what, Work<R> work) throws IOException {
+  /** Like {@link #withHandle}, holding this store's SQLite write lock (none on PostgreSQL). */
+  <R> R withWriteLock(String what, Work<R> work) throws IOException {
     checkOpen();
     if (writeLock == null) {
       return withHandle(what, work);

@@ -244,7 +244,8 @@ abstract class JdbiArtifactStoreBehaviour {
       assertThat(versions)
           .containsOnly(
               Map.entry(1, "artifacts table and (experiment_id, created_at) index"),
-              Map.entry(2, "(experiment_id, created_by, created_at) index for listings by depositor"));
+              Map.entry(2, "(experiment_id, created_by, created_at) index for listings by depositor"),
+              Map.entry(3, "worker registry: workers, group parents and a change counter"));
     }
   }
 
@@ -253,18 +254,18 @@ abstract class JdbiArtifactStoreBehaviour {
     open("eden_").close();
     execute(
         "INSERT INTO eden_schema_version (version, description, applied_at)"
-            + " VALUES (3, 'from a future release', 0)");
+            + " VALUES (4, 'from a future release', 0)");
 
     assertThatThrownBy(() -> open("eden_"))
         .isInstanceOfSatisfying(
             SchemaVersionException.class,
             e -> {
-              assertThat(e.found()).isEqualTo(3);
-              assertThat(e.supported()).isEqualTo(2);
+              assertThat(e.found()).isEqualTo(4);
+              assertThat(e.supported()).isEqualTo(3);
             })
         .hasMessage(
-            "table eden_schema_version records schema version 3 but this library only knows"
-                + " versions up to 2; refusing to start against a schema newer than the code"
+            "table eden_schema_version records schema version 4 but this library only knows"
+                + " versions up to 3; refusing to start against a schema newer than the code"
                 + " (upgrade eden-artifacts-jdbc or use another table prefix)");
   }
 

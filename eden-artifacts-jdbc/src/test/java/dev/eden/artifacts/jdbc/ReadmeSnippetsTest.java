@@ -6,9 +6,11 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.spi.ArtifactStore;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,29 @@ class ReadmeSnippetsTest {
       Optional<ArtifactMetadata> row = store.find(metadata.experimentId(), metadata.id());
       // README: end
       assertThat(row).contains(metadata);
+    }
+  }
+
+  @Test
+  void workerRegistrySnippet() throws Exception {
+    try (JdbiArtifactStore store = JdbiArtifactStore.sqlite(dataDir.resolve("metadata.db"))) {
+      String workerId = Principal.mintWorkerId();
+      String groupId = "grp_" + "a".repeat(26);
+      String secretHash = "pbkdf2-sha256$600000$c2FsdA$aGFzaA";
+
+      // README: workers
+      JdbiWorkerRegistry workers = JdbiWorkerRegistry.on(store);
+      workers.enrol(workerId, List.of("admins"), secretHash);   // false if the id is enrolled already
+      workers.setGroupParents(groupId, List.of("admins"));      // nested groups; replaces earlier parents
+      long generation = workers.generation();                   // one single-row read
+      JdbiWorkerRegistry.Snapshot all = workers.read();         // workers, group parents, generation
+      workers.remove(workerId);
+      // README: end
+
+      assertThat(generation).isEqualTo(2);
+      assertThat(all.workers()).containsOnlyKeys(workerId);
+      assertThat(all.groupParents()).containsOnlyKeys(groupId);
+      assertThat(workers.read().workers()).isEmpty();
     }
   }
 

@@ -8,7 +8,8 @@ import java.util.Optional;
  * binding. The reference implementations are
  * {@link dev.eden.artifacts.server.auth.InMemoryAuthenticator} (tests, embedding with fixed
  * credentials) and {@link dev.eden.artifacts.server.auth.FileAuthenticator} (the runnable server's
- * file-backed registry); an orchestrator plugs in its own worker registry here.
+ * worker registry, in a file or in the metadata database); an orchestrator plugs in its own worker
+ * registry here.
  *
  * <p>An authenticator only establishes identity; it never decides who may fetch what. It returns
  * the principal with every group or role it knows for it

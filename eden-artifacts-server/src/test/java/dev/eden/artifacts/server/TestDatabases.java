@@ -48,13 +48,8 @@ final class TestDatabases {
   }
 
   static Store postgres() throws Exception {
-    String base = postgresUrl();
-    byte[] random = new byte[6];
-    ThreadLocalRandom.current().nextBytes(random);
-    String schema = "eden_server_test_" + HexFormat.of().formatHex(random);
-    execute(base, "CREATE SCHEMA " + schema);
-    JdbiArtifactStore store = JdbiArtifactStore.postgres(
-        base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+    Schema schema = postgresSchema();
+    JdbiArtifactStore store = JdbiArtifactStore.postgres(schema.url());
     return new Store() {
       @Override
       public JdbiArtifactStore store() {
@@ -64,9 +59,34 @@ final class TestDatabases {
       @Override
       public void close() throws SQLException {
         store.close();
-        execute(base, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        schema.close();
       }
     };
+  }
+
+  /**
+   * A fresh schema of the PostgreSQL server, for tests that connect several times (as several
+   * server instances would); dropped with everything in it on {@link Schema#close()}.
+   */
+  static Schema postgresSchema() throws SQLException {
+    String base = postgresUrl();
+    byte[] random = new byte[6];
+    ThreadLocalRandom.current().nextBytes(random);
+    String schema = "eden_server_test_" + HexFormat.of().formatHex(random);
+    execute(base, "CREATE SCHEMA " + schema);
+    return new Schema(base, schema);
+  }
+
+  /** A PostgreSQL schema; {@link #url()} connects into it (and carries the credentials). */
+  record Schema(String baseUrl, String name) implements AutoCloseable {
+    String url() {
+      return baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + name;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      execute(baseUrl, "DROP SCHEMA IF EXISTS " + name + " CASCADE");
+    }
   }
 
   /** The PostgreSQL server's URL, after checking that it answers; fails or skips without one. */

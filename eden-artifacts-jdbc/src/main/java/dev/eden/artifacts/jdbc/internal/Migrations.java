@@ -91,7 +91,52 @@ public final class Migrations {
         }
       };
 
-  private static final List<Migration> ALL = List.of(V1_ARTIFACTS, V2_CREATOR_INDEX);
+  /**
+   * The worker registry that several server instances share: workers (id, groups, the slow hash
+   * of the secret, when enrolled), the parents of nested groups, and a one-row change counter that
+   * every change bumps in its own transaction, so an instance learns whether anything changed from
+   * one single-row read. Group lists are space-separated names in one column: they are read and
+   * written whole, never queried by member. The counter row is created here, so it always exists.
+   */
+  private static final Migration V3_WORKER_REGISTRY =
+      new Migration() {
+        @Override
+        public int version() {
+          return 3;
+        }
+
+        @Override
+        public String description() {
+          return "worker registry: workers, group parents and a change counter";
+        }
+
+        @Override
+        public List<String> statements(Dialect dialect, TableNames names) {
+          String binary = dialect.binaryCollation();
+          return List.of(
+              "CREATE TABLE "
+                  + names.workers()
+                  + " (worker_id VARCHAR(64)"
+                  + binary
+                  + " NOT NULL PRIMARY KEY,"
+                  + " group_ids TEXT NOT NULL,"
+                  + " secret_hash TEXT NOT NULL,"
+                  + " created_at BIGINT NOT NULL)",
+              "CREATE TABLE "
+                  + names.workerGroupParents()
+                  + " (group_id VARCHAR(64)"
+                  + binary
+                  + " NOT NULL PRIMARY KEY,"
+                  + " parent_ids TEXT NOT NULL)",
+              "CREATE TABLE "
+                  + names.workerRegistryGeneration()
+                  + " (singleton INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1),"
+                  + " generation BIGINT NOT NULL)",
+              "INSERT INTO " + names.workerRegistryGeneration() + " (singleton, generation) VALUES (1, 0)");
+        }
+      };
+
+  private static final List<Migration> ALL = List.of(V1_ARTIFACTS, V2_CREATOR_INDEX, V3_WORKER_REGISTRY);
 
   /** The schema version this code migrates to. */
   public static final int LATEST = ALL.get(ALL.size() - 1).version();
@@ -110,20 +155,34 @@ public final class Migrations {
    */
   public static void migrate(Connection connection, Dialect dialect, TableNames names)
       throws SQLException, SchemaVersionException {
+    migrateTo(connection, dialect, names, LATEST);
+  }
+
+  /**
+   * Like {@link #migrate}, but stops after version {@code target}: what a database of an earlier
+   * release holds, for upgrade tests.
+   *
+   * @throws IllegalArgumentException unless {@code target} is between 1 and {@link #LATEST}
+   */
+  public static void migrateTo(Connection connection, Dialect dialect, TableNames names, int target)
+      throws SQLException, SchemaVersionException {
+    if (target < 1 || target > LATEST) {
+      throw new IllegalArgumentException("target must be in 1.." + LATEST + ": " + target);
+    }
     boolean autoCommit = connection.getAutoCommit();
     try {
       if (dialect == Dialect.SQLITE) {
         connection.setAutoCommit(true); // the transaction is opened by hand, as BEGIN IMMEDIATE
-        migrateSqlite(connection, names);
+        migrateSqlite(connection, names, target);
       } else {
-        migratePostgres(connection, names);
+        migratePostgres(connection, names, target);
       }
     } finally {
       connection.setAutoCommit(autoCommit);
     }
   }
 
-  private static void migrateSqlite(Connection connection, TableNames names)
+  private static void migrateSqlite(Connection connection, TableNames names, int target)
       throws SQLException, SchemaVersionException {
     try (Statement statement = connection.createStatement()) {
       // WAL is a property of the database file: setting it once here makes it stick for every
@@ -132,7 +191,7 @@ public final class Migrations {
       statement.execute("BEGIN IMMEDIATE");
       boolean committed = false;
       try {
-        applyMissing(connection, Dialect.SQLITE, names);
+        applyMissing(connection, Dialect.SQLITE, names, target);
         statement.execute("COMMIT");
         committed = true;
       } finally {
@@ -143,7 +202,7 @@ public final class Migrations {
     }
   }
 
-  private static void migratePostgres(Connection connection, TableNames names)
+  private static void migratePostgres(Connection connection, TableNames names, int target)
       throws SQLException, SchemaVersionException {
     connection.setAutoCommit(false);
     boolean committed = false;
@@ -152,7 +211,7 @@ public final class Migrations {
         lock.setLong(1, lockKey(currentSchema(connection), names));
         lock.execute();
       }
-      applyMissing(connection, Dialect.POSTGRESQL, names);
+      applyMissing(connection, Dialect.POSTGRESQL, names, target);
       connection.commit();
       committed = true;
     } finally {
@@ -162,7 +221,7 @@ public final class Migrations {
     }
   }
 
-  private static void applyMissing(Connection connection, Dialect dialect, TableNames names)
+  private static void applyMissing(Connection connection, Dialect dialect, TableNames names, int target)
       throws SQLException, SchemaVersionException {
     try (Statement statement = connection.createStatement()) {
       statement.execute(
@@ -181,7 +240,7 @@ public final class Migrations {
         throw new SchemaVersionException(names.schemaVersion(), current, LATEST);
       }
       for (Migration migration : ALL) {
-        if (migration.version() <= current) {
+        if (migration.version() <= current || migration.version() > target) {
           continue;
         }
         for (String sql : migration.statements(dialect, names)) {

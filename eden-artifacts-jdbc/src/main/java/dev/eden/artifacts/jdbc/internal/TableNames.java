@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.regex.Pattern;
 
-/** The prefixed names of the store's tables and index. Immutable. Not API. */
+/** The prefixed names of the store's tables and indexes. Immutable. Not API. */
 public final class TableNames {
   /**
    * Lowercase so that unquoted identifiers mean the same on PostgreSQL (which folds to lowercase)
@@ -53,5 +53,20 @@ public final class TableNames {
 
   public String experimentCreatorIndex() {
     return prefix + "artifacts_by_experiment_creator";
+  }
+
+  /** The worker registry: one row per enrolled worker. */
+  public String workers() {
+    return prefix + "workers";
+  }
+
+  /** The worker registry's nested groups: one row per group that has parents. */
+  public String workerGroupParents() {
+    return prefix + "worker_group_parents";
+  }
+
+  /** The worker registry's change counter: a single row. */
+  public String workerRegistryGeneration() {
+    return prefix + "worker_registry_generation";
   }
 }

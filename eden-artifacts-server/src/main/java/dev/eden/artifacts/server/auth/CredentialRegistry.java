@@ -7,15 +7,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.server.internal.Pbkdf2;
-import dev.eden.artifacts.server.internal.Secrets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The reference server's worker registry: one JSON file (by convention {@code workers.json} in the
@@ -40,15 +37,15 @@ import java.util.regex.Pattern;
  *
  * <p>The file is re-read when it changes on disk (modification time, size or inode), so workers
  * enrolled by {@code add-worker} while the server runs are seen without a restart. Writers replace
- * the file atomically under a lock file. Thread-safe.
+ * the file atomically under a lock file. It is the registry of one server, or of several on one
+ * host; servers that share a database share {@link DatabaseCredentialRegistry} instead, which
+ * {@link DatabaseCredentialRegistry#importFrom} fills from this file. Thread-safe.
  */
-public final class CredentialRegistry {
+public final class CredentialRegistry implements WorkerRegistry {
   /** The reserved group whose (transitive) members are admin-class: {@link Principal#ADMINS_GROUP}. */
   public static final String ADMINS = Principal.ADMINS_GROUP;
   /** The conventional file name in a data directory. */
   public static final String FILE_NAME = "workers.json";
-
-  private static final Pattern GROUP_ID = Pattern.compile("grp_[0-9a-hjkmnp-tv-z]{26}");
 
   private final Path file;
   private final int iterations;
@@ -71,9 +68,7 @@ public final class CredentialRegistry {
   /** Like {@link #open(Path)}, hashing new secrets with {@code iterations} (at least 600,000). */
   public static CredentialRegistry open(Path file, int iterations) throws IOException {
     requireNonNull(file, "file");
-    if (iterations < Pbkdf2.MIN_ITERATIONS) {
-      throw new IllegalArgumentException("iterations must be at least " + Pbkdf2.MIN_ITERATIONS);
-    }
+    RegistryRules.checkIterations(iterations);
     CredentialRegistry registry = new CredentialRegistry(file.toAbsolutePath(), iterations);
     registry.refresh();
     return registry;
@@ -92,30 +87,27 @@ public final class CredentialRegistry {
    * @throws IllegalArgumentException for a group name that is neither
    * @throws IOException if the file cannot be written
    */
+  @Override
   public WorkerCredential addWorker(Collection<String> groups) throws IOException {
-    Set<String> checked = checkGroups(groups);
-    String workerId = Principal.mintWorkerId();
-    String secret = Secrets.randomToken(32);
-    String hash = Pbkdf2.hash(secret, iterations);
+    Set<String> checked = RegistryRules.checkGroups(groups);
+    RegistryRules.Minted minted = RegistryRules.mint(iterations);
     update(root -> {
-      ObjectNode worker = ((ObjectNode) root.get("workers")).putObject(workerId);
+      ObjectNode worker = ((ObjectNode) root.get("workers")).putObject(minted.credential().workerId());
       ArrayNode g = worker.putArray("groups");
       checked.forEach(g::add);
-      worker.put("secret_hash", hash);
+      worker.put("secret_hash", minted.secretHash());
     });
-    return new WorkerCredential(workerId, secret);
+    return minted.credential();
   }
 
   /**
    * Declares group {@code groupId} a member of {@code parents} (replacing earlier parents), for
    * nested groups.
    */
+  @Override
   public void setGroupParents(String groupId, Collection<String> parents) throws IOException {
-    requireNonNull(groupId, "groupId");
-    if (!GROUP_ID.matcher(groupId).matches()) {
-      throw new IllegalArgumentException("group id must be 'grp_' followed by 26 lowercase Crockford base32 characters");
-    }
-    Set<String> checked = checkGroups(parents);
+    RegistryRules.checkGroupId(groupId);
+    Set<String> checked = RegistryRules.checkGroups(parents);
     update(root -> {
       ObjectNode group = ((ObjectNode) root.get("groups")).putObject(groupId);
       ArrayNode g = group.putArray("groups");
@@ -124,6 +116,7 @@ public final class CredentialRegistry {
   }
 
   /** Removes a worker; returns whether it was enrolled. Its bearer stops working on the next reload. */
+  @Override
   public boolean removeWorker(String workerId) throws IOException {
     requireNonNull(workerId, "workerId");
     boolean[] removed = {false};
@@ -132,14 +125,22 @@ public final class CredentialRegistry {
   }
 
   /** Whether {@code workerId} is enrolled (as of the last reload). */
+  @Override
   public boolean contains(String workerId) {
     return snapshot.workers.containsKey(workerId);
+  }
+
+  /** Every enrolled worker's id (as of the last reload): an unmodifiable set. */
+  @Override
+  public Set<String> workerIds() {
+    return snapshot.workers.keySet();
   }
 
   /**
    * Checks a worker's secret against its stored hash (slow by design). False for an unknown worker
    * or a wrong secret.
    */
+  @Override
   public boolean verify(String workerId, String secret) {
     RegistrySnapshot.Worker worker = snapshot.workers.get(workerId);
     return worker != null && Pbkdf2.verify(secret, worker.secretHash());
@@ -149,17 +150,20 @@ public final class CredentialRegistry {
    * Every group {@code workerId} belongs to, directly or through nested groups (as of the last
    * reload): an unmodifiable set, empty for a worker in no group or not enrolled.
    */
+  @Override
   public Set<String> groups(String workerId) {
     RegistrySnapshot.Worker worker = snapshot.workers.get(workerId);
     return worker == null ? Set.of() : worker.groups();
   }
 
   /** The stored hash of a worker, for inspection (never the secret). */
+  @Override
   public Optional<String> secretHash(String workerId) {
     return Optional.ofNullable(snapshot.workers.get(workerId)).map(RegistrySnapshot.Worker::secretHash);
   }
 
   /** A number that changes whenever the registry's content was reloaded from a changed file. */
+  @Override
   public long generation() {
     return snapshot.generation;
   }
@@ -170,6 +174,7 @@ public final class CredentialRegistry {
    * @return whether it was re-read
    * @throws IOException if the changed file cannot be read; the previous content stays in force
    */
+  @Override
   public synchronized boolean refresh() throws IOException {
     RegistrySnapshot.FileStamp stamp = RegistrySnapshot.FileStamp.of(file);
     if (stamp.equals(snapshot.stamp) && snapshot != RegistrySnapshot.EMPTY) {
@@ -192,17 +197,14 @@ public final class CredentialRegistry {
     refresh();
   }
 
-  private static Set<String> checkGroups(Collection<String> groups) {
-    requireNonNull(groups, "groups");
-    Set<String> checked = new LinkedHashSet<>();
-    for (String g : groups) {
-      requireNonNull(g, "group");
-      if (!g.equals(ADMINS) && !GROUP_ID.matcher(g).matches()) {
-        throw new IllegalArgumentException("a group must be 'admins' or a grp_ id: " + g);
-      }
-      checked.add(g);
-    }
-    return checked;
+  /**
+   * The file's content as stored (each worker's own groups, each group's parents), read afresh and
+   * checked like a reload; for copying it into a database registry.
+   */
+  StoredRegistry stored() throws IOException {
+    StoredRegistry stored = StoredRegistry.fromJson(RegistryFile.read(file));
+    RegistrySnapshot.of(stored, RegistrySnapshot.FileStamp.ABSENT, 0); // refuse what a reload would refuse
+    return stored;
   }
 
   /** A freshly enrolled worker's id and secret; the only time the secret is seen. */

@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -22,10 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The runnable server's {@link Authenticator}: the deployment admin token plus the workers of a
- * {@link CredentialRegistry} file, with a cache of verified bearers so a steady worker pays the
- * slow hash once. A worker's principal carries every group the registry resolves for it
- * ({@link CredentialRegistry#groups(String)}, nested groups included), so the access policy sees
- * {@code admins} membership; group changes take effect when the file changes, like secrets.
+ * {@link WorkerRegistry} — a file ({@link CredentialRegistry}) or the metadata database ({@link
+ * DatabaseCredentialRegistry}, shared by every server instance on it) — with a cache of verified
+ * bearers so a steady worker pays the slow hash once. A worker's principal carries every group the
+ * registry resolves for it ({@link WorkerRegistry#groups(String)}, nested groups included), so the
+ * access policy sees {@code admins} membership; group changes take effect when the registry
+ * changes, like secrets.
  *
  * <ul>
  *   <li>The admin token is compared in constant time (as SHA-256 digests, so its length does not
@@ -34,11 +37,16 @@ import org.slf4j.LoggerFactory;
  *       so a flood of wrong secrets cannot take every request thread.
  *   <li>A verified bearer is cached under an HMAC of the bearer with a key drawn at random per
  *       process — the cache never holds a secret or an unkeyed hash of one. Entries live for the TTL
- *       and are dropped as soon as the registry file changes, so a removed or re-keyed worker stops
- *       working within the file re-check interval. The cache holds at most {@code cacheSize}
- *       entries.
- *   <li>The registry file is re-checked at most once per re-check interval, and whenever an unknown
- *       worker presents itself, so newly enrolled workers work without a restart.
+ *       and are dropped as soon as the registry changes, so a removed or re-keyed worker stops
+ *       working within the re-check interval. The cache holds at most {@code cacheSize} entries.
+ *   <li>The registry is re-checked ({@link WorkerRegistry#refresh()}: a file stamp, or one
+ *       single-row query in the database) at most once per re-check interval, and whenever an
+ *       unknown worker presents itself, so newly enrolled workers work at once, without a restart.
+ *   <li>At most one re-check runs at a time: a request that would start another while one is
+ *       under way (a slow database, a flood of unknown worker ids) goes on with the registry as
+ *       last read instead of waiting. A re-check that fails (unreadable file, database down) keeps
+ *       the registry as last read and logs a warning (at most one per ten seconds); it never lets
+ *       anyone in and never fails the request.
  * </ul>
  *
  * <p>Thread-safe.
@@ -47,7 +55,9 @@ public final class FileAuthenticator implements Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(FileAuthenticator.class);
   private static final String HMAC = "HmacSHA256";
 
-  private final CredentialRegistry registry;
+  private static final long WARNING_INTERVAL_NANOS = 10_000_000_000L;
+
+  private final WorkerRegistry registry;
   private final byte[] adminDigest;
   private final long ttlNanos;
   private final long recheckNanos;
@@ -56,7 +66,9 @@ public final class FileAuthenticator implements Authenticator {
   private final ThreadLocal<Mac> macs;
   private final ConcurrentHashMap<String, Verified> cache = new ConcurrentHashMap<>();
   private final Semaphore slowHashPermits;
+  private final AtomicBoolean rechecking = new AtomicBoolean();
   private volatile long lastCheck;
+  private volatile long lastWarning;
 
   private FileAuthenticator(Builder builder) {
     this.registry = builder.registry;
@@ -68,6 +80,7 @@ public final class FileAuthenticator implements Authenticator {
     this.macs = ThreadLocal.withInitial(this::newMac);
     this.slowHashPermits = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
     this.lastCheck = System.nanoTime();
+    this.lastWarning = lastCheck - WARNING_INTERVAL_NANOS;
   }
 
   public static Builder builder() {
@@ -158,15 +171,26 @@ public final class FileAuthenticator implements Authenticator {
     }
   }
 
+  /** Refreshes the registry unless another request is doing so (then this one goes on without). */
   private void recheckNow() {
-    lastCheck = System.nanoTime();
+    if (!rechecking.compareAndSet(false, true)) {
+      return;
+    }
     try {
+      lastCheck = System.nanoTime();
       if (registry.refresh()) {
         cache.clear();
       }
-    } catch (IOException e) {
-      LOG.warn("could not re-read the credential registry {}; keeping the previous content: {}",
-          registry.file(), e.toString());
+    } catch (IOException | RuntimeException e) {
+      long now = System.nanoTime();
+      if (now - lastWarning >= WARNING_INTERVAL_NANOS) {
+        lastWarning = now;
+        LOG.warn("could not re-read the worker registry {}; keeping the previous content: {}", registry, e.toString());
+      } else {
+        LOG.debug("could not re-read the worker registry {}: {}", registry, e.toString());
+      }
+    } finally {
+      rechecking.set(false);
     }
   }
 
@@ -190,7 +214,7 @@ public final class FileAuthenticator implements Authenticator {
 
   /** Configures a {@link FileAuthenticator}. Not thread-safe. */
   public static final class Builder {
-    private CredentialRegistry registry;
+    private WorkerRegistry registry;
     private String adminToken;
     private Duration cacheTtl = Duration.ofMinutes(5);
     private Duration recheckInterval = Duration.ofSeconds(1);
@@ -198,8 +222,8 @@ public final class FileAuthenticator implements Authenticator {
 
     private Builder() {}
 
-    /** The worker registry. Required. */
-    public Builder registry(CredentialRegistry registry) {
+    /** The worker registry: a file or the metadata database. Required. */
+    public Builder registry(WorkerRegistry registry) {
       this.registry = requireNonNull(registry, "registry");
       return this;
     }
@@ -224,7 +248,10 @@ public final class FileAuthenticator implements Authenticator {
       return this;
     }
 
-    /** How often the registry file is checked for changes on the steady path; default 1 s. */
+    /**
+     * How often the registry is checked for changes on the steady path; default 1 s. A removed
+     * worker stops working within about this long.
+     */
     public Builder recheckInterval(Duration recheckInterval) {
       requireNonNull(recheckInterval, "recheckInterval");
       if (recheckInterval.isNegative()) {

@@ -13,16 +13,15 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One immutable reading of the registry file: the workers with their hashes and their groups —
- * transitively closed (every group reachable through nested groups, computed once per reading) —
- * and the file stamp it was read at, so a reader can tell whether the file changed since.
+ * One immutable reading of a registry, file or database: the workers with their hashes and their
+ * groups — transitively closed (every group reachable through nested groups, computed once per
+ * reading) — and, for the file, the stamp it was read at, so a reader can tell whether the file
+ * changed since ({@link FileStamp#ABSENT} for the database, which has its own change counter).
  */
 final class RegistrySnapshot {
   /** A worker's stored hash and every group it belongs to, directly or through nested groups. */
@@ -54,24 +53,26 @@ final class RegistrySnapshot {
   }
 
   static RegistrySnapshot parse(JsonNode root, FileStamp stamp, long generation) throws IOException {
-    Map<String, Set<String>> parents = new HashMap<>();
-    JsonNode g = root.path("groups");
-    for (Iterator<Map.Entry<String, JsonNode>> it = g.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      parents.put(e.getKey(), strings(e.getValue().path("groups")));
-    }
+    return of(StoredRegistry.fromJson(root), stamp, generation);
+  }
+
+  /**
+   * Checks {@code stored} (well-formed worker ids and hashes) and resolves every worker's groups
+   * through the nested groups.
+   *
+   * @throws IOException naming the first worker that is malformed
+   */
+  static RegistrySnapshot of(StoredRegistry stored, FileStamp stamp, long generation) throws IOException {
     Map<String, Worker> workers = new HashMap<>();
-    JsonNode w = root.path("workers");
-    for (Iterator<Map.Entry<String, JsonNode>> it = w.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, StoredRegistry.StoredWorker> e : stored.workers().entrySet()) {
       if (!Principal.isWorkerId(e.getKey())) {
         throw new IOException("credential registry holds a malformed worker id");
       }
-      String hash = e.getValue().path("secret_hash").asText(null);
+      String hash = e.getValue().secretHash();
       if (hash == null || Pbkdf2.iterations(hash).isEmpty()) {
         throw new IOException("credential registry holds a malformed hash for " + e.getKey());
       }
-      workers.put(e.getKey(), new Worker(hash, reachable(strings(e.getValue().path("groups")), parents)));
+      workers.put(e.getKey(), new Worker(hash, reachable(e.getValue().groups(), stored.groupParents())));
     }
     return new RegistrySnapshot(stamp, Map.copyOf(workers), generation);
   }
@@ -87,13 +88,5 @@ final class RegistrySnapshot {
       }
     }
     return Set.copyOf(seen);
-  }
-
-  private static Set<String> strings(JsonNode array) {
-    Set<String> out = new LinkedHashSet<>();
-    if (array.isArray()) {
-      array.forEach(n -> out.add(n.asText()));
-    }
-    return out;
   }
 }

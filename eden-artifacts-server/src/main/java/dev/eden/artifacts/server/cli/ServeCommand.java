@@ -6,8 +6,8 @@ import dev.eden.artifacts.backend.FileArtifactBackend;
 import dev.eden.artifacts.jdbc.JdbiArtifactStore;
 import dev.eden.artifacts.server.AdminHandler;
 import dev.eden.artifacts.server.ArtifactHandler;
-import dev.eden.artifacts.server.auth.CredentialRegistry;
 import dev.eden.artifacts.server.auth.FileAuthenticator;
+import dev.eden.artifacts.server.auth.WorkerRegistry;
 import dev.eden.artifacts.server.internal.CachingArtifactStore;
 import dev.eden.artifacts.server.jetty.JettyArtifactServer;
 import java.io.IOException;
@@ -57,7 +57,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-artifact-bytes", defaultValue = "104857600", description = "Largest accepted artifact in bytes; larger deposits get 413 (default: ${DEFAULT-VALUE}).")
   long maxArtifactBytes;
 
-  @Option(names = "--db", paramLabel = "<jdbc url>", description = "Metadata database: jdbc:postgresql://... or jdbc:sqlite:<file> (default: SQLite at <data-dir>/metadata.db).")
+  @Option(names = "--db", paramLabel = "<jdbc url>", description = "Metadata database: jdbc:postgresql://... or jdbc:sqlite:<file> (default: SQLite at <data-dir>/metadata.db). With --db the workers are that database's too (add-worker --db), not <data-dir>/workers.json.")
   String db;
 
   @Option(names = "--idle-timeout-seconds", defaultValue = "30", description = "Cut off a connection (and abandon its upload) after this many seconds without progress (default: ${DEFAULT-VALUE}).")
@@ -90,7 +90,7 @@ final class ServeCommand implements Callable<Integer> {
       out.println("removed " + swept + " stale temp file(s) from " + backend.root());
     }
     JdbiArtifactStore store = openStore(data);
-    CredentialRegistry registry = CredentialRegistry.open(data.resolve(CredentialRegistry.FILE_NAME));
+    WorkerRegistry registry = WorkerRegistries.open(data, db, store);
     ArtifactService service = ArtifactService.builder()
         .backend(backend)
         // rows never change once written: a short-lived cache spares repeat fetches a database trip
@@ -135,7 +135,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     out.println("metadata: " + (db == null ? "sqlite " + data.resolve("metadata.db") : redact(db)));
     out.println("blobs: " + backend.root());
-    out.println("workers: " + registry.file() + " (enrol with: add-worker --data-dir " + data + ")");
+    out.println(WorkerRegistries.describe(registry, data, db));
     out.println("max artifact bytes: " + maxArtifactBytes);
     out.println("admin API: " + server.baseUri() + AdminHandler.API_PREFIX + "experiments (admin or admins members)");
     out.println("console: " + (admin.consoleEnabled()
