@@ -32,7 +32,6 @@ class RunnableServerEnvironmentTest {
   void serveTakesPortDataDirectoryExperimentsDatabaseAndConsoleFromTheEnvironmentAlone() throws Exception {
     Path data = dir.resolve("data");
     Path metadata = dir.resolve("elsewhere.db");
-    String bearer = addWorker(data);
     ExperimentId first = ExperimentId.mint();
     ExperimentId second = ExperimentId.mint();
     Map<String, String> environment = Map.of(
@@ -41,6 +40,7 @@ class RunnableServerEnvironmentTest {
         "EDEN_EXPERIMENT_ID", first + "," + second,
         "EDEN_DB", "jdbc:sqlite:" + metadata,
         "EDEN_CONSOLE", "false");
+    String bearer = addWorker(environment.get("EDEN_DB")); // serve --db reads its workers there
     try (ForkedServer server = ForkedServer.startWithEnvironment(List.of(), environment, "env-admin-token")) {
       assertThat(server.baseUri.getPort()).isNotEqualTo(8080);
       assertThat(server.output())
@@ -89,11 +89,11 @@ class RunnableServerEnvironmentTest {
     return http.newCall(request.build()).execute();
   }
 
-  private static String addWorker(Path data) {
+  private static String addWorker(String db) {
     StringWriter out = new StringWriter();
     CommandLine cli = new CommandLine(ServerMain.class);
     cli.setOut(new PrintWriter(out, true));
-    assertThat(cli.execute("add-worker", "--data-dir", data.toString())).as(out.toString()).isZero();
+    assertThat(cli.execute("add-worker", "--db", db)).as(out.toString()).isZero();
     List<String> lines = out.toString().lines().toList();
     return lines.get(lines.size() - 1);
   }
