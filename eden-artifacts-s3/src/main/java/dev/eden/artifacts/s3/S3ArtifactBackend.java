@@ -274,8 +274,11 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
    * {@inheritDoc}
    *
    * <p>Lazy like {@link #ids()}, from the same listing: the size and the {@code Last-Modified} of
-   * each object (S3 sets it when the {@code PutObject} or {@code CompleteMultipartUpload}
-   * completes, which is within the commit).
+   * each object, which S3 sets when the {@code PutObject} or {@code CompleteMultipartUpload}
+   * completes, within the commit. Listings usually give it in whole seconds, cut off, which could
+   * make it up to a second earlier than the commit; such a time is rounded up to the next second,
+   * so {@link CommittedBlob#committedAt()} is never earlier than the commit (by the server's
+   * clock).
    */
   @Override
   public Stream<CommittedBlob> blobs() throws IOException {
@@ -292,7 +295,9 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
       throw new UncheckedIOException(new IOException("listing of " + bucket.location(object.key())
           + " lacks its size or Last-Modified"));
     }
-    return Stream.of(new CommittedBlob(id.get(), object.size(), object.lastModified()));
+    Instant modified = object.lastModified();
+    Instant committedAt = modified.getNano() == 0 ? modified.plusSeconds(1) : modified;
+    return Stream.of(new CommittedBlob(id.get(), object.size(), committedAt));
   }
 
   /**

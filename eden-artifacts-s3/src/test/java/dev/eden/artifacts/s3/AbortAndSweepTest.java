@@ -10,7 +10,6 @@ import dev.eden.artifacts.testkit.Blobs;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
@@ -22,16 +21,12 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
  */
 class AbortAndSweepTest {
   private static final int PART = (int) S3ArtifactBackend.MIN_PART_SIZE;
-  private static String bucket;
+  private String bucket;
   private S3ArtifactBackend backend;
-
-  @BeforeAll
-  static void createBucket() {
-    bucket = TestStorage.server().createBucket();
-  }
 
   @BeforeEach
   void newBackend() {
+    bucket = TestStorage.bucketFor(getClass());
     backend = TestStorage.onSharedClient(bucket).build();
   }
 

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,16 +24,10 @@ import org.junit.jupiter.api.Test;
  */
 class BufferBudgetBackendTest {
   private static final long PART = S3ArtifactBackend.MIN_PART_SIZE;
-  private static String bucket;
-
-  @BeforeAll
-  static void createBucket() {
-    bucket = TestStorage.server().createBucket();
-  }
 
   @Test
   void manyLargeBlobsThroughASmallBudgetAllCompleteWithinIt() throws Exception {
-    S3ArtifactBackend backend = TestStorage.onSharedClient(bucket).bufferBudget(2 * PART).build();
+    S3ArtifactBackend backend = TestStorage.onSharedClient(TestStorage.bucketFor(getClass())).bufferBudget(2 * PART).build();
     int writers = 10;
     int chunk = 64 * 1024;
     List<ArtifactId> ids = new ArrayList<>();
@@ -79,7 +72,7 @@ class BufferBudgetBackendTest {
 
   @Test
   void smallBlobsDoNotEachReserveAPart() throws Exception {
-    S3ArtifactBackend backend = TestStorage.onSharedClient(bucket).bufferBudget(2 * PART).build();
+    S3ArtifactBackend backend = TestStorage.onSharedClient(TestStorage.bucketFor(getClass())).bufferBudget(2 * PART).build();
     int count = 300; // a whole part each would allow 2 at once
     List<PendingBlob> open = new ArrayList<>();
     try {
@@ -119,7 +112,7 @@ class BufferBudgetBackendTest {
 
   @Test
   void aPendingBlobDroppedWithoutCloseGivesItsBudgetBack() throws Exception {
-    S3ArtifactBackend backend = TestStorage.onSharedClient(bucket).bufferBudget(PART).build();
+    S3ArtifactBackend backend = TestStorage.onSharedClient(TestStorage.bucketFor(getClass())).bufferBudget(PART).build();
     abandon(backend);
     assertThat(backend.reservedBufferBytes()).isPositive();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -9,7 +9,6 @@ import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
 import dev.eden.artifacts.spi.PendingBlob;
 import dev.eden.artifacts.testkit.Blobs;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -31,17 +30,15 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class ConditionalWriteTest {
   private static final int PART = (int) S3ArtifactBackend.MIN_PART_SIZE;
-  private static String bucket;
 
-  @BeforeAll
-  static void createBucket() {
-    bucket = TestStorage.server().createBucket();
+  private static String bucket() {
+    return TestStorage.bucketFor(ConditionalWriteTest.class);
   }
 
   @ParameterizedTest(name = "first by {0}, then by {1}")
   @CsvSource({"put, put", "put, multipart", "multipart, put", "multipart, multipart"})
   void aSecondCommitThroughEitherPathNeverReplacesTheFirst(String first, String second) throws Exception {
-    S3ArtifactBackend backend = TestStorage.onSharedClient(bucket).build();
+    S3ArtifactBackend backend = TestStorage.onSharedClient(bucket()).build();
     assertCreateOnly(backend, first, second);
   }
 
@@ -56,7 +53,7 @@ class ConditionalWriteTest {
       }
     };
     try (S3Client client = TestStorage.server().newClient(dropPrecondition)) {
-      S3ArtifactBackend backend = S3ArtifactBackend.builder().client(client).bucket(bucket)
+      S3ArtifactBackend backend = S3ArtifactBackend.builder().client(client).bucket(bucket())
           .keyPrefix(TestStorage.freshPrefix()).partSize(PART).build();
       assertCreateOnly(backend, "put", "put");
       assertThatThrownBy(() -> assertCreateOnly(backend, "put", "multipart")).isInstanceOf(AssertionError.class);
@@ -94,14 +91,14 @@ class ConditionalWriteTest {
       }
     };
     try (S3Client client = TestStorage.server().newClient(loseFirstAnswer)) {
-      S3ArtifactBackend backend = S3ArtifactBackend.builder().client(client).bucket(bucket)
+      S3ArtifactBackend backend = S3ArtifactBackend.builder().client(client).bucket(bucket())
           .keyPrefix(TestStorage.freshPrefix()).partSize(PART).build();
       ArtifactId id = ArtifactId.mint();
       byte[] bytes = generated(size, 7);
       Blobs.commit(backend, id, bytes);
       assertThat(failedOnce).isTrue();
       assertThat(Blobs.read(backend, id)).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes));
-      assertThat(TestStorage.uploads(bucket, backend.keyPrefix())).isEmpty();
+      assertThat(TestStorage.uploads(bucket(), backend.keyPrefix())).isEmpty();
       // A genuine second commit is still refused.
       try (PendingBlob again = backend.begin(id)) {
         again.output().write(generated(size, 8));

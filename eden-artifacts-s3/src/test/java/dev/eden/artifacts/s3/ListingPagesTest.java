@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -27,23 +27,29 @@ import software.amazon.awssdk.services.s3.S3Client;
 class ListingPagesTest {
   private static final RequestLog log = new RequestLog();
   private static S3Client client;
-  private static String bucket;
+  private String bucket;
 
-  @BeforeAll
-  static void start() {
-    ExecutionInterceptor smallPages = new ExecutionInterceptor() {
-      @Override
-      public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        return switch (operation) {
-          case "ListObjectsV2" -> context.httpRequest().toBuilder().putRawQueryParameter("max-keys", "3").build();
-          case "ListMultipartUploads" -> context.httpRequest().toBuilder().putRawQueryParameter("max-uploads", "3").build();
-          default -> context.httpRequest();
-        };
+  @BeforeEach
+  void start() {
+    bucket = TestStorage.bucketFor(getClass());
+    synchronized (ListingPagesTest.class) {
+      if (client == null) {
+        client = TestStorage.server().newClient(new SmallPages(), log);
       }
-    };
-    client = TestStorage.server().newClient(smallPages, log);
-    bucket = TestStorage.server().createBucket();
+    }
+  }
+
+  /** Asks for three keys or uploads a listing page. */
+  private static final class SmallPages implements ExecutionInterceptor {
+    @Override
+    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+      String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+      return switch (operation) {
+        case "ListObjectsV2" -> context.httpRequest().toBuilder().putRawQueryParameter("max-keys", "3").build();
+        case "ListMultipartUploads" -> context.httpRequest().toBuilder().putRawQueryParameter("max-uploads", "3").build();
+        default -> context.httpRequest();
+      };
+    }
   }
 
   @AfterAll

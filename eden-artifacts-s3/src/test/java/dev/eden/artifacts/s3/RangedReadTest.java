@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -26,14 +25,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 class RangedReadTest {
   private static final RequestLog log = new RequestLog();
   private static S3Client client;
-  private static String bucket;
+  private String bucket;
   private S3ArtifactBackend backend;
-
-  @BeforeAll
-  static void start() {
-    client = TestStorage.server().newClient(log);
-    bucket = TestStorage.server().createBucket();
-  }
 
   @AfterAll
   static void stop() {
@@ -44,6 +37,12 @@ class RangedReadTest {
 
   @BeforeEach
   void newBackend() {
+    synchronized (RangedReadTest.class) {
+      if (client == null) {
+        client = TestStorage.server().newClient(log);
+      }
+    }
+    bucket = TestStorage.bucketFor(getClass());
     log.clear();
     backend = S3ArtifactBackend.builder().client(client).bucket(bucket)
         .keyPrefix(TestStorage.freshPrefix()).build();

@@ -11,17 +11,8 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
  */
 @AddLifecycleHook(S3TestServerAvailableForJqwik.class)
 class S3ArtifactBackendPropertiesTest implements ArtifactBackendProperties {
-  private static String bucket;
-
-  private static synchronized String bucket() {
-    if (bucket == null) {
-      bucket = TestStorage.server().createBucket();
-    }
-    return bucket;
-  }
-
   @Override
   public ArtifactBackend newBackend() {
-    return TestStorage.onSharedClient(bucket()).build();
+    return TestStorage.onSharedClient(TestStorage.bucketFor(getClass())).build();
   }
 }

@@ -3,16 +3,28 @@ package dev.eden.artifacts.s3;
 import dev.eden.artifacts.s3.testing.S3TestServer;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Buckets, prefixes and raw looks into the test server, for this module's tests. */
 final class TestStorage {
+  private static final Map<Class<?>, String> BUCKETS = new ConcurrentHashMap<>();
+
   private TestStorage() {}
 
   static S3TestServer server() {
     return S3TestServer.shared();
+  }
+
+  /**
+   * The bucket of one test class, made on first use — inside a test, so that without a server
+   * each test is skipped (or fails under CI) on its own, visibly.
+   */
+  static String bucketFor(Class<?> testClass) {
+    return BUCKETS.computeIfAbsent(testClass, c -> server().createBucket());
   }
 
   /** A new random key prefix, so no two backends see each other's objects. */
