@@ -14,6 +14,11 @@ final class MetadataDatabase {
 
   private MetadataDatabase() {}
 
+  /** Whether {@code jdbcUrl} names a database {@link #open} can open. */
+  static boolean isSupported(String jdbcUrl) {
+    return jdbcUrl.startsWith(POSTGRES) || jdbcUrl.startsWith(SQLITE);
+  }
+
   /**
    * A store on the database at {@code jdbcUrl}, its schema migrated; the caller closes it.
    *

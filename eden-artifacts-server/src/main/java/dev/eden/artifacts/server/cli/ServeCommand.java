@@ -2,11 +2,12 @@ package dev.eden.artifacts.server.cli;
 
 import dev.eden.artifacts.ArtifactService;
 import dev.eden.artifacts.ExperimentId;
-import dev.eden.artifacts.backend.FileArtifactBackend;
 import dev.eden.artifacts.jdbc.JdbiArtifactStore;
 import dev.eden.artifacts.server.AdminHandler;
 import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.auth.FileAuthenticator;
+import dev.eden.artifacts.server.cli.BlobStoreOptions.OpenedBlobStore;
+import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.server.auth.WorkerRegistry;
 import dev.eden.artifacts.server.internal.CachingArtifactStore;
 import dev.eden.artifacts.server.jetty.JettyArtifactServer;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Serves the EDEN v0 artifact endpoints (deposit and fetch) over HTTP/1.1.",
         "",
-        "Metadata goes to SQLite under the data directory unless --db names another database; bytes go to <data-dir>/blobs.",
+        "Metadata goes to SQLite under the data directory unless --db names another database; bytes go to <data-dir>/blobs unless --blob-store names another directory or an S3 bucket (s3://BUCKET[/PREFIX]).",
         "The admin bearer is 'admin:<token>', the token taken from the environment variable EDEN_ADMIN_TOKEN or else generated once into <data-dir>/admin-token.",
         "Liveness: GET /healthz. Admin listing API (admin or admins members only): GET /admin/v1/experiments/{E}/artifacts and /summary; web console at /console/ (see --console).",
         "SIGTERM lets in-flight requests finish, then exits."})
@@ -57,6 +59,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-artifact-bytes", defaultValue = "104857600", description = "Largest accepted artifact in bytes; larger deposits get 413 (default: ${DEFAULT-VALUE}).")
   long maxArtifactBytes;
 
+  @Mixin BlobStoreOptions blobStore;
+
   @Option(names = "--db", paramLabel = "<jdbc url>", description = "Metadata database: jdbc:postgresql://... or jdbc:sqlite:<file> (default: SQLite at <data-dir>/metadata.db). With --db the workers are that database's too (add-worker --db), not <data-dir>/workers.json.")
   String db;
 
@@ -66,7 +70,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--stop-timeout-seconds", defaultValue = "30", description = "On SIGTERM, wait this long for in-flight requests (default: ${DEFAULT-VALUE}).")
   int stopTimeoutSeconds;
 
-  @Option(names = "--sweep-temps-older-than", defaultValue = "PT15M", paramLabel = "<ISO-8601 duration>", description = "At start, delete blob temp files (left by a crash) older than this (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sweep-temps-older-than", defaultValue = "PT15M", paramLabel = "<ISO-8601 duration>", description = {
+      "At start, remove what crashed deposits left in the blob store (temp files; incomplete S3 multipart uploads) once older than this;",
+      "when several servers share the store, keep it well above the longest upload (default: ${DEFAULT-VALUE})."})
   Duration sweepTempsOlderThan;
 
   @Option(names = "--console", negatable = true, description = {
@@ -84,10 +90,13 @@ final class ServeCommand implements Callable<Integer> {
     String adminToken = DataDirectory.adminToken(data, System.getenv(ADMIN_TOKEN_ENV), out);
     List<ExperimentId> experiments = DataDirectory.experiments(data, experimentIds, out);
 
-    FileArtifactBackend backend = new FileArtifactBackend(data.resolve("blobs"));
-    int swept = backend.sweepStaleTemps(sweepTempsOlderThan);
+    OpenedBlobStore blobs = blobStore.open(data);
+    ArtifactBackend backend = blobs.backend();
+    int swept = backend.capabilities().contains(ArtifactBackend.Capability.STALE_PENDING_SWEEP)
+        ? backend.sweepStalePending(sweepTempsOlderThan)
+        : 0;
     if (swept > 0) {
-      out.println("removed " + swept + " stale temp file(s) from " + backend.root());
+      out.println("removed " + swept + " stale upload(s) left by crashed deposits from " + blobs.description());
     }
     JdbiArtifactStore store = openStore(data);
     WorkerRegistry registry = WorkerRegistries.open(data, db, store);
@@ -124,6 +133,7 @@ final class ServeCommand implements Callable<Integer> {
         server.close(); // stop accepting, let in-flight requests finish
       } finally {
         store.close();
+        closeQuietly(blobs);
         stopped.countDown();
       }
     }, "eden-artifacts-shutdown"));
@@ -131,10 +141,11 @@ final class ServeCommand implements Callable<Integer> {
       server.start();
     } catch (IllegalStateException e) {
       store.close();
+      blobs.close();
       throw e;
     }
-    out.println("metadata: " + (db == null ? "sqlite " + data.resolve("metadata.db") : redact(db)));
-    out.println("blobs: " + backend.root());
+    out.println("metadata: " + (db == null ? "sqlite " + data.resolve("metadata.db") : MetadataDatabase.redact(db)));
+    out.println("blobs: " + blobs.description());
     out.println(WorkerRegistries.describe(registry, data, db));
     out.println("max artifact bytes: " + maxArtifactBytes);
     out.println("admin API: " + server.baseUri() + AdminHandler.API_PREFIX + "experiments (admin or admins members)");
@@ -158,6 +169,9 @@ final class ServeCommand implements Callable<Integer> {
     if (idleTimeoutSeconds < 1 || stopTimeoutSeconds < 1) {
       throw new ParameterException(spec.commandLine(), "time-outs must be at least one second");
     }
+    if (db != null && !MetadataDatabase.isSupported(db)) {
+      throw new ParameterException(spec.commandLine(), "--db must be a jdbc:postgresql: or jdbc:sqlite: URL");
+    }
     for (String e : experimentIds) {
       if (!ExperimentId.isValid(e)) {
         throw new ParameterException(spec.commandLine(),
@@ -167,16 +181,15 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private JdbiArtifactStore openStore(Path data) throws IOException {
-    if (db == null) {
-      return JdbiArtifactStore.sqlite(data.resolve("metadata.db"));
+    return db == null ? JdbiArtifactStore.sqlite(data.resolve("metadata.db")) : MetadataDatabase.open(db);
+  }
+
+  private static void closeQuietly(OpenedBlobStore blobs) {
+    try {
+      blobs.close();
+    } catch (IOException | RuntimeException e) {
+      // shutting down: nothing is left to tell
     }
-    if (db.startsWith("jdbc:postgresql:")) {
-      return JdbiArtifactStore.postgres(db);
-    }
-    if (db.startsWith("jdbc:sqlite:")) {
-      return JdbiArtifactStore.sqlite(Path.of(db.substring("jdbc:sqlite:".length())));
-    }
-    throw new ParameterException(spec.commandLine(), "--db must be a jdbc:postgresql: or jdbc:sqlite: URL");
   }
 
   /**
@@ -192,9 +205,4 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /** The URL without its query (which may carry a password). */
-  private static String redact(String url) {
-    int q = url.indexOf('?');
-    return q < 0 ? url : url.substring(0, q) + "?<redacted>";
-  }
 }

@@ -37,7 +37,16 @@ public final class ServerMain {
    * @param environment looks up an environment variable; {@code null} when unset
    */
   static CommandLine commandLine(UnaryOperator<String> environment) {
-    return EnvironmentOptions.install(new CommandLine(new ServerMain()), environment);
+    CommandLine commandLine = EnvironmentOptions.install(new CommandLine(new ServerMain()), environment);
+    commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
+      if (!(e instanceof StartupFailure)) {
+        throw e;
+      }
+      cl.getErr().println(cl.getCommandName() + ": " + e.getMessage());
+      cl.getErr().flush();
+      return 1;
+    });
+    return commandLine;
   }
 
   /** Quiet defaults for slf4j-simple; any -D given on the command line wins. */

@@ -1,0 +1,108 @@
+package dev.eden.artifacts.server.cli;
+
+import dev.eden.artifacts.backend.FileArtifactBackend;
+import dev.eden.artifacts.s3.S3ArtifactBackend;
+import dev.eden.artifacts.spi.ArtifactBackend;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Where a command keeps artifact bytes: {@code --blob-store} with the S3 options, shared (as a
+ * picocli mixin) by every command that opens the blob store, so each reads them alike.
+ */
+final class BlobStoreOptions {
+  static final String S3_SCHEME = "s3://";
+
+  @Spec(Spec.Target.MIXEE) CommandSpec command;
+
+  @Option(names = "--blob-store", paramLabel = "<dir>|s3://BUCKET[/PREFIX]", description = {
+      "Where artifact bytes go: a local directory, or a bucket (and key prefix) of Amazon S3 or an S3-compatible server,"
+          + " credentials from the AWS SDK's default chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, the profile, a role)."
+          + " Default: <data-dir>/blobs."})
+  String blobStore;
+
+  @Option(names = "--s3-endpoint", paramLabel = "<url>", description = "The S3-compatible server, e.g. http://127.0.0.1:9000 (default: Amazon S3's endpoint for the region).")
+  URI s3Endpoint;
+
+  @Option(names = "--s3-region", paramLabel = "<region>", description = "The bucket's region (default: the AWS SDK's region chain, AWS_REGION or the profile; us-east-1 with --s3-endpoint).")
+  String s3Region;
+
+  @Option(names = "--s3-path-style", description = "Address the bucket in the URL path (http://host/BUCKET/key), as most S3-compatible servers need.")
+  boolean s3PathStyle;
+
+  @Option(names = "--s3-buffer-budget", paramLabel = "<bytes>", defaultValue = "" + S3ArtifactBackend.DEFAULT_BUFFER_BUDGET, description = {
+      "Heap, in bytes, that the upload buffers of all deposits to S3 may take together; deposits wait when it is spent."
+          + " At least one part (" + S3ArtifactBackend.DEFAULT_PART_SIZE + " bytes). Default: ${DEFAULT-VALUE}."})
+  long s3BufferBudget;
+
+  /** Whether the blob store is a bucket rather than a directory. */
+  boolean isS3() {
+    return blobStore != null && blobStore.startsWith(S3_SCHEME);
+  }
+
+  /**
+   * Opens the blob store; the caller closes it ({@link OpenedBlobStore#close()}). A bucket is
+   * checked first ({@link S3ArtifactBackend#checkBucket()}): it must exist, be writable with these
+   * credentials and refuse to overwrite.
+   *
+   * @throws ParameterException for options that do not fit together or a malformed location
+   * @throws StartupFailure if the bucket is not usable, with the reason on one line
+   */
+  OpenedBlobStore open(Path dataDir) throws IOException, StartupFailure {
+    if (!isS3()) {
+      if (s3Endpoint != null || s3Region != null || s3PathStyle) {
+        throw new ParameterException(command.commandLine(),
+            "--s3-endpoint, --s3-region and --s3-path-style need --blob-store s3://BUCKET[/PREFIX]");
+      }
+      Path root = blobStore == null ? dataDir.resolve("blobs") : Path.of(blobStore).toAbsolutePath().normalize();
+      FileArtifactBackend files = new FileArtifactBackend(root);
+      return new OpenedBlobStore(files, root.toString(), () -> {});
+    }
+    S3ArtifactBackend s3 = buildS3();
+    try {
+      s3.checkBucket();
+    } catch (IOException e) {
+      s3.close();
+      throw new StartupFailure(e.getMessage());
+    }
+    String where = blobStore + (s3Endpoint == null ? "" : " at " + s3Endpoint);
+    return new OpenedBlobStore(s3, where, s3::close);
+  }
+
+  private S3ArtifactBackend buildS3() {
+    String location = blobStore.substring(S3_SCHEME.length());
+    int slash = location.indexOf('/');
+    String bucket = slash < 0 ? location : location.substring(0, slash);
+    String prefix = slash < 0 ? "" : location.substring(slash + 1);
+    try {
+      S3ArtifactBackend.Builder builder = S3ArtifactBackend.builder()
+          .bucket(bucket)
+          .keyPrefix(prefix)
+          .pathStyleAccess(s3PathStyle)
+          .bufferBudget(s3BufferBudget);
+      if (s3Endpoint != null) {
+        builder.endpoint(s3Endpoint);
+      }
+      if (s3Region != null) {
+        builder.region(s3Region);
+      }
+      return builder.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new ParameterException(command.commandLine(), "--blob-store " + blobStore + ": " + e.getMessage());
+    }
+  }
+
+  /** An open blob store, how to name it in a start-up line, and how to release it. */
+  record OpenedBlobStore(ArtifactBackend backend, String description, Closeable closer) implements Closeable {
+    @Override
+    public void close() throws IOException {
+      closer.close();
+    }
+  }
+}

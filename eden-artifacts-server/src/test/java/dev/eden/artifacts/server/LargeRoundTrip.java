@@ -1,0 +1,166 @@
+package dev.eden.artifacts.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.eden.artifacts.ExperimentId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.MediaType;
+import okhttp3.MultipartBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okio.BufferedSink;
+
+/**
+ * One large artifact deposited into and fetched back from a runnable server in its own JVM with a
+ * GC log, byte-exact (SHA-256 of what was sent, of what came back, and the server's): how long each
+ * way took and the heap the GC log shows.
+ */
+final class LargeRoundTrip {
+  static final int BLOCK = 1 << 20;
+  static final String ADMIN_TOKEN = "memory-test-token";
+
+  /**
+   * What one round trip measured.
+   *
+   * @param peakBeforeGcMiB the largest heap in use when a young collection started
+   * @param peakAfterGcMiB the largest heap still in use after a young collection: what the server kept
+   */
+  record Result(long size, long depositNanos, long fetchNanos, long peakBeforeGcMiB, long peakAfterGcMiB) {
+    String describe(String server) {
+      double mib = size / (1024.0 * 1024);
+      return String.format("%.0f MiB through %s: deposit %.1f s (%.0f MiB/s), fetch %.1f s (%.0f MiB/s);"
+              + " peak heap before GC %d MiB, after GC %d MiB",
+          mib, server, depositNanos / 1e9, mib / (depositNanos / 1e9), fetchNanos / 1e9,
+          mib / (fetchNanos / 1e9), peakBeforeGcMiB, peakAfterGcMiB);
+    }
+  }
+
+  private LargeRoundTrip() {}
+
+  /** Starts {@code serve} with {@code jvmOptions} plus a GC log in {@code dir}, and round-trips {@code size} bytes. */
+  static Result run(Path dir, long size, List<String> jvmOptions, Map<String, String> environment,
+      String... serveArgs) throws Exception {
+    Path gcLog = dir.resolve("gc-" + size + ".log");
+    ExperimentId experiment = ExperimentId.mint();
+    OkHttpClient http = WireBodies.checkedClientBuilder().readTimeout(Duration.ofMinutes(2))
+        .writeTimeout(Duration.ofMinutes(2)).build();
+    List<String> jvm = new ArrayList<>(jvmOptions);
+    jvm.add("-Xlog:gc:file=" + gcLog);
+    List<String> args = new ArrayList<>(List.of("--data-dir", dir.resolve("data-" + size).toString(), "--port", "0",
+        "--experiment-id", experiment.value(), "--max-artifact-bytes", String.valueOf(2 * size)));
+    args.addAll(List.of(serveArgs));
+    try (ForkedServer server = ForkedServer.startWithEnvironment(jvm, environment, ADMIN_TOKEN,
+        args.toArray(String[]::new))) {
+      String url = server.baseUri + "/v0/experiments/" + experiment + "/artifacts";
+      GeneratedPart part = new GeneratedPart(size);
+      long t0 = System.nanoTime();
+      String uri;
+      try (Response r = http.newCall(new Request.Builder().url(url)
+          .header(ArtifactHandler.EXPERIMENT_HEADER, experiment.value()).header("Authorization", "Bearer admin:" + ADMIN_TOKEN)
+          .post(new MultipartBody.Builder().setType(MultipartBody.FORM)
+              .addFormDataPart("file", "big.tar", part).build())
+          .build()).execute()) {
+        String body = r.body().string();
+        assertThat(r.code()).as(body).isEqualTo(201);
+        assertThat(ServerFixture.JSON.readTree(body).get("size_bytes").asLong()).isEqualTo(size);
+        uri = ServerFixture.JSON.readTree(body).get("artifacts_uri").asText();
+        assertThat(r.header(ArtifactHandler.SHA256_HEADER)).isEqualTo(HexFormat.of().formatHex(part.sha256.digest()));
+      }
+      long depositNanos = System.nanoTime() - t0;
+      long t1 = System.nanoTime();
+      try (Response r = http.newCall(new Request.Builder()
+          .url(url + "?uri=" + URLEncoder.encode(uri, StandardCharsets.UTF_8))
+          .header(ArtifactHandler.EXPERIMENT_HEADER, experiment.value()).header("Authorization", "Bearer admin:" + ADMIN_TOKEN)
+          .build()).execute()) {
+        assertThat(r.code()).isEqualTo(200);
+        assertThat(r.header("Content-Length")).isEqualTo(String.valueOf(size));
+        String expectedSha = r.header(ArtifactHandler.SHA256_HEADER);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        long total = 0;
+        byte[] buffer = new byte[BLOCK];
+        try (InputStream in = r.body().byteStream()) {
+          int n;
+          while ((n = in.read(buffer)) > 0) {
+            sha.update(buffer, 0, n);
+            total += n;
+          }
+        }
+        assertThat(total).isEqualTo(size);
+        assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(expectedSha);
+      }
+      long fetchNanos = System.nanoTime() - t1;
+      http.connectionPool().evictAll();
+      String log = Files.readString(gcLog);
+      return new Result(size, depositNanos, fetchNanos, peakMiB(log, 1), peakMiB(log, 2));
+    }
+  }
+
+  /**
+   * The largest value of group {@code group} (1: heap used before, 2: after) over the young
+   * collections of a {@code -Xlog:gc} log: those run whenever allocation fills the young generation,
+   * so their "after" is what the server still held at that moment.
+   */
+  private static long peakMiB(String gcLog, int group) {
+    Matcher m = Pattern.compile("Pause Young .* (\\d+)M->(\\d+)M\\((\\d+)M\\)").matcher(gcLog);
+    long peak = 0;
+    while (m.find()) {
+      peak = Math.max(peak, Long.parseLong(m.group(group)));
+    }
+    return peak;
+  }
+
+  /** {@code size} reproducible, non-repeating-looking bytes, generated on the fly (a multiple of {@link #BLOCK}). */
+  static final class GeneratedPart extends RequestBody {
+    final byte[] block = new byte[BLOCK];
+    final MessageDigest sha256;
+    final long size;
+
+    GeneratedPart(long size) throws Exception {
+      if (size % BLOCK != 0) {
+        throw new IllegalArgumentException("size must be a multiple of " + BLOCK);
+      }
+      this.size = size;
+      new Random(1).nextBytes(block);
+      sha256 = MessageDigest.getInstance("SHA-256");
+    }
+
+    @Override
+    public MediaType contentType() {
+      return MediaType.get("application/x-tar");
+    }
+
+    @Override
+    public long contentLength() {
+      return size;
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      byte[] chunk = new byte[BLOCK];
+      for (long i = 0; i < size / BLOCK; i++) {
+        for (int j = 0; j < BLOCK; j += 8) {
+          chunk[j] = (byte) (block[j] ^ i);
+          System.arraycopy(block, j + 1, chunk, j + 1, 7);
+        }
+        sha256.update(chunk);
+        sink.write(chunk);
+      }
+    }
+  }
+}
