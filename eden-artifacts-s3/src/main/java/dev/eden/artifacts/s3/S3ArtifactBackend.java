@@ -83,8 +83,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * user metadata ({@code x-amz-meta-eden-writer}), so that a write which the SDK retried after its
  * first attempt had already landed is recognised as this writer's own and not reported as a
  * conflict. This relies on the server honouring the precondition on both requests — Amazon S3
- * does, s3proxy 4.x does, s3proxy 3.x and Adobe S3Mock do not; {@link #checkBucket()} tests a
- * server for it.
+ * documents it for both (conditional writes, 2024), s3proxy 4.x does it, s3proxy 3.x and Adobe
+ * S3Mock do not (measurements in the module's README); {@link #checkBucket()} tests a server for
+ * it.
  *
  * <p><b>Memory.</b> A blob of unknown length streams: bytes collect in a part buffer, and when a
  * whole part is collected and more bytes arrive, the part is uploaded from the writing thread and
