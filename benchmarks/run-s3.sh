@@ -30,6 +30,7 @@ SERVER_PORT=${SERVER_PORT:-19080}
 S3_PORT=${S3_PORT:-19081}
 PG_URL=${PG_URL:-}                      # jdbc:postgresql://…?user=…&password=…; default: .ci/start-postgres
 KEEP=${KEEP:-0}                         # 1: keep this run's objects and database schema
+SERVER_OPTS=${SERVER_OPTS:-}            # extra JVM options for the server, split on spaces
 
 GIB=$((1024 * 1024 * 1024))
 MAX_ARTIFACT_BYTES=$((2 * GIB))
@@ -151,7 +152,7 @@ record() { echo "$2" >>"$RUN/results/$1"; } # series value
 iso() { echo "PT${1%s}S"; } # 10s -> PT10S
 
 note "load average before: $(loadavg)"
-note "revision $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); MODE=s3 HEAP=$HEAP S3PROXY_HEAP=$S3PROXY_HEAP REPEAT=$REPEAT WRK_ROUNDS=$WRK_ROUNDS WRK_DURATION=$WRK_DURATION WRK_WARMUP=$WRK_WARMUP"
+note "revision $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown); MODE=s3 HEAP=$HEAP SERVER_OPTS='$SERVER_OPTS' S3PROXY_HEAP=$S3PROXY_HEAP REPEAT=$REPEAT WRK_ROUNDS=$WRK_ROUNDS WRK_DURATION=$WRK_DURATION WRK_WARMUP=$WRK_WARMUP"
 note "run directory: $RUN"
 
 # ---- PostgreSQL: a fresh schema for this run ----
@@ -207,8 +208,9 @@ EXPERIMENT=exp_$(random_chars '0-9a-hjkmnp-tv-z' 26)
 ADMIN_TOKEN=$(random_chars 'A-Za-z0-9' 40)
 BEARER=$(java -jar "$SERVER_JAR" add-worker --db "$DB_URL" | tail -n 1)
 [[ $BEARER == wkr_*:* ]] || die "add-worker did not print a bearer"
+read -r -a SERVER_JVM_OPTS <<<"$SERVER_OPTS"
 EDEN_ADMIN_TOKEN=$ADMIN_TOKEN java -Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch \
-  -Xlog:gc:file="$RUN/gc.log":uptime \
+  -Xlog:gc:file="$RUN/gc.log":uptime ${SERVER_JVM_OPTS[@]+"${SERVER_JVM_OPTS[@]}"} \
   -jar "$SERVER_JAR" serve --host 127.0.0.1 --port "$SERVER_PORT" --data-dir "$RUN/server-data" \
   --db "$DB_URL" --blob-store "s3://$BUCKET/$BLOB_PREFIX" --s3-endpoint "$S3_ENDPOINT" \
   --s3-path-style --s3-region us-east-1 \
@@ -424,7 +426,7 @@ R3=$(ratio "$SDEP" "$SPUT") R4=$(ratio "$SFET" "$SGET")
 
 echo
 echo "eden-artifacts benchmark, S3 mode, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, load average after: $LOAD_AFTER"
-echo "server: -Xms$HEAP -Xmx$HEAP -XX:+AlwaysPreTouch, PostgreSQL metadata, blobs on s3proxy ${S3PROXY_VERSION:-?} (filesystem); baseline: AWS SDK for Java 2 straight to that s3proxy"
+echo "server: -Xms$HEAP -Xmx$HEAP -XX:+AlwaysPreTouch${SERVER_OPTS:+ $SERVER_OPTS}, PostgreSQL metadata, blobs on s3proxy ${S3PROXY_VERSION:-?} (filesystem); baseline: AWS SDK for Java 2 straight to that s3proxy"
 echo "medians of $REPEAT rounds (1 GiB) and $WRK_ROUNDS rounds (4 KiB, $WRK_DURATION each)"
 printf '%-34s %-16s %-36s %-6s %-8s %s\n' "measurement" "server" "baseline" "ratio" "target" "met"
 printf '%-34s %-16s %-36s %-6s %-8s %s\n' "1 GiB deposit (curl -F)" "$DEP MiB/s" "PutObject $PUT MiB/s" "$R1" ">=0.8" "$(meets "$R1" 0.8)"
