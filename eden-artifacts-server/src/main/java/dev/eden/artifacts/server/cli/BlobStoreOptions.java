@@ -47,6 +47,22 @@ final class BlobStoreOptions {
   }
 
   /**
+   * Checks the options without touching any storage, so a command can refuse a bad command line
+   * before it does anything.
+   *
+   * @throws ParameterException for options that do not fit together or a malformed location
+   */
+  void validate() {
+    if (!isS3() && (s3Endpoint != null || s3Region != null || s3PathStyle)) {
+      throw new ParameterException(command.commandLine(),
+          "--s3-endpoint, --s3-region and --s3-path-style need --blob-store s3://BUCKET[/PREFIX]");
+    }
+    if (isS3()) {
+      buildS3().close(); // checks every option and their fit (a budget of at least one part, a region); no request
+    }
+  }
+
+  /**
    * Opens the blob store; the caller closes it ({@link OpenedBlobStore#close()}). A bucket is
    * checked first ({@link S3ArtifactBackend#checkBucket()}): it must exist, be writable with these
    * credentials and refuse to overwrite.
@@ -55,11 +71,8 @@ final class BlobStoreOptions {
    * @throws StartupFailure if the bucket is not usable, with the reason on one line
    */
   OpenedBlobStore open(Path dataDir) throws IOException, StartupFailure {
+    validate();
     if (!isS3()) {
-      if (s3Endpoint != null || s3Region != null || s3PathStyle) {
-        throw new ParameterException(command.commandLine(),
-            "--s3-endpoint, --s3-region and --s3-path-style need --blob-store s3://BUCKET[/PREFIX]");
-      }
       Path root = blobStore == null ? dataDir.resolve("blobs") : Path.of(blobStore).toAbsolutePath().normalize();
       FileArtifactBackend files = new FileArtifactBackend(root);
       return new OpenedBlobStore(files, root.toString(), () -> {});
@@ -78,23 +91,30 @@ final class BlobStoreOptions {
   private S3ArtifactBackend buildS3() {
     String location = blobStore.substring(S3_SCHEME.length());
     int slash = location.indexOf('/');
-    String bucket = slash < 0 ? location : location.substring(0, slash);
-    String prefix = slash < 0 ? "" : location.substring(slash + 1);
+    S3ArtifactBackend.Builder builder = S3ArtifactBackend.builder().pathStyleAccess(s3PathStyle);
+    option("--blob-store", () -> builder
+        .bucket(slash < 0 ? location : location.substring(0, slash))
+        .keyPrefix(slash < 0 ? "" : location.substring(slash + 1)));
+    option("--s3-buffer-budget", () -> builder.bufferBudget(s3BufferBudget));
+    if (s3Endpoint != null) {
+      option("--s3-endpoint", () -> builder.endpoint(s3Endpoint));
+    }
+    if (s3Region != null) {
+      option("--s3-region", () -> builder.region(s3Region));
+    }
     try {
-      S3ArtifactBackend.Builder builder = S3ArtifactBackend.builder()
-          .bucket(bucket)
-          .keyPrefix(prefix)
-          .pathStyleAccess(s3PathStyle)
-          .bufferBudget(s3BufferBudget);
-      if (s3Endpoint != null) {
-        builder.endpoint(s3Endpoint);
-      }
-      if (s3Region != null) {
-        builder.region(s3Region);
-      }
       return builder.build();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new ParameterException(command.commandLine(), "--blob-store " + blobStore + ": " + e.getMessage());
+    } catch (IllegalStateException e) { // a budget below a part, or no region anywhere
+      throw new ParameterException(command.commandLine(), e.getMessage());
+    }
+  }
+
+  /** Runs a builder step, turning the builder's refusal into a usage error about {@code name}. */
+  private void option(String name, Runnable step) {
+    try {
+      step.run();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), name + ": " + e.getMessage());
     }
   }
 

@@ -160,6 +160,7 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private void validate() {
+    blobStore.validate();
     if (port < 0 || port > 65535) {
       throw new ParameterException(spec.commandLine(), "--port must be in 0..65535");
     }
