@@ -183,7 +183,7 @@ class ScaleOutTest {
     // a restarted server sweeps the leftover upload once it is older than its threshold
     Thread.sleep(1_500);
     a = serve("a", "--sweep-temps-older-than", "PT1S");
-    assertThat(a.output()).contains("removed 1 stale upload(s) left by crashed deposits");
+    assertThat(a.output()).contains("removed 1 leftover(s) of crashed deposits");
     assertThat(uploads(client)).isZero();
     assertThat(fetch(a, worker, deposit(a, worker, bytes))).isEqualTo(bytes);
   }

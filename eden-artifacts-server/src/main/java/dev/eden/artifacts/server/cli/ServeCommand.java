@@ -96,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
         ? backend.sweepStalePending(sweepTempsOlderThan)
         : 0;
     if (swept > 0) {
-      out.println("removed " + swept + " stale upload(s) left by crashed deposits from " + blobs.description());
+      out.println("removed " + swept + " leftover(s) of crashed deposits (temp files, incomplete uploads) from " + blobs.description());
     }
     JdbiArtifactStore store = openStore(data);
     WorkerRegistry registry = WorkerRegistries.open(data, db, store);
