@@ -29,12 +29,14 @@ public final class ResolvedArtifact {
   }
 
   /**
-   * Opens all of the artifact's bytes, exactly {@code metadata().sizeBytes()} of them.
+   * Opens all of the artifact's bytes, exactly {@code metadata().sizeBytes()} of them (the blob
+   * holds exactly those, as the deposit counted). The backend is asked for the whole blob, a read
+   * from 0 to its end, so an object store sends a plain read rather than a range.
    *
    * @throws ArtifactStorageException if the backend fails or holds no blob for this artifact
    */
   public InputStream openStream() {
-    return openStream(0, metadata.sizeBytes());
+    return open(0, Long.MAX_VALUE);
   }
 
   /**
@@ -54,6 +56,10 @@ public final class ResolvedArtifact {
       throw new IndexOutOfBoundsException(
           "range [" + offset + ", +" + length + ") is outside an artifact of " + size + " bytes");
     }
+    return open(offset, length);
+  }
+
+  private InputStream open(long offset, long length) {
     try {
       return backend.open(metadata.id(), offset, length)
           .orElseThrow(() -> new IOException("metadata row without blob: " + metadata.id()));
