@@ -21,6 +21,9 @@ final class BlobStoreOptions {
 
   @Spec(Spec.Target.MIXEE) CommandSpec command;
 
+  /** Built by {@link #validate()} (no request made yet), handed over by {@link #open}. */
+  private S3ArtifactBackend validated;
+
   @Option(names = "--blob-store", paramLabel = "<dir>|s3://BUCKET[/PREFIX]", description = {
       "Where artifact bytes go: a local directory, or a bucket (and key prefix) of Amazon S3 or an S3-compatible server,"
           + " credentials from the AWS SDK's default chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, the profile, a role)."
@@ -57,8 +60,8 @@ final class BlobStoreOptions {
       throw new ParameterException(command.commandLine(),
           "--s3-endpoint, --s3-region and --s3-path-style need --blob-store s3://BUCKET[/PREFIX]");
     }
-    if (isS3()) {
-      buildS3().close(); // checks every option and their fit (a budget of at least one part, a region); no request
+    if (isS3() && validated == null) {
+      validated = buildS3(); // checks every option and their fit (a budget of at least one part, a region); no request
     }
   }
 
@@ -77,14 +80,15 @@ final class BlobStoreOptions {
       FileArtifactBackend files = new FileArtifactBackend(root);
       return new OpenedBlobStore(files, root.toString(), () -> {});
     }
-    S3ArtifactBackend s3 = buildS3();
+    S3ArtifactBackend s3 = validated;
+    validated = null;
     try {
       s3.checkBucket();
     } catch (IOException e) {
       s3.close();
       throw new StartupFailure(e.getMessage());
     }
-    String where = blobStore + (s3Endpoint == null ? "" : " at " + s3Endpoint);
+    String where = blobStore + (s3Endpoint == null ? "" : " at " + withoutUserInfo(s3Endpoint));
     return new OpenedBlobStore(s3, where, s3::close);
   }
 
@@ -105,8 +109,16 @@ final class BlobStoreOptions {
     try {
       return builder.build();
     } catch (IllegalStateException e) { // a budget below a part, or no region anywhere
-      throw new ParameterException(command.commandLine(), e.getMessage());
+      throw new ParameterException(command.commandLine(),
+          "S3 options (--s3-region, --s3-buffer-budget): " + e.getMessage());
     }
+  }
+
+  /** The endpoint to print: without any user name or password written into it. */
+  private static String withoutUserInfo(URI endpoint) {
+    return endpoint.getRawUserInfo() == null
+        ? endpoint.toString()
+        : endpoint.toString().replace(endpoint.getRawUserInfo() + "@", "");
   }
 
   /** Runs a builder step, turning the builder's refusal into a usage error about {@code name}. */
