@@ -44,6 +44,10 @@ final class BlobStoreOptions {
           + " At least one part (" + S3ArtifactBackend.DEFAULT_PART_SIZE + " bytes). Default: ${DEFAULT-VALUE}."})
   long s3BufferBudget;
 
+  @Option(names = "--s3-max-connections", paramLabel = "<n>", defaultValue = "" + S3ArtifactBackend.DEFAULT_MAX_CONNECTIONS, description = {
+      "Connections to S3 kept open at most; every fetch holds one while it streams (default: ${DEFAULT-VALUE})."})
+  int s3MaxConnections;
+
   /** Whether the blob store is a bucket rather than a directory. */
   boolean isS3() {
     return blobStore != null && blobStore.startsWith(S3_SCHEME);
@@ -100,6 +104,7 @@ final class BlobStoreOptions {
         .bucket(slash < 0 ? location : location.substring(0, slash))
         .keyPrefix(slash < 0 ? "" : location.substring(slash + 1)));
     option("--s3-buffer-budget", () -> builder.bufferBudget(s3BufferBudget));
+    option("--s3-max-connections", () -> builder.maxConnections(s3MaxConnections));
     if (s3Endpoint != null) {
       option("--s3-endpoint", () -> builder.endpoint(s3Endpoint));
     }

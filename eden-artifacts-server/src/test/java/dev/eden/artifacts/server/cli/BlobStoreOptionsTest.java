@@ -30,6 +30,7 @@ class BlobStoreOptionsTest {
       "--blob-store s3://b/a//c                               | --blob-store: keyPrefix must not have empty",
       "--blob-store s3://b --s3-endpoint ftp://x              | --s3-endpoint: endpoint must be an http or https URI",
       "--blob-store s3://b --s3-endpoint http://h/?q=1        | --s3-endpoint: endpoint must be an http or https URI",
+      "--blob-store s3://b --s3-max-connections 0             | --s3-max-connections: maxConnections must be at least 1",
       "--blob-store s3://b --s3-buffer-budget 100             | --s3-buffer-budget: bufferBudget must be at least 5242880 bytes",
       "--blob-store s3://b --s3-buffer-budget 6000000 --s3-endpoint http://127.0.0.1:1 | must hold at least one part",
   })
