@@ -5,6 +5,11 @@
 #
 # Builds nothing: run `mvn -B -q -DskipTests package` first. Meant for a quiet machine; it prints
 # the load average before and after. See benchmarks/README.md for the knobs (environment variables).
+#
+# MODE=s3 benchmarks/run.sh measures the server on PostgreSQL and an S3 bucket (s3proxy) instead,
+# against the AWS SDK for Java 2 talking to the same s3proxy directly: 1 GiB deposit vs PutObject,
+# 1 GiB fetch vs GetObject, 4 KiB deposits and fetches under wrk vs the SDK from 8 threads
+# (benchmarks/run-s3.sh, which that mode runs; its knobs are in benchmarks/README.md, "S3 mode").
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,6 +33,13 @@ MAX_ARTIFACT_BYTES=$((2 * GIB))
 die() { echo "run.sh: $*" >&2; exit 1; }
 note() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+MODE=${MODE:-file}                      # file: everything below; s3: run-s3.sh
+case $MODE in
+  file) ;;
+  s3) exec bash "$ROOT/benchmarks/run-s3.sh" ;;
+  *) die "MODE must be file or s3" ;;
+esac
 
 [[ $REPEAT =~ ^[1-5]$ ]] || die "REPEAT must be 1..5"
 [[ $WRK_ROUNDS =~ ^[1-5]$ ]] || die "WRK_ROUNDS must be 1..5"
