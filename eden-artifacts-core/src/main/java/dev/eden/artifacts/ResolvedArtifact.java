@@ -2,6 +2,7 @@ package dev.eden.artifacts;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.eden.artifacts.internal.RangedStreams;
 import dev.eden.artifacts.spi.ArtifactBackend;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,12 +30,15 @@ public final class ResolvedArtifact {
   }
 
   /**
-   * Opens all of the artifact's bytes, exactly {@code metadata().sizeBytes()} of them.
+   * Opens all of the artifact's bytes: at most {@code metadata().sizeBytes()} of them, the recorded
+   * size, even if the blob has grown behind the row's back. The backend is asked for the whole
+   * blob, a read from 0 to its end, so an object store sends a plain read rather than a range; the
+   * stream stops at the recorded size.
    *
    * @throws ArtifactStorageException if the backend fails or holds no blob for this artifact
    */
   public InputStream openStream() {
-    return openStream(0, metadata.sizeBytes());
+    return RangedStreams.limit(open(0, Long.MAX_VALUE), metadata.sizeBytes());
   }
 
   /**
@@ -54,6 +58,10 @@ public final class ResolvedArtifact {
       throw new IndexOutOfBoundsException(
           "range [" + offset + ", +" + length + ") is outside an artifact of " + size + " bytes");
     }
+    return open(offset, length);
+  }
+
+  private InputStream open(long offset, long length) {
     try {
       return backend.open(metadata.id(), offset, length)
           .orElseThrow(() -> new IOException("metadata row without blob: " + metadata.id()));

@@ -3,6 +3,7 @@ package dev.eden.artifacts.spi;
 import static java.util.Objects.requireNonNull;
 
 import dev.eden.artifacts.ArtifactId;
+import dev.eden.artifacts.internal.RangedStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;

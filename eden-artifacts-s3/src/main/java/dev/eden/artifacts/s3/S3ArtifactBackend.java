@@ -129,6 +129,12 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
   public static final long MAX_PART_SIZE = 5L * 1024 * 1024 * 1024;
   /** The default {@linkplain Builder#bufferBudget buffer budget}: 64 MiB. */
   public static final long DEFAULT_BUFFER_BUDGET = 64L * 1024 * 1024;
+  /**
+   * The default {@linkplain Builder#maxConnections most connections} of a client the backend
+   * builds: 200, as many as the runnable server has request threads, since every open read holds
+   * one connection until its stream is closed (the SDK's own default is 50).
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS = 200;
 
   private static final Set<Capability> CAPABILITIES =
       Set.of(Capability.BLOB_LISTING, Capability.STALE_PENDING_SWEEP);
@@ -405,6 +411,7 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
     private String keyPrefix = "";
     private long partSize = DEFAULT_PART_SIZE;
     private long bufferBudget = DEFAULT_BUFFER_BUDGET;
+    private Integer maxConnections;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -538,6 +545,23 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
       return this;
     }
 
+    /**
+     * The most connections to S3 that a client the backend builds keeps open at once; default
+     * {@link #DEFAULT_MAX_CONNECTIONS} (200). An open read (a fetch streaming to a slow client, say)
+     * holds one until its stream is closed, a pending blob one while it uploads a part; a request
+     * that finds none free waits for one, and fails after the SDK's acquisition time-out (10 s).
+     * Excludes {@link #client}.
+     *
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
     /** The clock that ages uploads for the sweep (tests). */
     Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
@@ -562,9 +586,10 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
             + " bytes) must hold at least one part (partSize " + partSize + " bytes)");
       }
       if (client != null) {
-        if (endpoint != null || region != null || pathStyle != null || credentials != null) {
-          throw new IllegalStateException("client excludes endpoint, region, pathStyleAccess and "
-              + "credentials: configure those on the client");
+        if (endpoint != null || region != null || pathStyle != null || credentials != null
+            || maxConnections != null) {
+          throw new IllegalStateException("client excludes endpoint, region, pathStyleAccess, "
+              + "credentials and maxConnections: configure those on the client");
         }
         return new S3ArtifactBackend(this, client, null, null);
       }
@@ -576,7 +601,8 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
         provider = defaultChain;
       }
       S3ClientBuilder sdk = S3Client.builder()
-          .httpClientBuilder(Apache5HttpClient.builder())
+          .httpClientBuilder(Apache5HttpClient.builder()
+              .maxConnections(maxConnections == null ? DEFAULT_MAX_CONNECTIONS : maxConnections))
           .region(resolved)
           .credentialsProvider(provider)
           .forcePathStyle(Boolean.TRUE.equals(pathStyle))

@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.spi.ArtifactBackend.Capability;
 import dev.eden.artifacts.testkit.Blobs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -42,6 +47,7 @@ class BuilderTest {
     assertThatThrownBy(() -> b.endpoint(URI.create("http://host/?x=1"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("endpoint");
     assertThatThrownBy(() -> b.endpoint(URI.create("/relative"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("endpoint");
     assertThatThrownBy(() -> b.region(" ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("region");
+    assertThatThrownBy(() -> b.maxConnections(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxConnections");
   }
 
   @Test
@@ -55,6 +61,33 @@ class BuilderTest {
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("client excludes");
       assertThatThrownBy(() -> S3ArtifactBackend.builder().bucket("b").client(client).pathStyleAccess(false).build())
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("client excludes");
+      assertThatThrownBy(() -> S3ArtifactBackend.builder().bucket("b").client(client).maxConnections(8).build())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("client excludes");
+    }
+  }
+
+  @Test
+  void openReadsHoldConnectionsUpToTheLimitAndAThirdWaitsForOne() throws Exception {
+    String bucket = TestStorage.server().createBucket();
+    try (S3ArtifactBackend backend = TestStorage.server().backendBuilder(bucket).maxConnections(2).build()) {
+      ArtifactId id = ArtifactId.mint();
+      Blobs.commit(backend, id, new byte[256 * 1024]);
+      InputStream first = backend.open(id, 0).orElseThrow();
+      InputStream second = backend.open(id, 0).orElseThrow();
+      CompletableFuture<InputStream> third = CompletableFuture.supplyAsync(() -> {
+        try {
+          return backend.open(id, 0).orElseThrow();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      Thread.sleep(1_000);
+      assertThat(third).as("a third read while two hold both connections").isNotDone();
+      first.close();
+      try (InputStream in = third.get(5, TimeUnit.SECONDS)) {
+        assertThat(in.readAllBytes()).hasSize(256 * 1024);
+      }
+      second.close();
     }
   }
 

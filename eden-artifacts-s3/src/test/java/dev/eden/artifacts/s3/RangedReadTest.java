@@ -4,8 +4,14 @@ import static dev.eden.artifacts.testkit.Blobs.generated;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eden.artifacts.ArtifactId;
+import dev.eden.artifacts.ArtifactService;
+import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.FetchedArtifact;
+import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.s3.RequestLog.Sent;
+import dev.eden.artifacts.store.InMemoryArtifactStore;
 import dev.eden.artifacts.testkit.Blobs;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Optional;
@@ -57,6 +63,23 @@ class RangedReadTest {
     log.clear();
     assertThat(Blobs.read(backend, id, 0, Long.MAX_VALUE)).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes));
     assertThat(log.all()).containsExactly(new Sent("GetObject", null));
+  }
+
+  @Test
+  void wholeFetchThroughTheServiceSendsNoRange() throws Exception {
+    ArtifactService service = ArtifactService.builder()
+        .backend(backend).store(new InMemoryArtifactStore()).build();
+    ExperimentId experiment = ExperimentId.mint();
+    for (int size : new int[] {10_000, 0}) {
+      byte[] bytes = generated(size, 2);
+      String uri = service.deposit(experiment, Principal.admin(), "a.bin", "application/octet-stream",
+          new ByteArrayInputStream(bytes)).artifactsUri();
+      log.clear();
+      try (FetchedArtifact fetched = service.open(experiment, Principal.admin(), uri)) {
+        assertThat(fetched.content().readAllBytes()).isEqualTo(bytes);
+      }
+      assertThat(log.all()).containsExactly(new Sent("GetObject", null));
+    }
   }
 
   @Test

@@ -69,7 +69,9 @@ final class FetchOperation {
     }
     // Opened before any header is set: a blob that cannot be read is a plain 500 problem, without
     // the headers of the answer that could not be given.
-    InputStream content = get ? artifact.openStream(selection.first(), selection.length()) : null;
+    InputStream content = !get ? null
+        : selection.kind() == ByteRanges.Kind.WHOLE ? artifact.openStream()
+        : artifact.openStream(selection.first(), selection.length());
     try {
       respond(exchange, metadata, etag, selection, content);
     } finally {

@@ -170,7 +170,7 @@ class CrashAndShutdownTest {
     assertThat(inFlight.get(60, TimeUnit.SECONDS)).startsWith("failed:");
 
     server = startServer(data);
-    assertThat(server.output()).contains("removed 1 stale temp file(s)");
+    assertThat(server.output()).contains("removed 1 leftover(s) of crashed deposits");
     assertThat(files(blobs, ".tmp-")).isEmpty();
     for (Map.Entry<String, byte[]> e : issued.entrySet()) {
       assertThat(fetch(server, e.getKey())).as(e.getKey()).isEqualTo(e.getValue());

@@ -48,7 +48,13 @@ final class ForkedServer implements AutoCloseable {
 
   /** The shaded runnable jar, {@code java -jar JAR serve ...}, as an operator starts it. */
   static ForkedServer startJar(Path jar, String adminToken, String... serveArgs) throws IOException {
-    return launch(List.of("-jar", jar.toString()), Map.of(), adminToken, serveArgs);
+    return startJar(jar, Map.of(), adminToken, serveArgs);
+  }
+
+  /** As {@link #startJar(Path, String, String...)}, with {@code environment} set in the server's environment. */
+  static ForkedServer startJar(Path jar, Map<String, String> environment, String adminToken, String... serveArgs)
+      throws IOException {
+    return launch(List.of("-jar", jar.toString()), environment, adminToken, serveArgs);
   }
 
   private static ForkedServer launch(List<String> launcher, Map<String, String> environment, String adminToken,

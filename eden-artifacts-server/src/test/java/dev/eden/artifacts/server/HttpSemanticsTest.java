@@ -104,6 +104,15 @@ class HttpSemanticsTest {
 
   @ParameterizedTest
   @EnumSource(Transport.class)
+  void aPlainGetAsksTheBackendForTheWholeBlobNotARange(Transport transport) throws Exception {
+    start(transport);
+    assertThat(fetch(worker()).body()).isEqualTo(content);
+    // read to the end, as an object store's plain GET (no Range header) reads
+    verify(backend).open(artifact.metadata().id(), 0, Long.MAX_VALUE);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transport.class)
   void headOfAnErrorHasTheProblemHeadersButNoBody(Transport transport) throws Exception {
     start(transport);
     HttpResponse<byte[]> head = send(request(stranger()).method("HEAD", HttpRequest.BodyPublishers.noBody()));

@@ -56,59 +56,75 @@ final class LargeRoundTrip {
   /** Starts {@code serve} with {@code jvmOptions} plus a GC log in {@code dir}, and round-trips {@code size} bytes. */
   static Result run(Path dir, long size, List<String> jvmOptions, Map<String, String> environment,
       String... serveArgs) throws Exception {
-    Path gcLog = dir.resolve("gc-" + size + ".log");
+    return runEach(dir, List.of(size), jvmOptions, environment, serveArgs).get(0);
+  }
+
+  /**
+   * Starts one {@code serve} with {@code jvmOptions} plus a GC log in {@code dir}, and round-trips
+   * each of {@code sizes} in turn; each result's heap peaks are those of the collections during
+   * its own transfer, so one server's heap can be compared across sizes.
+   */
+  static List<Result> runEach(Path dir, List<Long> sizes, List<String> jvmOptions, Map<String, String> environment,
+      String... serveArgs) throws Exception {
+    Path gcLog = dir.resolve("gc.log");
     ExperimentId experiment = ExperimentId.mint();
     OkHttpClient http = WireBodies.checkedClientBuilder().readTimeout(Duration.ofMinutes(2))
         .writeTimeout(Duration.ofMinutes(2)).build();
     List<String> jvm = new ArrayList<>(jvmOptions);
     jvm.add("-Xlog:gc:file=" + gcLog);
-    List<String> args = new ArrayList<>(List.of("--data-dir", dir.resolve("data-" + size).toString(), "--port", "0",
-        "--experiment-id", experiment.value(), "--max-artifact-bytes", String.valueOf(2 * size)));
+    long largest = sizes.stream().mapToLong(Long::longValue).max().orElseThrow();
+    List<String> args = new ArrayList<>(List.of("--data-dir", dir.resolve("data").toString(), "--port", "0",
+        "--experiment-id", experiment.value(), "--max-artifact-bytes", String.valueOf(2 * largest)));
     args.addAll(List.of(serveArgs));
+    List<Result> results = new ArrayList<>();
     try (ForkedServer server = ForkedServer.startWithEnvironment(jvm, environment, ADMIN_TOKEN,
         args.toArray(String[]::new))) {
       String url = server.baseUri + "/v0/experiments/" + experiment + "/artifacts";
-      GeneratedPart part = new GeneratedPart(size);
-      long t0 = System.nanoTime();
-      String uri;
-      try (Response r = http.newCall(new Request.Builder().url(url)
-          .header(ArtifactHandler.EXPERIMENT_HEADER, experiment.value()).header("Authorization", "Bearer admin:" + ADMIN_TOKEN)
-          .post(new MultipartBody.Builder().setType(MultipartBody.FORM)
-              .addFormDataPart("file", "big.tar", part).build())
-          .build()).execute()) {
-        String body = r.body().string();
-        assertThat(r.code()).as(body).isEqualTo(201);
-        assertThat(ServerFixture.JSON.readTree(body).get("size_bytes").asLong()).isEqualTo(size);
-        uri = ServerFixture.JSON.readTree(body).get("artifacts_uri").asText();
-        assertThat(r.header(ArtifactHandler.SHA256_HEADER)).isEqualTo(HexFormat.of().formatHex(part.sha256.digest()));
-      }
-      long depositNanos = System.nanoTime() - t0;
-      long t1 = System.nanoTime();
-      try (Response r = http.newCall(new Request.Builder()
-          .url(url + "?uri=" + URLEncoder.encode(uri, StandardCharsets.UTF_8))
-          .header(ArtifactHandler.EXPERIMENT_HEADER, experiment.value()).header("Authorization", "Bearer admin:" + ADMIN_TOKEN)
-          .build()).execute()) {
-        assertThat(r.code()).isEqualTo(200);
-        assertThat(r.header("Content-Length")).isEqualTo(String.valueOf(size));
-        String expectedSha = r.header(ArtifactHandler.SHA256_HEADER);
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        long total = 0;
-        byte[] buffer = new byte[BLOCK];
-        try (InputStream in = r.body().byteStream()) {
-          int n;
-          while ((n = in.read(buffer)) > 0) {
-            sha.update(buffer, 0, n);
-            total += n;
-          }
+      for (long size : sizes) {
+        int logged = Files.readString(gcLog).length();
+        GeneratedPart part = new GeneratedPart(size);
+        long t0 = System.nanoTime();
+        String uri;
+        try (Response r = http.newCall(new Request.Builder().url(url)
+            .header(ArtifactHandler.EXPERIMENT_HEADER, experiment.value()).header("Authorization", "Bearer admin:" + ADMIN_TOKEN)
+            .post(new MultipartBody.Builder().setType(MultipartBody.FORM)
+                .addFormDataPart("file", "big.tar", part).build())
+            .build()).execute()) {
+          String body = r.body().string();
+          assertThat(r.code()).as(body).isEqualTo(201);
+          assertThat(ServerFixture.JSON.readTree(body).get("size_bytes").asLong()).isEqualTo(size);
+          uri = ServerFixture.JSON.readTree(body).get("artifacts_uri").asText();
+          assertThat(r.header(ArtifactHandler.SHA256_HEADER)).isEqualTo(HexFormat.of().formatHex(part.sha256.digest()));
         }
-        assertThat(total).isEqualTo(size);
-        assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(expectedSha);
+        long depositNanos = System.nanoTime() - t0;
+        long t1 = System.nanoTime();
+        try (Response r = http.newCall(new Request.Builder()
+            .url(url + "?uri=" + URLEncoder.encode(uri, StandardCharsets.UTF_8))
+            .header(ArtifactHandler.EXPERIMENT_HEADER, experiment.value()).header("Authorization", "Bearer admin:" + ADMIN_TOKEN)
+            .build()).execute()) {
+          assertThat(r.code()).isEqualTo(200);
+          assertThat(r.header("Content-Length")).isEqualTo(String.valueOf(size));
+          String expectedSha = r.header(ArtifactHandler.SHA256_HEADER);
+          MessageDigest sha = MessageDigest.getInstance("SHA-256");
+          long total = 0;
+          byte[] buffer = new byte[BLOCK];
+          try (InputStream in = r.body().byteStream()) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+              sha.update(buffer, 0, n);
+              total += n;
+            }
+          }
+          assertThat(total).isEqualTo(size);
+          assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(expectedSha);
+        }
+        long fetchNanos = System.nanoTime() - t1;
+        String log = Files.readString(gcLog).substring(logged);
+        results.add(new Result(size, depositNanos, fetchNanos, peakMiB(log, 1), peakMiB(log, 2)));
       }
-      long fetchNanos = System.nanoTime() - t1;
       http.connectionPool().evictAll();
-      String log = Files.readString(gcLog);
-      return new Result(size, depositNanos, fetchNanos, peakMiB(log, 1), peakMiB(log, 2));
     }
+    return results;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.eden.artifacts.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.s3.testing.S3TestServer;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +24,7 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The shaded {@code target/eden-artifacts-server.jar}, after {@code package}, exactly as an
@@ -46,6 +49,8 @@ class RunnableJarIT {
           "org/eclipse/jetty/server/Server.class",
           "picocli/CommandLine.class",
           "org/slf4j/simple/SimpleServiceProvider.class",
+          "dev/eden/artifacts/s3/S3ArtifactBackend.class",
+          "software/amazon/awssdk/services/s3/S3Client.class",
           "META-INF/services/org.slf4j.spi.SLF4JServiceProvider"))
           .allSatisfy(entry -> assertThat(jar.getEntry(entry)).as(entry).isNotNull());
     }
@@ -96,6 +101,62 @@ class RunnableJarIT {
       assertThat(server.output()).contains(line).contains("java.nio.file.");
       assertThat(server.terminate(30)).as("exit status after SIGTERM").isIn(0, 143);
     }
+  }
+
+  @Test
+  void jarKeepsItsBlobsInAnS3BucketConfiguredFromTheEnvironmentAlone() throws Exception {
+    S3TestServer s3 = S3TestServer.shared();
+    String bucket = s3.createBucket();
+    Path data = dir.resolve("data");
+    String bearer = addWorker(data);
+    ExperimentId experiment = ExperimentId.mint();
+    Map<String, String> environment = Map.of(
+        "EDEN_BLOB_STORE", "s3://" + bucket + "/eden",
+        "EDEN_S3_ENDPOINT", s3.endpoint().toString(),
+        "EDEN_S3_PATH_STYLE", "true",
+        "AWS_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_ACCESS_KEY);
+    OkHttpClient http = new OkHttpClient();
+    try (ForkedServer server = ForkedServer.startJar(JAR, environment, "jar-admin-token",
+        "--data-dir", data.toString(), "--port", "0", "--experiment-id", experiment.value())) {
+      assertThat(server.output()).contains("blobs: s3://" + bucket + "/eden at " + s3.endpoint());
+      String artifacts = server.baseUri + "/v0/experiments/" + experiment + "/artifacts";
+      String uri;
+      try (Response r = http.newCall(deposit(artifacts, experiment, bearer)).execute()) {
+        String body = r.body().string();
+        assertThat(r.code()).as(body).isEqualTo(201);
+        uri = ServerFixture.JSON.readTree(body).get("artifacts_uri").asText();
+      }
+      String id = uri.substring(uri.lastIndexOf('/') + 1);
+      assertThat(s3.client().listObjectsV2(r -> r.bucket(bucket)).contents())
+          .extracting(S3Object::key).containsExactly("eden/" + id.substring(0, 2) + "/" + id);
+      try (Response r = http.newCall(new Request.Builder()
+          .url(artifacts + "?uri=" + URLEncoder.encode(uri, StandardCharsets.UTF_8))
+          .header(ArtifactHandler.EXPERIMENT_HEADER, experiment.value())
+          .header("Authorization", "Bearer " + bearer).build()).execute()) {
+        assertThat(r.code()).isEqualTo(200);
+        assertThat(r.body().string()).isEqualTo("# plan\n");
+      }
+    }
+  }
+
+  @Test
+  void jarRefusesToStartOnABucketThatIsNotThereWithOneLine() throws Exception {
+    S3TestServer s3 = S3TestServer.shared();
+    ProcessBuilder builder = new ProcessBuilder(
+        Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
+        "serve", "--data-dir", dir.resolve("data").toString(), "--port", "0",
+        "--blob-store", "s3://no-such-bucket-here/eden", "--s3-endpoint", s3.endpoint().toString(), "--s3-path-style");
+    builder.environment().keySet().removeIf(name -> name.startsWith("EDEN_"));
+    builder.environment().put("AWS_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY_ID);
+    builder.environment().put("AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_ACCESS_KEY);
+    builder.environment().put("EDEN_ADMIN_TOKEN", "jar-admin-token");
+    Process process = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(err).isEqualTo(1);
+    assertThat(err.lines().toList()).as(err).hasSize(1)
+        .allSatisfy(line -> assertThat(line).startsWith("serve: ").contains("no-such-bucket-here").contains("NoSuchBucket"));
   }
 
   private static Request deposit(String artifacts, ExperimentId experiment, String bearer) {

@@ -11,8 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Heap stays flat in artifact size on S3 too: the runnable server with {@code -Xmx96m} and its blobs
- * in a bucket of a real S3-compatible server takes and serves 256 MiB and 1 GiB byte-exact, and the
- * larger transfer's heap peaks are no more than 10 % above the smaller one's. Prints both.
+ * in a bucket of a real S3-compatible server takes and serves 256 MiB, then 1 GiB, byte-exact, and
+ * during the larger transfer the heap the server holds after its young collections peaks no more
+ * than 10 % above its peak during the smaller one. Prints both, and the peaks before collections,
+ * which follow the collector's sizing of the young generation more than the server's needs.
  */
 class S3LargeArtifactMemoryTest {
   @TempDir Path tempDir;
@@ -26,14 +28,16 @@ class S3LargeArtifactMemoryTest {
         "AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_ACCESS_KEY);
     String[] blobStore = {"--blob-store", "s3://" + bucket + "/memory", "--s3-endpoint", s3.endpoint().toString(),
         "--s3-path-style"};
-    LargeRoundTrip.Result quarter = LargeRoundTrip.run(tempDir, 256L << 20, List.of("-Xmx96m"), credentials, blobStore);
-    LargeRoundTrip.Result whole = LargeRoundTrip.run(tempDir, 1L << 30, List.of("-Xmx96m"), credentials, blobStore);
+    // one server, warmed up by 64 MiB (classes, JIT, pools), then the smaller transfer first: heap
+    // that grew with the bytes, or stayed behind after the first, shows in the second
+    List<LargeRoundTrip.Result> results = LargeRoundTrip.runEach(tempDir,
+        List.of(64L << 20, 256L << 20, 1L << 30), List.of("-Xmx96m"), credentials, blobStore);
+    LargeRoundTrip.Result quarter = results.get(1);
+    LargeRoundTrip.Result whole = results.get(2);
     System.out.println(quarter.describe("a -Xmx96m server on S3 (s3proxy " + s3.version() + ")"));
     System.out.println(whole.describe("a -Xmx96m server on S3 (s3proxy " + s3.version() + ")"));
     // what the server holds does not grow with the artifact: four times the bytes, at most 10 % more heap
     assertThat((double) whole.peakAfterGcMiB()).as("peak heap after young GCs, 1 GiB vs 256 MiB")
         .isLessThanOrEqualTo(quarter.peakAfterGcMiB() * 1.1);
-    assertThat((double) whole.peakBeforeGcMiB()).as("peak heap before young GCs, 1 GiB vs 256 MiB")
-        .isLessThanOrEqualTo(quarter.peakBeforeGcMiB() * 1.1);
   }
 }

@@ -21,6 +21,9 @@ final class BlobStoreOptions {
 
   @Spec(Spec.Target.MIXEE) CommandSpec command;
 
+  /** Built by {@link #validate()} (no request made yet), handed over by {@link #open}. */
+  private S3ArtifactBackend validated;
+
   @Option(names = "--blob-store", paramLabel = "<dir>|s3://BUCKET[/PREFIX]", description = {
       "Where artifact bytes go: a local directory, or a bucket (and key prefix) of Amazon S3 or an S3-compatible server,"
           + " credentials from the AWS SDK's default chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, the profile, a role)."
@@ -41,9 +44,29 @@ final class BlobStoreOptions {
           + " At least one part (" + S3ArtifactBackend.DEFAULT_PART_SIZE + " bytes). Default: ${DEFAULT-VALUE}."})
   long s3BufferBudget;
 
+  @Option(names = "--s3-max-connections", paramLabel = "<n>", defaultValue = "" + S3ArtifactBackend.DEFAULT_MAX_CONNECTIONS, description = {
+      "Connections to S3 kept open at most; every fetch holds one while it streams (default: ${DEFAULT-VALUE})."})
+  int s3MaxConnections;
+
   /** Whether the blob store is a bucket rather than a directory. */
   boolean isS3() {
     return blobStore != null && blobStore.startsWith(S3_SCHEME);
+  }
+
+  /**
+   * Checks the options without touching any storage, so a command can refuse a bad command line
+   * before it does anything.
+   *
+   * @throws ParameterException for options that do not fit together or a malformed location
+   */
+  void validate() {
+    if (!isS3() && (s3Endpoint != null || s3Region != null || s3PathStyle)) {
+      throw new ParameterException(command.commandLine(),
+          "--s3-endpoint, --s3-region and --s3-path-style need --blob-store s3://BUCKET[/PREFIX]");
+    }
+    if (isS3() && validated == null) {
+      validated = buildS3(); // checks every option and their fit (a budget of at least one part, a region); no request
+    }
   }
 
   /**
@@ -55,46 +78,60 @@ final class BlobStoreOptions {
    * @throws StartupFailure if the bucket is not usable, with the reason on one line
    */
   OpenedBlobStore open(Path dataDir) throws IOException, StartupFailure {
+    validate();
     if (!isS3()) {
-      if (s3Endpoint != null || s3Region != null || s3PathStyle) {
-        throw new ParameterException(command.commandLine(),
-            "--s3-endpoint, --s3-region and --s3-path-style need --blob-store s3://BUCKET[/PREFIX]");
-      }
       Path root = blobStore == null ? dataDir.resolve("blobs") : Path.of(blobStore).toAbsolutePath().normalize();
       FileArtifactBackend files = new FileArtifactBackend(root);
       return new OpenedBlobStore(files, root.toString(), () -> {});
     }
-    S3ArtifactBackend s3 = buildS3();
+    S3ArtifactBackend s3 = validated;
+    validated = null;
     try {
       s3.checkBucket();
     } catch (IOException e) {
       s3.close();
       throw new StartupFailure(e.getMessage());
     }
-    String where = blobStore + (s3Endpoint == null ? "" : " at " + s3Endpoint);
+    String where = blobStore + (s3Endpoint == null ? "" : " at " + withoutUserInfo(s3Endpoint));
     return new OpenedBlobStore(s3, where, s3::close);
   }
 
   private S3ArtifactBackend buildS3() {
     String location = blobStore.substring(S3_SCHEME.length());
     int slash = location.indexOf('/');
-    String bucket = slash < 0 ? location : location.substring(0, slash);
-    String prefix = slash < 0 ? "" : location.substring(slash + 1);
+    S3ArtifactBackend.Builder builder = S3ArtifactBackend.builder().pathStyleAccess(s3PathStyle);
+    option("--blob-store", () -> builder
+        .bucket(slash < 0 ? location : location.substring(0, slash))
+        .keyPrefix(slash < 0 ? "" : location.substring(slash + 1)));
+    option("--s3-buffer-budget", () -> builder.bufferBudget(s3BufferBudget));
+    option("--s3-max-connections", () -> builder.maxConnections(s3MaxConnections));
+    if (s3Endpoint != null) {
+      option("--s3-endpoint", () -> builder.endpoint(s3Endpoint));
+    }
+    if (s3Region != null) {
+      option("--s3-region", () -> builder.region(s3Region));
+    }
     try {
-      S3ArtifactBackend.Builder builder = S3ArtifactBackend.builder()
-          .bucket(bucket)
-          .keyPrefix(prefix)
-          .pathStyleAccess(s3PathStyle)
-          .bufferBudget(s3BufferBudget);
-      if (s3Endpoint != null) {
-        builder.endpoint(s3Endpoint);
-      }
-      if (s3Region != null) {
-        builder.region(s3Region);
-      }
       return builder.build();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new ParameterException(command.commandLine(), "--blob-store " + blobStore + ": " + e.getMessage());
+    } catch (IllegalStateException e) { // a budget below a part, or no region anywhere
+      throw new ParameterException(command.commandLine(),
+          "S3 options (--s3-region, --s3-buffer-budget): " + e.getMessage());
+    }
+  }
+
+  /** The endpoint to print: without any user name or password written into it. */
+  private static String withoutUserInfo(URI endpoint) {
+    return endpoint.getRawUserInfo() == null
+        ? endpoint.toString()
+        : endpoint.toString().replace(endpoint.getRawUserInfo() + "@", "");
+  }
+
+  /** Runs a builder step, turning the builder's refusal into a usage error about {@code name}. */
+  private void option(String name, Runnable step) {
+    try {
+      step.run();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), name + ": " + e.getMessage());
     }
   }
 

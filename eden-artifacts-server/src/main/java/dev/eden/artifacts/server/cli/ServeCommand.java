@@ -13,6 +13,7 @@ import dev.eden.artifacts.server.internal.CachingArtifactStore;
 import dev.eden.artifacts.server.jetty.JettyArtifactServer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -92,12 +93,7 @@ final class ServeCommand implements Callable<Integer> {
 
     OpenedBlobStore blobs = blobStore.open(data);
     ArtifactBackend backend = blobs.backend();
-    int swept = backend.capabilities().contains(ArtifactBackend.Capability.STALE_PENDING_SWEEP)
-        ? backend.sweepStalePending(sweepTempsOlderThan)
-        : 0;
-    if (swept > 0) {
-      out.println("removed " + swept + " stale upload(s) left by crashed deposits from " + blobs.description());
-    }
+    sweepLeftovers(blobs, out);
     JdbiArtifactStore store = openStore(data);
     WorkerRegistry registry = WorkerRegistries.open(data, db, store);
     ArtifactService service = ArtifactService.builder()
@@ -160,6 +156,7 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private void validate() {
+    blobStore.validate();
     if (port < 0 || port > 65535) {
       throw new ParameterException(spec.commandLine(), "--port must be in 0..65535");
     }
@@ -182,6 +179,28 @@ final class ServeCommand implements Callable<Integer> {
 
   private JdbiArtifactStore openStore(Path data) throws IOException {
     return db == null ? JdbiArtifactStore.sqlite(data.resolve("metadata.db")) : MetadataDatabase.open(db);
+  }
+
+  /**
+   * Removes what crashed deposits left in the blob store. A failure (say, credentials that may not
+   * list multipart uploads) is reported in one line and does not stop the server: the leftovers
+   * only take space, and a later start or a bucket lifecycle rule can remove them.
+   */
+  private void sweepLeftovers(OpenedBlobStore blobs, PrintWriter out) {
+    ArtifactBackend backend = blobs.backend();
+    if (!backend.capabilities().contains(ArtifactBackend.Capability.STALE_PENDING_SWEEP)) {
+      return;
+    }
+    try {
+      int swept = backend.sweepStalePending(sweepTempsOlderThan);
+      if (swept > 0) {
+        out.println("removed " + swept + " leftover(s) of crashed deposits (temp files, incomplete uploads) from "
+            + blobs.description());
+      }
+    } catch (IOException | UncheckedIOException e) {
+      out.println("warning: could not remove the leftovers of crashed deposits from " + blobs.description()
+          + ": " + e.getMessage());
+    }
   }
 
   private static void closeQuietly(OpenedBlobStore blobs) {

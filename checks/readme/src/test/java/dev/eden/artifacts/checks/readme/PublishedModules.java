@@ -20,11 +20,12 @@ final class PublishedModules {
   static final Map<String, String> MODULE_NAMES = Map.of(
       "eden-artifacts-core", "dev.eden.artifacts.core",
       "eden-artifacts-jdbc", "dev.eden.artifacts.jdbc",
+      "eden-artifacts-s3", "dev.eden.artifacts.s3",
       "eden-artifacts-server", "dev.eden.artifacts.server",
       "eden-artifacts-client", "dev.eden.artifacts.client",
       "eden-artifacts-testkit", "dev.eden.artifacts.testkit");
   private static final Pattern ENTRY = Pattern.compile(
-      "[/\\\\](eden-artifacts-(?:core|jdbc|server|client|testkit))(?:[/\\\\]target[/\\\\]classes|-[^/\\\\]*\\.jar)$");
+      "[/\\\\](eden-artifacts-(?:core|jdbc|s3|server|client|testkit))(?:[/\\\\]target[/\\\\]classes|-[^/\\\\]*\\.jar)$");
 
   private PublishedModules() {}
 

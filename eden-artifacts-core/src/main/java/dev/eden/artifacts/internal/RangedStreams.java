@@ -1,15 +1,15 @@
-package dev.eden.artifacts.spi;
+package dev.eden.artifacts.internal;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Checks and stream helpers shared by the default methods of {@link ArtifactBackend}. */
-final class RangedStreams {
+/** Range checks and a limiting stream, for the storage SPI's default methods and the service's reads. */
+public final class RangedStreams {
   private RangedStreams() {}
 
   /** @throws IllegalArgumentException if {@code offset} or {@code length} is negative */
-  static void checkRange(long offset, long length) {
+  public static void checkRange(long offset, long length) {
     if (offset < 0) {
       throw new IllegalArgumentException("offset must not be negative: " + offset);
     }
@@ -22,7 +22,7 @@ final class RangedStreams {
    * At most {@code length} bytes of {@code in}; closing the result closes {@code in}. Never reads
    * from {@code in} past the limit, so a lazily fetching source is not asked for more.
    */
-  static InputStream limit(InputStream in, long length) {
+  public static InputStream limit(InputStream in, long length) {
     return new FilterInputStream(in) {
       private long left = length;
 
