@@ -12,15 +12,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Heap stays flat in artifact size on S3 too: the runnable server with {@code -Xmx96m} and its blobs
  * in a bucket of a real S3-compatible server takes and serves 256 MiB, then 1 GiB, byte-exact, and
- * during the larger transfer the heap the server holds after its young collections peaks no more
- * than 10 % above its peak during the smaller one. Prints both, and the peaks before collections,
- * which follow the collector's sizing of the young generation more than the server's needs.
+ * during each transfer the heap the server holds after its young collections stays within half of
+ * its cap. Prints both peaks, and the peaks before collections, which follow the collector's sizing
+ * of the young generation more than the server's needs.
  */
 class S3LargeArtifactMemoryTest {
   @TempDir Path tempDir;
 
   @Test
-  void aGibibyteTakesNoMoreHeapThanAQuarterOfOne() throws Exception {
+  void aGibibyteAndAQuarterOfOneEachStayWithinHalfOfA96MibHeap() throws Exception {
     S3TestServer s3 = S3TestServer.shared();
     String bucket = s3.createBucket();
     Map<String, String> credentials = Map.of(
@@ -36,8 +36,11 @@ class S3LargeArtifactMemoryTest {
     LargeRoundTrip.Result whole = results.get(2);
     System.out.println(quarter.describe("a -Xmx96m server on S3 (s3proxy " + s3.version() + ")"));
     System.out.println(whole.describe("a -Xmx96m server on S3 (s3proxy " + s3.version() + ")"));
-    // what the server holds does not grow with the artifact: four times the bytes, at most 10 % more heap
-    assertThat((double) whole.peakAfterGcMiB()).as("peak heap after young GCs, 1 GiB vs 256 MiB")
-        .isLessThanOrEqualTo(quarter.peakAfterGcMiB() * 1.1);
+    // What the server holds after a young collection is a few MiB of its own plus the part buffers
+    // in flight at that moment (8 MiB parts): across runs it peaked anywhere from 20 to 36 MiB for
+    // the same size, so the two transfers' peaks are not compared with each other. Both must stay
+    // within half of the 96 MiB cap, which a server holding even a twentieth of 1 GiB could not.
+    assertThat(quarter.peakAfterGcMiB()).as("peak heap after young GCs, 256 MiB").isLessThanOrEqualTo(48);
+    assertThat(whole.peakAfterGcMiB()).as("peak heap after young GCs, 1 GiB").isLessThanOrEqualTo(48);
   }
 }
