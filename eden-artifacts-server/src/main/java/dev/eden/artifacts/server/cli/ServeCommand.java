@@ -51,19 +51,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8080", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--data-dir", defaultValue = "./eden-data", description = "Directory for blobs, SQLite metadata, the worker registry and the generated admin token (default: ${DEFAULT-VALUE}).")
-  Path dataDir;
-
-  @Option(names = "--experiment-id", paramLabel = "exp_...", description = "An experiment to serve; repeat for several. Without it, one experiment id is minted at first start, kept in <data-dir>/experiment-id and served.")
-  List<String> experimentIds = new ArrayList<>();
-
   @Option(names = "--max-artifact-bytes", defaultValue = "104857600", description = "Largest accepted artifact in bytes; larger deposits get 413 (default: ${DEFAULT-VALUE}).")
   long maxArtifactBytes;
 
-  @Mixin BlobStoreOptions blobStore;
-
-  @Option(names = "--db", paramLabel = "<jdbc url>", description = "Metadata database: jdbc:postgresql://... or jdbc:sqlite:<file> (default: SQLite at <data-dir>/metadata.db). With --db the workers are that database's too (add-worker --db), not <data-dir>/workers.json.")
-  String db;
+  @Mixin StorageOptions storage;
 
   @Option(names = "--idle-timeout-seconds", defaultValue = "30", description = "Cut off a connection (and abandon its upload) after this many seconds without progress (default: ${DEFAULT-VALUE}).")
   int idleTimeoutSeconds;
@@ -85,17 +76,17 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     validate();
-    Path data = dataDir.toAbsolutePath().normalize();
+    Path data = storage.data();
     DataDirectory.createOwnerOnly(data);
 
     String adminToken = DataDirectory.adminToken(data, System.getenv(ADMIN_TOKEN_ENV), out);
-    List<ExperimentId> experiments = DataDirectory.experiments(data, experimentIds, out);
+    List<ExperimentId> experiments = DataDirectory.experiments(data, storage.experimentIds, out);
 
-    OpenedBlobStore blobs = blobStore.open(data);
+    OpenedBlobStore blobs = storage.openBlobs();
     ArtifactBackend backend = blobs.backend();
     sweepLeftovers(blobs, out);
-    JdbiArtifactStore store = openStore(data);
-    WorkerRegistry registry = WorkerRegistries.open(data, db, store);
+    JdbiArtifactStore store = storage.openStore();
+    WorkerRegistry registry = WorkerRegistries.open(data, storage.db, store);
     ArtifactService service = ArtifactService.builder()
         .backend(backend)
         // rows never change once written: a short-lived cache spares repeat fetches a database trip
@@ -140,9 +131,9 @@ final class ServeCommand implements Callable<Integer> {
       blobs.close();
       throw e;
     }
-    out.println("metadata: " + (db == null ? "sqlite " + data.resolve("metadata.db") : MetadataDatabase.redact(db)));
+    out.println("metadata: " + storage.describeStore());
     out.println("blobs: " + blobs.description());
-    out.println(WorkerRegistries.describe(registry, data, db));
+    out.println(WorkerRegistries.describe(registry, data, storage.db));
     out.println("max artifact bytes: " + maxArtifactBytes);
     out.println("admin API: " + server.baseUri() + AdminHandler.API_PREFIX + "experiments (admin or admins members)");
     out.println("console: " + (admin.consoleEnabled()
@@ -156,7 +147,7 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private void validate() {
-    blobStore.validate();
+    storage.validate();
     if (port < 0 || port > 65535) {
       throw new ParameterException(spec.commandLine(), "--port must be in 0..65535");
     }
@@ -166,19 +157,6 @@ final class ServeCommand implements Callable<Integer> {
     if (idleTimeoutSeconds < 1 || stopTimeoutSeconds < 1) {
       throw new ParameterException(spec.commandLine(), "time-outs must be at least one second");
     }
-    if (db != null && !MetadataDatabase.isSupported(db)) {
-      throw new ParameterException(spec.commandLine(), "--db must be a jdbc:postgresql: or jdbc:sqlite: URL");
-    }
-    for (String e : experimentIds) {
-      if (!ExperimentId.isValid(e)) {
-        throw new ParameterException(spec.commandLine(),
-            "--experiment-id must be 'exp_' followed by 26 lowercase Crockford base32 characters: " + e);
-      }
-    }
-  }
-
-  private JdbiArtifactStore openStore(Path data) throws IOException {
-    return db == null ? JdbiArtifactStore.sqlite(data.resolve("metadata.db")) : MetadataDatabase.open(db);
   }
 
   /**
