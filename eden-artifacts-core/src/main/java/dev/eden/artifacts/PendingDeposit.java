@@ -3,6 +3,7 @@ package dev.eden.artifacts;
 import static java.util.Objects.requireNonNull;
 
 import dev.eden.artifacts.internal.DigestFields;
+import dev.eden.artifacts.maintenance.GarbageCollector;
 import dev.eden.artifacts.spi.PendingBlob;
 import java.io.Closeable;
 import java.io.IOException;
@@ -10,6 +11,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 
 /**
@@ -102,7 +105,9 @@ public final class PendingDeposit implements Closeable {
   /**
    * Makes the bytes durable, then records the metadata row, and returns what was recorded. If the
    * row cannot be recorded the blob is deleted (best effort), so no metadata ever points at missing
-   * bytes.
+   * bytes. If recording the row took {@link GarbageCollector#MINIMUM_GRACE} or longer after the
+   * bytes were committed, the deposit fails too and removes its row and blob again: a garbage
+   * collection may have taken the bytes for an orphan meanwhile.
    *
    * @throws ArtifactStorageException if the backend or store fails
    * @throws IllegalStateException if already completed or abandoned
@@ -142,6 +147,7 @@ public final class PendingDeposit implements Closeable {
 
   private DepositResult commit(String sha256Hex) {
     finished = true;
+    Instant commitStarted = service.clock().instant();
     try {
       blob.commit();
     } catch (IOException e) {
@@ -153,16 +159,30 @@ public final class PendingDeposit implements Closeable {
     try {
       service.store().create(metadata);
     } catch (IOException | RuntimeException e) {
-      try {
-        service.backend().delete(blob.id());
-      } catch (IOException | RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw new ArtifactStorageException("could not record the artifact", e);
+      throw undo(new ArtifactStorageException("could not record the artifact", e), false);
+    }
+    Duration took = Duration.between(commitStarted, service.clock().instant());
+    if (took.compareTo(GarbageCollector.MINIMUM_GRACE) >= 0) {
+      // A garbage collection with the shortest grace may have seen the blob without its row.
+      throw undo(new ArtifactStorageException("could not record the artifact in time", new IOException(
+          "recording the row took " + took + " after the bytes were committed, not less than "
+              + GarbageCollector.MINIMUM_GRACE)), true);
     }
     return new DepositResult(metadata);
   }
 
+  /** Removes what a failed commit recorded, the row (if it was written) first, then the blob. */
+  private ArtifactStorageException undo(ArtifactStorageException reason, boolean rowWritten) {
+    try {
+      if (rowWritten) {
+        service.store().delete(blob.id());
+      }
+      service.backend().delete(blob.id());
+    } catch (IOException | RuntimeException suppressed) {
+      reason.addSuppressed(suppressed);
+    }
+    return reason;
+  }
 
   /** Abandons the deposit unless it completed. Idempotent. */
   @Override

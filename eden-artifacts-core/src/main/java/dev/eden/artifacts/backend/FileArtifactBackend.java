@@ -7,6 +7,7 @@ import dev.eden.artifacts.internal.CrashSafeFile;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
 import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.spi.CommittedBlob;
+import dev.eden.artifacts.spi.PendingLeftover;
 import dev.eden.artifacts.spi.PendingBlob;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -48,7 +51,7 @@ import java.util.stream.Stream;
  * <p>The two-character fan-out keeps directories small at millions of artifacts. Reads never follow
  * symbolic links and refuse anything but a regular file. Files and directories are created
  * owner-only where the file system supports POSIX permissions. Temp files left by a crash are
- * invisible to {@link #open}, {@link #ids()} and {@link #blobs()}; {@link #sweepStaleTemps(Duration)}
+ * invisible to {@link #open}, {@link #ids()} and {@link #blobs()}; {@link #sweepStalePending(Duration)}
  * removes them.
  *
  * <p>Thread-safe; several instances (or processes) may share one root.
@@ -217,41 +220,60 @@ public final class FileArtifactBackend implements ArtifactBackend {
     }
   }
 
-  /** {@inheritDoc} Here: {@link #sweepStaleTemps(Duration)}. */
-  @Override
-  public int sweepStalePending(Duration olderThan) throws IOException {
-    return sweepStaleTemps(olderThan);
-  }
-
   /**
-   * Removes temp files last modified more than {@code olderThan} ago: the leftovers of writers that
-   * crashed. Call it at start-up or periodically; a value well above the longest upload keeps
-   * in-flight writers safe.
+   * {@inheritDoc}
    *
-   * @return how many temp files were removed
-   * @throws IllegalArgumentException if {@code olderThan} is negative
+   * <p>Here: the temp files ({@code .tmp-<id>-<random>} in the root) last modified more than {@code
+   * olderThan} ago; a live writer touches its temp file with every write. Read eagerly, one
+   * directory listing.
    */
-  public int sweepStaleTemps(Duration olderThan) throws IOException {
+  @Override
+  public Stream<PendingLeftover> stalePending(Duration olderThan) throws IOException {
     requireNonNull(olderThan, "olderThan");
     if (olderThan.isNegative()) {
       throw new IllegalArgumentException("olderThan must not be negative: " + olderThan);
     }
     FileTime cutoff = FileTime.from(clock.instant().minus(olderThan));
-    int removed = 0;
+    List<PendingLeftover> stale = new ArrayList<>();
     try (DirectoryStream<Path> temps = Files.newDirectoryStream(root, TEMP_PREFIX + "*")) {
       for (Path temp : temps) {
-        try {
-          BasicFileAttributes attrs =
-              Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-          if (attrs.lastModifiedTime().compareTo(cutoff) < 0 && Files.deleteIfExists(temp)) {
-            removed++;
-          }
-        } catch (NoSuchFileException e) {
-          // another sweeper or its writer removed it first
-        }
+        tempAttributes(temp)
+            .filter(attrs -> attrs.isRegularFile() && attrs.lastModifiedTime().compareTo(cutoff) < 0)
+            .ifPresent(attrs -> stale.add(new PendingLeftover(temp.getFileName().toString(),
+                attrs.size(), attrs.lastModifiedTime().toInstant())));
       }
     }
-    return removed;
+    return stale.stream();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: deletes the temp file named by {@link PendingLeftover#location()} only if its
+   * modification time is still the listed one, so a writer that resumed keeps its file.
+   */
+  @Override
+  public boolean removeStalePending(PendingLeftover leftover) throws IOException {
+    requireNonNull(leftover, "leftover");
+    String name = leftover.location();
+    if (!name.startsWith(TEMP_PREFIX) || name.contains("/") || name.contains(root.getFileSystem().getSeparator())) {
+      throw new IllegalArgumentException("not a temp file of this backend: " + name);
+    }
+    Path temp = root.resolve(name);
+    Optional<BasicFileAttributes> attrs = tempAttributes(temp);
+    if (attrs.isEmpty() || !attrs.get().lastModifiedTime().toInstant().equals(leftover.lastModified())) {
+      return false;
+    }
+    return Files.deleteIfExists(temp);
+  }
+
+  /** A temp file's attributes, or empty if it is gone (its writer or another sweeper removed it). */
+  private static Optional<BasicFileAttributes> tempAttributes(Path temp) throws IOException {
+    try {
+      return Optional.of(Files.readAttributes(temp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
   }
 
   private Path finalPath(ArtifactId id) {

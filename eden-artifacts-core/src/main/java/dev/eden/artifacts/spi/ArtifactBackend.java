@@ -37,7 +37,8 @@ import java.util.stream.Stream;
  *   <li>{@link #open(ArtifactId, long, long)} (a ranged read) works for free on top of {@code
  *       open(id, offset)}, reading no further than the range; override it when the storage can ask
  *       for exactly those bytes (an object store's ranged GET);
- *   <li>{@link #blobs()} and {@link #sweepStalePending} are optional {@linkplain Capability
+ *   <li>{@link #blobs()} and {@link #stalePending}, {@link #removeStalePending} (with {@link
+ *       #sweepStalePending} on top of them) are optional {@linkplain Capability
  *       capabilities}: their defaults throw {@link UnsupportedOperationException}, and an
  *       implementation that overrides one declares it in {@link #capabilities()}. Callers (the
  *       orphan sweep) and the test kit's contracts consult {@code capabilities()} first, so a
@@ -50,7 +51,10 @@ public interface ArtifactBackend {
   enum Capability {
     /** {@link #blobs()} lists committed blobs with their size and commit time. */
     BLOB_LISTING,
-    /** {@link #sweepStalePending} removes what crashed writers left behind. */
+    /**
+     * {@link #stalePending} lists and {@link #removeStalePending} removes what crashed writers left
+     * behind.
+     */
     STALE_PENDING_SWEEP,
   }
 
@@ -128,16 +132,53 @@ public interface ArtifactBackend {
   }
 
   /**
-   * Removes what writers that crashed left behind (temporary files, incomplete multipart uploads)
-   * when it was started more than {@code olderThan} ago. Choose {@code olderThan} well above the
-   * longest upload: a pending blob still being written that is swept fails at commit.
+   * What writers that crashed left behind (temporary files, incomplete multipart uploads) and that
+   * made no progress for more than {@code olderThan}: what {@link #sweepStalePending} removes and
+   * garbage collection counts in a dry run. A pending blob still being written never appears while
+   * it keeps making progress within {@code olderThan}. The caller closes the stream; it may be
+   * lazy, and a storage failure met while it is consumed is an {@link
+   * java.io.UncheckedIOException}.
    *
-   * @return how many leftovers were removed
+   * @throws UnsupportedOperationException unless {@link #capabilities()} contains {@link
+   *     Capability#STALE_PENDING_SWEEP} (the default)
+   * @throws IllegalArgumentException if {@code olderThan} is negative
+   */
+  default Stream<PendingLeftover> stalePending(Duration olderThan) throws IOException {
+    throw new UnsupportedOperationException(getClass().getName() + " does not sweep pending blobs");
+  }
+
+  /**
+   * Removes one leftover that {@link #stalePending} of this backend listed, unless its writer made
+   * progress since it was listed (a backend that can tell checks this) or it is gone already.
+   *
+   * @return whether this call removed it
+   * @throws UnsupportedOperationException unless {@link #capabilities()} contains {@link
+   *     Capability#STALE_PENDING_SWEEP} (the default)
+   * @throws IllegalArgumentException if {@code leftover} was not listed by a backend of this kind
+   */
+  default boolean removeStalePending(PendingLeftover leftover) throws IOException {
+    throw new UnsupportedOperationException(getClass().getName() + " does not sweep pending blobs");
+  }
+
+  /**
+   * Removes what writers that crashed left behind: every {@link #stalePending stale leftover}
+   * older than {@code olderThan}. Choose {@code olderThan} well above the longest pause of a live
+   * upload: a pending blob still being written that is swept fails at commit.
+   *
+   * @return how many leftovers this call removed
    * @throws UnsupportedOperationException unless {@link #capabilities()} contains {@link
    *     Capability#STALE_PENDING_SWEEP} (the default)
    * @throws IllegalArgumentException if {@code olderThan} is negative
    */
   default int sweepStalePending(Duration olderThan) throws IOException {
-    throw new UnsupportedOperationException(getClass().getName() + " does not sweep pending blobs");
+    int removed = 0;
+    try (Stream<PendingLeftover> leftovers = stalePending(olderThan)) {
+      for (PendingLeftover leftover : (Iterable<PendingLeftover>) leftovers::iterator) {
+        if (removeStalePending(leftover)) {
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 }

@@ -12,6 +12,7 @@ import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
 import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.spi.CommittedBlob;
 import dev.eden.artifacts.spi.PendingBlob;
+import dev.eden.artifacts.spi.PendingLeftover;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,6 +37,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -136,6 +140,7 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
    */
   public static final int DEFAULT_MAX_CONNECTIONS = 200;
 
+  private static final String UPLOAD_ID_SEPARATOR = "?uploadId=";
   private static final Set<Capability> CAPABILITIES =
       Set.of(Capability.BLOB_LISTING, Capability.STALE_PENDING_SWEEP);
   private static final int DELETE_STRIPES = 64;
@@ -310,30 +315,57 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
   /**
    * {@inheritDoc}
    *
-   * <p>Lists the multipart uploads in progress under the prefix ({@code ListMultipartUploads}, page
-   * by page) and aborts each whose key is an artifact's and that was initiated more than {@code
-   * olderThan} ago by the server's clock, as compared with this machine's. Uploads of other keys
-   * are left alone. A bucket lifecycle rule with {@code AbortIncompleteMultipartUpload} does the
-   * same inside S3 (see the module's README).
+   * <p>Here: the multipart uploads in progress under the prefix whose key is an artifact's ({@code
+   * ListMultipartUploads}, page by page; uploads of other keys are left alone), with the bytes of
+   * their parts ({@code ListParts}); an upload's progress is the latest of its initiation and its
+   * parts' times, by the server's clock as compared with this machine's. Read eagerly. A bucket
+   * lifecycle rule with {@code AbortIncompleteMultipartUpload} does the same inside S3 (see the
+   * module's README), judging by the initiation only.
    *
-   * @return how many uploads this call aborted
+   * <p>The {@link PendingLeftover#location()} is {@code <key>?uploadId=<upload id>}.
    */
   @Override
-  public int sweepStalePending(Duration olderThan) throws IOException {
+  public Stream<PendingLeftover> stalePending(Duration olderThan) throws IOException {
     requireNonNull(olderThan, "olderThan");
     if (olderThan.isNegative()) {
       throw new IllegalArgumentException("olderThan must not be negative: " + olderThan);
     }
     requireOpen();
     Instant cutoff = clock.instant().minus(olderThan);
-    int[] aborted = {0};
+    List<MultipartUpload> candidates = new ArrayList<>();
     bucket.forEachUpload(keys.prefix(), upload -> {
       if (keys.parse(upload.key()).isPresent() && upload.initiated() != null
-          && upload.initiated().isBefore(cutoff) && bucket.abortUpload(upload.key(), upload.uploadId())) {
-        aborted[0]++;
+          && upload.initiated().isBefore(cutoff)) {
+        candidates.add(upload);
       }
     });
-    return aborted[0];
+    List<PendingLeftover> stale = new ArrayList<>();
+    for (MultipartUpload upload : candidates) {
+      Optional<BucketOps.UploadProgress> progress = bucket.progress(upload.key(), upload.uploadId());
+      if (progress.isEmpty()) {
+        continue; // completed or aborted since it was listed
+      }
+      Instant lastModified = progress.get().lastPartAt()
+          .filter(at -> at.isAfter(upload.initiated())).orElse(upload.initiated());
+      if (lastModified.isBefore(cutoff)) {
+        stale.add(new PendingLeftover(upload.key() + UPLOAD_ID_SEPARATOR + upload.uploadId(),
+            progress.get().sizeBytes(), lastModified));
+      }
+    }
+    return stale.stream();
+  }
+
+  /** {@inheritDoc} Here: aborts the upload ({@code AbortMultipartUpload}). */
+  @Override
+  public boolean removeStalePending(PendingLeftover leftover) throws IOException {
+    requireNonNull(leftover, "leftover");
+    requireOpen();
+    int at = leftover.location().lastIndexOf(UPLOAD_ID_SEPARATOR);
+    if (at < 0 || keys.parse(leftover.location().substring(0, at)).isEmpty()) {
+      throw new IllegalArgumentException("not an upload of this backend: " + leftover.location());
+    }
+    return bucket.abortUpload(leftover.location().substring(0, at),
+        leftover.location().substring(at + UPLOAD_ID_SEPARATOR.length()));
   }
 
   /**

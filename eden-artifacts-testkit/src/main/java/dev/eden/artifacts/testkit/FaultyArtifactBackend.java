@@ -6,6 +6,7 @@ import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.spi.CommittedBlob;
 import dev.eden.artifacts.spi.PendingBlob;
+import dev.eden.artifacts.spi.PendingLeftover;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -205,9 +206,15 @@ public final class FaultyArtifactBackend implements ArtifactBackend {
   }
 
   @Override
-  public int sweepStalePending(Duration olderThan) throws IOException {
+  public Stream<PendingLeftover> stalePending(Duration olderThan) throws IOException {
     maybeFail(Operation.SWEEP);
-    return delegate.sweepStalePending(olderThan);
+    return delegate.stalePending(olderThan);
+  }
+
+  @Override
+  public boolean removeStalePending(PendingLeftover leftover) throws IOException {
+    maybeFail(Operation.SWEEP);
+    return delegate.removeStalePending(leftover);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.spi.CommittedBlob;
 import dev.eden.artifacts.spi.PendingBlob;
+import dev.eden.artifacts.spi.PendingLeftover;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -157,8 +158,13 @@ public final class LeakTrackingBackend implements ArtifactBackend {
   }
 
   @Override
-  public int sweepStalePending(Duration olderThan) throws IOException {
-    return delegate.sweepStalePending(olderThan);
+  public Stream<PendingLeftover> stalePending(Duration olderThan) throws IOException {
+    return tracked(delegate.stalePending(olderThan), "stalePending()");
+  }
+
+  @Override
+  public boolean removeStalePending(PendingLeftover leftover) throws IOException {
+    return delegate.removeStalePending(leftover);
   }
 
   @Override

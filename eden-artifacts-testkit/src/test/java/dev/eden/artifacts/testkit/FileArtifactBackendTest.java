@@ -171,7 +171,7 @@ class FileArtifactBackendTest {
     ArtifactId inFlight = ArtifactId.mint();
     try (PendingBlob pending = backend.begin(inFlight)) {
       pending.output().write(5);
-      assertThat(backend.sweepStaleTemps(Duration.ofHours(1))).isEqualTo(1);
+      assertThat(backend.sweepStalePending(Duration.ofHours(1))).isEqualTo(1);
       assertThat(old).doesNotExist();
       assertThat(fresh).exists();
       assertThat(oldOther).exists();
@@ -179,7 +179,7 @@ class FileArtifactBackendTest {
     }
     assertThat(read(backend, committed)).hasValueSatisfying(b -> assertThat(b).containsExactly(4));
     assertThat(read(backend, inFlight)).hasValueSatisfying(b -> assertThat(b).containsExactly(5));
-    assertThat(backend.sweepStaleTemps(Duration.ofHours(1))).isZero();
+    assertThat(backend.sweepStalePending(Duration.ofHours(1))).isZero();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.eden.artifacts.s3.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +24,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -341,6 +344,45 @@ public final class BucketOps {
       }
       keyMarker = page.nextKeyMarker();
       uploadIdMarker = page.nextUploadIdMarker();
+    }
+  }
+
+  /** How many bytes an upload's parts hold and when the latest of them arrived. */
+  public record UploadProgress(long sizeBytes, Optional<Instant> lastPartAt) {}
+
+  /**
+   * The parts uploaded so far to one multipart upload ({@code ListParts}, page by page), or empty
+   * when the upload is gone (completed or aborted meanwhile).
+   */
+  public Optional<UploadProgress> progress(String key, String uploadId) throws IOException {
+    long size = 0;
+    Instant latest = null;
+    Integer marker = null;
+    while (true) {
+      ListPartsResponse page;
+      try {
+        Integer after = marker;
+        page = client.listParts(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumberMarker(after));
+      } catch (SdkException e) {
+        if (S3Failures.isNoSuchUpload(e)) {
+          return Optional.empty();
+        }
+        throw S3Failures.io("listing the parts of upload " + uploadId + " of " + location(key), e);
+      }
+      for (Part part : page.parts()) {
+        size += part.size() == null ? 0 : part.size();
+        if (part.lastModified() != null && (latest == null || part.lastModified().isAfter(latest))) {
+          latest = part.lastModified();
+        }
+      }
+      if (!Boolean.TRUE.equals(page.isTruncated())) {
+        return Optional.of(new UploadProgress(size, Optional.ofNullable(latest)));
+      }
+      if (page.nextPartNumberMarker() == null || page.nextPartNumberMarker().equals(marker)) {
+        throw new IOException("listing the parts of upload " + uploadId + " of " + location(key)
+            + " failed: the server's page markers do not advance");
+      }
+      marker = page.nextPartNumberMarker();
     }
   }
 
