@@ -3,6 +3,7 @@ package dev.eden.artifacts.server.cli;
 import dev.eden.artifacts.ArtifactService;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.jdbc.JdbiArtifactStore;
+import dev.eden.artifacts.maintenance.GarbageCollector;
 import dev.eden.artifacts.server.AdminHandler;
 import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.auth.FileAuthenticator;
@@ -67,6 +68,15 @@ final class ServeCommand implements Callable<Integer> {
       "when several servers share the store, keep it well above the longest upload (default: ${DEFAULT-VALUE})."})
   Duration sweepTempsOlderThan;
 
+  @Option(names = "--gc-interval", paramLabel = "<ISO-8601 duration>", description = {
+      "Run a garbage collection (see 'gc --help') in the background every this long, the first one this long after start;"
+          + " off unless given. Each run logs its summary line."})
+  Duration gcInterval;
+
+  @Option(names = "--gc-grace", defaultValue = "PT24H", paramLabel = "<ISO-8601 duration>", description = {
+      "The grace of the background garbage collection (--gc-interval), as 'gc --grace'; at least PT1M (default: ${DEFAULT-VALUE})."})
+  Duration gcGrace;
+
   @Option(names = "--console", negatable = true, description = {
       "Serve the web console at /console/ (--no-console: do not). Default: on only when --host is a loopback address,",
       "since operators paste an admin bearer into it and plain HTTP beyond this machine would expose it."})
@@ -114,11 +124,16 @@ final class ServeCommand implements Callable<Integer> {
         .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
         .stopTimeout(Duration.ofSeconds(stopTimeoutSeconds))
         .build();
+    BackgroundCollection collection = gcInterval == null ? null : BackgroundCollection.start(
+        GarbageCollector.builder().backend(backend).store(store).grace(gcGrace).build(), gcInterval, report -> {});
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close(); // stop accepting, let in-flight requests finish
       } finally {
+        if (collection != null) {
+          collection.close();
+        }
         store.close();
         closeQuietly(blobs);
         stopped.countDown();
@@ -127,6 +142,9 @@ final class ServeCommand implements Callable<Integer> {
     try {
       server.start();
     } catch (IllegalStateException e) {
+      if (collection != null) {
+        collection.close();
+      }
       store.close();
       blobs.close();
       throw e;
@@ -139,6 +157,8 @@ final class ServeCommand implements Callable<Integer> {
     out.println("console: " + (admin.consoleEnabled()
         ? server.baseUri() + AdminHandler.CONSOLE_PATH
         : "off (--console serves it)"));
+    out.println("gc: " + (gcInterval == null ? "off (--gc-interval runs it in the background)"
+        : "every " + gcInterval + ", grace " + gcGrace));
     out.println("listening on " + server.baseUri());
     out.flush();
     server.join();
@@ -153,6 +173,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (maxArtifactBytes < 0) {
       throw new ParameterException(spec.commandLine(), "--max-artifact-bytes must not be negative");
+    }
+    GcCommand.checkGrace(spec, "--gc-grace", gcGrace);
+    if (gcInterval != null && (gcInterval.isNegative() || gcInterval.compareTo(Duration.ofSeconds(1)) < 0)) {
+      throw new ParameterException(spec.commandLine(), "--gc-interval must be at least PT1S: " + gcInterval);
     }
     if (idleTimeoutSeconds < 1 || stopTimeoutSeconds < 1) {
       throw new ParameterException(spec.commandLine(), "time-outs must be at least one second");
