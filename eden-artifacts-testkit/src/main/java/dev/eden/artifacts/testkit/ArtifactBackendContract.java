@@ -14,6 +14,7 @@ import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.spi.ArtifactBackend.Capability;
 import dev.eden.artifacts.spi.CommittedBlob;
 import dev.eden.artifacts.spi.PendingBlob;
+import dev.eden.artifacts.spi.PendingLeftover;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -469,6 +471,8 @@ public interface ArtifactBackendContract {
     if (!declared.contains(Capability.STALE_PENDING_SWEEP)) {
       assertThatThrownBy(() -> backend.sweepStalePending(Duration.ofDays(1)))
           .isInstanceOf(UnsupportedOperationException.class);
+      assertThatThrownBy(() -> backend.stalePending(Duration.ofDays(1)))
+          .isInstanceOf(UnsupportedOperationException.class);
     }
   }
 
@@ -532,6 +536,9 @@ public interface ArtifactBackendContract {
     ArtifactId inFlight = ArtifactId.mint();
     try (PendingBlob pending = backend.begin(inFlight)) {
       pending.output().write(generated(5000, 2));
+      try (Stream<PendingLeftover> stale = backend.stalePending(Duration.ofHours(1))) {
+        assertThat(stale).as("leftovers older than an hour").isEmpty();
+      }
       assertThat(backend.sweepStalePending(Duration.ofHours(1))).isZero();
       pending.output().write(generated(5000, 3));
       pending.commit();
@@ -539,6 +546,8 @@ public interface ArtifactBackendContract {
     assertThat(ids(backend)).containsExactlyInAnyOrder(committed, inFlight);
     assertThat(read(backend, committed)).hasValueSatisfying(b -> assertThat(b).isEqualTo(generated(100, 1)));
     assertThatThrownBy(() -> backend.sweepStalePending(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> backend.stalePending(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
