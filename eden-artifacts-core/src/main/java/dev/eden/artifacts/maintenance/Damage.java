@@ -25,7 +25,7 @@ public enum Damage {
    * that is not a regular file). The bytes may be fine; the scrub could not tell, so it reports
    * this as a finding of its own and goes on with the next artifact.
    */
-  UNREADABLE("unreadable");
+  UNREADABLE("storage error");
 
   private final String label;
 

@@ -92,7 +92,7 @@ public final class ScrubFinding {
   /**
    * The damage in words, on one line, without the URI: {@code "blob missing: recorded 4 bytes"},
    * {@code "size mismatch: recorded 4 bytes, found 3 bytes"} (or {@code "found at least …"}),, {@code "digest mismatch: recorded
-   * sha256 <hex>, found <hex>"}, {@code "unreadable: <error>"}.
+   * sha256 <hex>, found <hex>"}, {@code "storage error: <message>"}.
    */
   public String description() {
     String recorded = "recorded " + artifact.sizeBytes() + " bytes";

@@ -217,7 +217,7 @@ class ScrubberTest {
     ScrubFinding finding = heard.findings.get(0);
     assertThat(finding.artifact()).isEqualTo(unreadable);
     assertThat(finding.error()).get().isInstanceOf(IOException.class);
-    assertThat(finding.description()).startsWith("unreadable: ").contains("not a regular file");
+    assertThat(finding.description()).startsWith("storage error: ").contains("not a regular file");
     assertThat(heard.events).containsExactly("checked " + newer.id(), "found " + unreadable.id(),
         "checked " + unreadable.id(), "checked " + older.id());
   }
