@@ -31,12 +31,12 @@ import picocli.CommandLine.Spec;
     description = {
         "Re-reads the bytes of every artifact, re-hashes them with SHA-256 and compares their size and digest with what the deposit recorded.",
         "",
-        "Prints one line per problem, naming the artifact's URI and the damage, then one summary line:",
-        "  damaged eden://artifacts/<id> digest mismatch: recorded sha256 <hex>, found <hex>",
-        "  damaged eden://artifacts/<id> size mismatch: recorded <n> bytes, found <m> bytes",
-        "  missing eden://artifacts/<id> blob missing: recorded <n> bytes",
-        "  unreadable eden://artifacts/<id> storage error: <message>",
-        "  scrub found problems: <n> artifacts checked, <bytes> bytes read, <d> damaged (…), <m> missing, <u> unreadable, <s> s",
+        "Prints one line per problem, naming the artifact's URI and the damage:",
+        "  damaged <uri> digest mismatch: recorded sha256 <hex>, found <hex>",
+        "  damaged <uri> size mismatch: recorded <n> bytes, found <m> bytes",
+        "  missing <uri> blob missing: recorded <n> bytes",
+        "  unreadable <uri> storage error: <message>",
+        "then one summary line, 'scrub clean: ...' or 'scrub found problems: ...', with the artifacts checked, the bytes read, the damaged, missing and unreadable counts and the time taken.",
         "",
         "Read-only: it never writes, deletes or repairs anything (an S3 bucket is checked with one HEAD request, not the write probe of 'serve'), so it is safe beside running servers."
             + " It takes the storage options of 'serve' and scrubs the experiments given with --experiment-id, or else the one in <data-dir>/experiment-id."
