@@ -93,9 +93,11 @@ class RunnableJarIT {
       }
       String line = "ERROR dev.eden.artifacts.server.ArtifactHandler - POST /v0/experiments/"
           + experiment + "/artifacts: internal error (incident " + incident + ")";
-      // The log line is written before the answer goes out; the copy of the output may lag a little.
+      // The log line is written before the answer goes out; the copy of the output may lag a little,
+      // its stack trace a little more.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!server.output().contains(line) && System.nanoTime() - deadline < 0) {
+      while (!(server.output().contains(line) && server.output().contains("java.nio.file."))
+          && System.nanoTime() - deadline < 0) {
         Thread.sleep(50);
       }
       assertThat(server.output()).contains(line).contains("java.nio.file.");
