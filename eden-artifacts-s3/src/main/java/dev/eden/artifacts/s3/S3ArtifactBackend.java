@@ -386,6 +386,19 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
   }
 
   /**
+   * Checks, for a command that only reads (the scrub), that the bucket exists and these
+   * credentials reach it: one {@code HeadBucket}. It writes nothing, so credentials that may only
+   * list and read pass; it does not check what {@link #checkBucket()} checks for writers.
+   *
+   * @throws IOException with a one-line message that says what is wrong, e.g. {@code S3 storage
+   *     s3://b/p/ is not readable: HEAD bucket b failed: NoSuchBucket (HTTP 404)}
+   */
+  public void checkBucketReadable() throws IOException {
+    requireOpen();
+    StartupCheck.runReadOnly(bucket, keys);
+  }
+
+  /**
    * Closes the client if the backend built it (with the default credentials chain it made); a
    * client handed in is left open. Pending blobs are not aborted; their owners finish them. Any
    * later call but {@code close()} throws {@link IllegalStateException}. Idempotent.

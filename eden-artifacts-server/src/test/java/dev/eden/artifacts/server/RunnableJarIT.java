@@ -93,9 +93,11 @@ class RunnableJarIT {
       }
       String line = "ERROR dev.eden.artifacts.server.ArtifactHandler - POST /v0/experiments/"
           + experiment + "/artifacts: internal error (incident " + incident + ")";
-      // The log line is written before the answer goes out; the copy of the output may lag a little.
+      // The log line is written before the answer goes out; the copy of the output may lag a little,
+      // its stack trace a little more.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!server.output().contains(line) && System.nanoTime() - deadline < 0) {
+      while (!(server.output().contains(line) && server.output().contains("java.nio.file."))
+          && System.nanoTime() - deadline < 0) {
         Thread.sleep(50);
       }
       assertThat(server.output()).contains(line).contains("java.nio.file.");
@@ -157,6 +159,69 @@ class RunnableJarIT {
     assertThat(process.exitValue()).as(err).isEqualTo(1);
     assertThat(err.lines().toList()).as(err).hasSize(1)
         .allSatisfy(line -> assertThat(line).startsWith("serve: ").contains("no-such-bucket-here").contains("NoSuchBucket"));
+  }
+
+  @Test
+  void jarScrubsTheDataOfARunningServerAndNamesTheDamagedArtifact() throws Exception {
+    Path data = dir.resolve("data");
+    String bearer = addWorker(data);
+    ExperimentId experiment = ExperimentId.mint();
+    OkHttpClient http = new OkHttpClient();
+    try (ForkedServer server = ForkedServer.startJar(JAR, "jar-admin-token",
+        "--data-dir", data.toString(), "--port", "0", "--experiment-id", experiment.value())) {
+      String artifacts = server.baseUri + "/v0/experiments/" + experiment + "/artifacts";
+      List<String> uris = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        try (Response r = http.newCall(deposit(artifacts, experiment, bearer)).execute()) {
+          String body = r.body().string();
+          assertThat(r.code()).as(body).isEqualTo(201);
+          uris.add(ServerFixture.JSON.readTree(body).get("artifacts_uri").asText());
+        }
+      }
+
+      Jar clean = runJar("scrub", "--data-dir", data.toString(), "--experiment-id", experiment.value());
+      assertThat(clean.exit()).as(clean.err()).isZero();
+      assertThat(clean.out().lines().toList()).singleElement().asString()
+          .matches("scrub clean: 2 artifacts checked, 14 bytes read, 0 damaged, 0 missing, 0 unreadable, [0-9.]+ s");
+
+      String damagedUri = uris.get(0);
+      String id = damagedUri.substring(damagedUri.lastIndexOf('/') + 1);
+      Path blob = ForkedServer.blobRoot(data).resolve(id.substring(0, 2)).resolve(id);
+      Files.writeString(blob, "# plan\r");
+      Jar damaged = runJar("scrub", "--data-dir", data.toString(), "--experiment-id", experiment.value());
+      assertThat(damaged.exit()).as(damaged.err()).isEqualTo(1);
+      assertThat(damaged.out().lines().toList()).hasSize(2).first().asString()
+          .startsWith("damaged " + damagedUri + " digest mismatch: recorded sha256 ");
+      assertThat(damaged.out().lines().toList().get(1)).startsWith("scrub found problems: 2 artifacts checked, ");
+
+      Jar usage = runJar("scrub", "--data-dir", data.toString(), "--rate", "nonsense");
+      assertThat(usage.exit()).isEqualTo(2);
+      assertThat(usage.err()).contains("--rate").contains("'nonsense' is not a byte rate");
+
+      try (Response r = http.newCall(new Request.Builder()
+          .url(artifacts + "?uri=" + URLEncoder.encode(uris.get(1), StandardCharsets.UTF_8))
+          .header(ArtifactHandler.EXPERIMENT_HEADER, experiment.value())
+          .header("Authorization", "Bearer " + bearer).build()).execute()) {
+        assertThat(r.code()).as("the server still serves").isEqualTo(200);
+        assertThat(r.body().string()).isEqualTo("# plan\n");
+      }
+    }
+  }
+
+  record Jar(int exit, String out, String err) {}
+
+  /** {@code java -jar JAR args...} with no {@code EDEN_*} variable, to its end. */
+  private Jar runJar(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    Path err = Files.createTempFile(dir, "jar", ".err");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
+    builder.environment().keySet().removeIf(name -> name.startsWith("EDEN_"));
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Jar(process.exitValue(), out, Files.readString(err));
   }
 
   private static Request deposit(String artifacts, ExperimentId experiment, String bearer) {

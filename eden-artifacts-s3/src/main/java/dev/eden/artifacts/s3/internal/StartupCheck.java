@@ -14,6 +14,16 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 public final class StartupCheck {
   private StartupCheck() {}
 
+  /** Runs the read-only check; see {@code S3ArtifactBackend.checkBucketReadable()}. */
+  public static void runReadOnly(BucketOps bucket, S3Keys keys) throws IOException {
+    try {
+      bucket.headBucket();
+    } catch (IOException e) {
+      throw new IOException("S3 storage s3://" + bucket.bucket() + "/" + keys.prefix() + " is not readable: "
+          + e.getMessage(), e);
+    }
+  }
+
   /** Runs the check; see {@code S3ArtifactBackend.checkBucket()}. */
   public static void run(BucketOps bucket, S3Keys keys) throws IOException {
     String where = "S3 storage s3://" + bucket.bucket() + "/" + keys.prefix() + " is not usable: ";

@@ -6,6 +6,7 @@ import dev.eden.artifacts.spi.ArtifactBackend;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -80,14 +81,48 @@ final class BlobStoreOptions {
   OpenedBlobStore open(Path dataDir) throws IOException, StartupFailure {
     validate();
     if (!isS3()) {
-      Path root = blobStore == null ? dataDir.resolve("blobs") : Path.of(blobStore).toAbsolutePath().normalize();
+      Path root = directory(dataDir);
       FileArtifactBackend files = new FileArtifactBackend(root);
       return new OpenedBlobStore(files, root.toString(), () -> {});
     }
+    return openS3(S3ArtifactBackend::checkBucket);
+  }
+
+  /**
+   * Opens the blob store for a command that only reads it ({@code scrub}) and so must change
+   * nothing, not even with credentials that may write: a directory must exist already (it is not
+   * created), and a bucket gets the read-only check ({@link S3ArtifactBackend#checkBucketReadable()},
+   * one {@code HeadBucket}) instead of the write probe. The caller closes it.
+   *
+   * @throws ParameterException for options that do not fit together or a malformed location
+   * @throws StartupFailure if the directory does not exist or the bucket is not readable
+   */
+  OpenedBlobStore openForReading(Path dataDir) throws IOException, StartupFailure {
+    validate();
+    if (!isS3()) {
+      Path root = directory(dataDir);
+      if (!Files.isDirectory(root)) {
+        throw new StartupFailure("no blob directory at " + root
+            + " (is --data-dir the server's? --blob-store names another place)");
+      }
+      return new OpenedBlobStore(new FileArtifactBackend(root), root.toString(), () -> {});
+    }
+    return openS3(S3ArtifactBackend::checkBucketReadable);
+  }
+
+  private Path directory(Path dataDir) {
+    return blobStore == null ? dataDir.resolve("blobs") : Path.of(blobStore).toAbsolutePath().normalize();
+  }
+
+  private interface BucketCheck {
+    void run(S3ArtifactBackend backend) throws IOException;
+  }
+
+  private OpenedBlobStore openS3(BucketCheck check) throws StartupFailure {
     S3ArtifactBackend s3 = validated;
     validated = null;
     try {
-      s3.checkBucket();
+      check.run(s3);
     } catch (IOException e) {
       s3.close();
       throw new StartupFailure(e.getMessage());

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /**
  * Entry point of the runnable reference server ({@code java -jar eden-artifacts-server.jar}):
  * {@code serve} runs the server, {@code add-worker} enrols a worker, {@code import-workers} copies
- * the file registry's workers into a database, {@code gc} collects garbage.
+ * the file registry's workers into a database, {@code gc} collects garbage, {@code scrub} checks
+ * the stored bytes against their recorded size and digest.
  *
  * <p>Every option {@code --foo-bar} of every subcommand is also read from the environment
  * variable {@code EDEN_FOO_BAR} (booleans {@code true}/{@code false}, repeatable options
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
     versionProvider = ServerMain.Version.class,
     description = "EDEN artifact transfer server: workers deposit bytes over multipart HTTP and fetch them back by opaque URI.",
     subcommands = {ServeCommand.class, AddWorkerCommand.class, ImportWorkersCommand.class, GcCommand.class,
+        ScrubCommand.class,
         CommandLine.HelpCommand.class})
 public final class ServerMain {
 

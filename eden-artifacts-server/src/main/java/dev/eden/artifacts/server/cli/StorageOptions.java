@@ -87,6 +87,11 @@ final class StorageOptions {
     return blobStore.open(data());
   }
 
+  /** The blob store of a command that only reads it; see {@link BlobStoreOptions#openForReading}. */
+  OpenedBlobStore openBlobsForReading() throws IOException, StartupFailure {
+    return blobStore.openForReading(data());
+  }
+
   /**
    * The experiments given with {@code --experiment-id}, or else the one kept in the data
    * directory, without minting one.
