@@ -206,11 +206,10 @@ public final class GarbageCollector {
       }
       ArtifactMetadata row = entry.getValue();
       // The row goes first: a failure in between leaves an orphan blob, which a later run removes,
-      // never a row that points at missing bytes.
-      if (dryRun || store.delete(row.id())) {
-        if (!dryRun) {
-          backend.delete(row.id());
-        }
+      // never a row that points at missing bytes. The artifact counts to the run that removed its
+      // bytes: once the row is gone, another collector sweeping orphans may take them (and count
+      // them) first.
+      if (dryRun || (store.delete(row.id()) && backend.delete(row.id()))) {
         tally.add(row.sizeBytes());
       }
     }
