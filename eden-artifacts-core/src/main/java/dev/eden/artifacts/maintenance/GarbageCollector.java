@@ -79,7 +79,10 @@ public final class GarbageCollector {
    * its blob commit to its committed row before it fails instead of succeeding.
    */
   public static final Duration MINIMUM_GRACE = Duration.ofMinutes(1);
-  /** How many URIs one {@link ArtifactReferences#stillReferenced} call is asked about at most. */
+  /**
+   * How many URIs one {@link ArtifactReferences#stillReferenced} call is asked about at most, and
+   * how many blobs one {@link ArtifactStore#existing} call.
+   */
   public static final int BATCH_SIZE = 500;
 
   private static final ArtifactId LOWEST_ID = ArtifactId.parse("0".repeat(ArtifactId.LENGTH));
@@ -141,18 +144,34 @@ public final class GarbageCollector {
       return Reclaimed.notChecked("the blob store cannot list its blobs");
     }
     Tally tally = new Tally();
+    List<CommittedBlob> candidates = new ArrayList<>(BATCH_SIZE);
     try (Stream<CommittedBlob> blobs = backend.blobs()) {
       for (Iterator<CommittedBlob> it = blobs.iterator(); it.hasNext(); ) {
         CommittedBlob blob = it.next();
-        // The row is looked up only now, after the blob was listed: a deposit whose row is not
-        // there yet committed its blob after the cutoff, or will fail (see MINIMUM_GRACE).
-        if (blob.committedAt().isBefore(cutoff) && !store.contains(blob.id())
-            && (dryRun || backend.delete(blob.id()))) {
-          tally.add(blob.sizeBytes());
+        if (blob.committedAt().isBefore(cutoff)) {
+          candidates.add(blob);
+        }
+        if (candidates.size() == BATCH_SIZE || (!it.hasNext() && !candidates.isEmpty())) {
+          removeRowless(candidates, dryRun, tally);
+          candidates.clear();
         }
       }
     }
     return tally.reclaimed();
+  }
+
+  /**
+   * Removes those of {@code candidates} that have no row. The rows are looked up only now, after
+   * the blobs were listed: a deposit whose row is not there yet committed its blob after the
+   * cutoff, or will fail (see {@link #MINIMUM_GRACE}).
+   */
+  private void removeRowless(List<CommittedBlob> candidates, boolean dryRun, Tally tally) throws IOException {
+    Set<ArtifactId> withRows = store.existing(candidates.stream().map(CommittedBlob::id).toList());
+    for (CommittedBlob blob : candidates) {
+      if (!withRows.contains(blob.id()) && (dryRun || backend.delete(blob.id()))) {
+        tally.add(blob.sizeBytes());
+      }
+    }
   }
 
   private Reclaimed stalePending(boolean dryRun) throws IOException {

@@ -8,8 +8,11 @@ import dev.eden.artifacts.ExperimentId;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Metadata rows, one per committed artifact. Ids are globally unique (they are 128 random bits),
@@ -27,7 +30,8 @@ import java.util.Optional;
  *       {@code find}, with the same results as a native implementation but reading every row of
  *       the experiment for each call; a store that can ask its storage for one page (an index on
  *       {@code (experiment, created_at, id)}) or for totals (a {@code GROUP BY}) should override
- *       them.
+ *       them;
+ *   <li>{@link #existing} works for free on top of {@code contains}, one call per id.
  * </ul>
  */
 public interface ArtifactStore {
@@ -52,6 +56,29 @@ public interface ArtifactStore {
 
   /** Whether a row exists for {@code id} in any experiment; the orphan sweep keeps such blobs. */
   boolean contains(ArtifactId id) throws IOException;
+
+  /**
+   * Which of {@code ids} have a row, in any experiment: {@link #contains} for many ids at once, for
+   * garbage collection. The default asks {@code contains} for each; a store that can answer in one
+   * round trip ({@code WHERE id IN (…)}) should override it.
+   *
+   * @param ids at most {@link PageRequest#MAX_LIMIT} ids
+   * @return the ids among {@code ids} that have a row; a new, modifiable set
+   * @throws IllegalArgumentException if {@code ids} holds more than {@link PageRequest#MAX_LIMIT}
+   */
+  default Set<ArtifactId> existing(Collection<ArtifactId> ids) throws IOException {
+    requireNonNull(ids, "ids");
+    if (ids.size() > PageRequest.MAX_LIMIT) {
+      throw new IllegalArgumentException("at most " + PageRequest.MAX_LIMIT + " ids at once: " + ids.size());
+    }
+    Set<ArtifactId> existing = new HashSet<>();
+    for (ArtifactId id : ids) {
+      if (contains(id)) {
+        existing.add(id);
+      }
+    }
+    return existing;
+  }
 
   /**
    * Up to {@code limit} ids of {@code experimentId} created strictly before {@code cutoff}, oldest

@@ -24,8 +24,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -183,6 +185,16 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
   public boolean contains(ArtifactId id) throws IOException {
     requireNonNull(id, "id");
     return withHandle("contains " + id, handle -> table.contains(handle, id));
+  }
+
+  /** {@inheritDoc} Here: one {@code SELECT … WHERE artifact_id IN (…)}. */
+  @Override
+  public Set<ArtifactId> existing(Collection<ArtifactId> ids) throws IOException {
+    requireNonNull(ids, "ids");
+    if (ids.size() > PageRequest.MAX_LIMIT) {
+      throw new IllegalArgumentException("at most " + PageRequest.MAX_LIMIT + " ids at once: " + ids.size());
+    }
+    return withHandle("look up " + ids.size() + " ids", handle -> table.existing(handle, ids));
   }
 
   @Override

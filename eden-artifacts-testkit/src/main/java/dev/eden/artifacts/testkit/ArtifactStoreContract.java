@@ -196,6 +196,27 @@ public interface ArtifactStoreContract {
     assertThat(store.contains(ArtifactId.mint())).isFalse();
   }
 
+  @Test
+  default void existingNamesTheIdsWithRowsInEveryExperiment() throws Exception {
+    ArtifactStore store = newStore();
+    ArtifactMetadata a = row(ExperimentId.mint());
+    ArtifactMetadata b = row(ExperimentId.mint());
+    store.create(a);
+    store.create(b);
+    ArtifactId unknown = ArtifactId.mint();
+    assertThat(store.existing(List.of(a.id(), unknown, b.id()))).containsExactlyInAnyOrder(a.id(), b.id());
+    assertThat(store.existing(List.of(unknown))).isEmpty();
+    assertThat(store.existing(List.of())).isEmpty();
+    List<ArtifactId> many = new ArrayList<>();
+    for (int i = 0; i < PageRequest.MAX_LIMIT - 1; i++) {
+      many.add(ArtifactId.mint());
+    }
+    many.add(b.id());
+    assertThat(store.existing(many)).containsExactly(b.id());
+    many.add(ArtifactId.mint());
+    assertThatThrownBy(() -> store.existing(many)).isInstanceOf(IllegalArgumentException.class);
+  }
+
   // ---- idsCreatedBefore ----------------------------------------------------------------------
 
   @Test

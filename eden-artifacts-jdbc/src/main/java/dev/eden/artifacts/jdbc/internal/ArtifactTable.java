@@ -12,8 +12,12 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -33,6 +37,7 @@ public final class ArtifactTable {
   private final String insert;
   private final String find;
   private final String contains;
+  private final String existing;
   private final String idsBefore;
   private final String delete;
   private final String table;
@@ -47,6 +52,7 @@ public final class ArtifactTable {
     this.find =
         "SELECT " + COLUMNS + " FROM " + table + " WHERE artifact_id = :id AND experiment_id = :experiment";
     this.contains = "SELECT COUNT(*) FROM " + table + " WHERE artifact_id = :id";
+    this.existing = "SELECT artifact_id FROM " + table + " WHERE artifact_id IN (<ids>)";
     this.idsBefore =
         "SELECT artifact_id FROM " + table + " WHERE experiment_id = :experiment AND created_at < :before"
             + " ORDER BY created_at, artifact_id LIMIT :limit";
@@ -81,6 +87,18 @@ public final class ArtifactTable {
 
   public boolean contains(Handle handle, ArtifactId id) {
     return handle.createQuery(contains).bind("id", id.value()).mapTo(Long.class).one() > 0;
+  }
+
+  /** Which of {@code ids} have a row, in one query. */
+  public Set<ArtifactId> existing(Handle handle, Collection<ArtifactId> ids) {
+    if (ids.isEmpty()) {
+      return new HashSet<>();
+    }
+    return handle
+        .createQuery(existing)
+        .bindList("ids", ids.stream().map(ArtifactId::value).toList())
+        .map((rs, ctx) -> ArtifactId.parse(rs.getString(1)))
+        .collect(Collectors.toCollection(HashSet::new));
   }
 
   /** Up to {@code limit} ids of {@code experimentId} created before {@code cutoff}, oldest first. */
