@@ -47,28 +47,35 @@ class MetricsOnTheServerTest {
 
   final ExperimentId experiment = ExperimentId.mint();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  final ArtifactMetrics metrics = new ArtifactMetrics(registry);
   final FaultyArtifactStore store = new FaultyArtifactStore(new InMemoryArtifactStore());
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   JettyArtifactServer server;
 
   @BeforeEach
   void start() {
-    ArtifactService service = ArtifactService.builder()
-        .backend(metrics.instrument(new InMemoryArtifactBackend()))
-        .store(metrics.instrument(store))
-        .maxArtifactBytes(CAP)
-        .build();
+    InMemoryArtifactBackend backend = new InMemoryArtifactBackend();
     Authenticator authenticator = InMemoryAuthenticator.builder().adminToken(ADMIN_TOKEN)
         .worker(WORKER, SECRET).worker(STRANGER, STRANGER_SECRET).build();
-    server = JettyArtifactServer.builder()
+    // Shown in eden-artifacts-server/README.md, which checks/readme compares with this region.
+    // snippet: metrics
+    ArtifactMetrics metrics = new ArtifactMetrics(registry);   // any MeterRegistry
+    ArtifactService service = ArtifactService.builder()
+        .backend(metrics.instrument(backend))                  // counts blob-store failures
+        .store(metrics.instrument(store))                      // counts metadata-store failures
+        .maxArtifactBytes(CAP)
+        .build();
+    JettyArtifactServer server = JettyArtifactServer.builder()
         .handler(ArtifactHandler.builder().service(service).authenticator(authenticator)
-            .servedExperiments(experiment).addExchangeListener(metrics).build())
+            .servedExperiments(experiment)
+            .addExchangeListener(metrics)                      // every exchange, by outcome
+            .build())
         .adminHandler(AdminHandler.builder().service(service).authenticator(authenticator)
             .experiments(experiment).addExchangeListener(metrics).build())
-        .port(0).build();
-    JettyMetrics.bind(server, registry);
-    server.start();
+        .port(0)
+        .build();
+    JettyMetrics.bind(server, registry);                       // Jetty's thread pool and connections
+    // end snippet
+    this.server = server.start();
   }
 
   @AfterEach
