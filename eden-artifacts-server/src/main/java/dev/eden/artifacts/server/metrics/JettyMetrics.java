@@ -12,12 +12,13 @@ import org.eclipse.jetty.server.Server;
 
 /**
  * Micrometer's own Jetty meters for a {@link JettyArtifactServer}: its request thread pool ({@code
- * jetty_threads_current}, {@code _busy}, {@code _idle}, {@code _config_min}, {@code _config_max},
- * {@code jetty_threads_jobs}) and its connections ({@code jetty_connections_current}, {@code
- * _max}, {@code jetty_connections_request_seconds}, {@code jetty_connections_bytes_in_bytes},
- * {@code _out_bytes}). Micrometer's standard names, not under {@value ArtifactMetrics#PREFIX}, so
- * that ready-made Jetty dashboards work. Kept apart from {@link ArtifactMetrics} so that only a user
- * of the embedded Jetty server needs Jetty on the class path.
+ * jetty_threads_current}, {@code _busy}, {@code _idle}, {@code _jobs}, {@code _config_min}, {@code
+ * _config_max}) and its connector ({@code jetty_connections_current_connections}, {@code
+ * _max_connections}, {@code jetty_connections_request_seconds}, {@code
+ * jetty_connections_messages_in_messages_total}, {@code _out_}). Micrometer's standard names, not
+ * under {@value ArtifactMetrics#PREFIX}, so that ready-made Jetty dashboards work. Kept apart from
+ * {@link ArtifactMetrics} so that only a user of the embedded Jetty server needs Jetty on the class
+ * path.
  */
 public final class JettyMetrics {
   private JettyMetrics() {}
