@@ -4,6 +4,7 @@ import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.spi.CommittedBlob;
 import dev.eden.artifacts.spi.PendingBlob;
+import dev.eden.artifacts.spi.PendingLeftover;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,7 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * A backend that counts its delegate's failures by call: {@code begin}, {@code write}, {@code
- * commit}, {@code abort}, {@code open}, {@code read}, {@code delete}, {@code list}, {@code sweep}.
+ * commit}, {@code abort}, {@code open}, {@code read}, {@code delete}, {@code list} ({@code ids},
+ * {@code blobs}), {@code sweep} (the stale-pending calls).
  * Everything else is the delegate's, unchanged; every method of {@link ArtifactBackend} is forwarded
  * (a default method left to its default here would bypass the delegate). A failure met while a
  * listing stream is consumed is not counted. Thread-safe if the delegate is.
@@ -65,6 +67,16 @@ final class MeteredArtifactBackend implements ArtifactBackend {
   @Override
   public Stream<CommittedBlob> blobs() throws IOException {
     return calls.call("list", delegate::blobs);
+  }
+
+  @Override
+  public Stream<PendingLeftover> stalePending(Duration olderThan) throws IOException {
+    return calls.call("sweep", () -> delegate.stalePending(olderThan));
+  }
+
+  @Override
+  public boolean removeStalePending(PendingLeftover leftover) throws IOException {
+    return calls.call("sweep", () -> delegate.removeStalePending(leftover));
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.spi.ArtifactStore;
 import dev.eden.artifacts.spi.PageRequest;
 import dev.eden.artifacts.spi.PendingBlob;
+import dev.eden.artifacts.spi.PendingLeftover;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
 import dev.eden.artifacts.testkit.FaultyArtifactBackend;
 import dev.eden.artifacts.testkit.FaultyArtifactStore;
@@ -117,6 +118,9 @@ class ArtifactMetricsTest {
     assertThatThrownBy(backend::blobs).isInstanceOf(IOException.class);
     faulty.heal().failOn(FaultyArtifactBackend.Operation.SWEEP);
     assertThatThrownBy(() -> backend.sweepStalePending(Duration.ZERO)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> backend.stalePending(Duration.ZERO)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> backend.removeStalePending(new PendingLeftover("tmp", 1, Instant.EPOCH)))
+        .isInstanceOf(IOException.class);
     faulty.heal();
 
     assertThat(blobErrors("begin")).isEqualTo(1);
@@ -127,14 +131,14 @@ class ArtifactMetricsTest {
     assertThat(blobErrors("read")).isEqualTo(1);
     assertThat(blobErrors("delete")).isEqualTo(1);
     assertThat(blobErrors("list")).isEqualTo(2);
-    assertThat(blobErrors("sweep")).isEqualTo(1);
+    assertThat(blobErrors("sweep")).isEqualTo(3);
     // and what works counts nothing
     try (InputStream in = backend.open(stored, 0).orElseThrow()) {
       assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
     }
     assertThat(backend.delete(stored)).isTrue();
     assertThat(registry.get("eden.artifacts.blob.store.errors").counters().stream()
-        .mapToDouble(c -> c.count()).sum()).isEqualTo(11);
+        .mapToDouble(c -> c.count()).sum()).isEqualTo(13);
   }
 
   @Test
