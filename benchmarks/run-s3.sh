@@ -214,7 +214,7 @@ EDEN_ADMIN_TOKEN=$ADMIN_TOKEN java -Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch \
   -jar "$SERVER_JAR" serve --host 127.0.0.1 --port "$SERVER_PORT" --data-dir "$RUN/server-data" \
   --db "$DB_URL" --blob-store "s3://$BUCKET/$BLOB_PREFIX" --s3-endpoint "$S3_ENDPOINT" \
   --s3-path-style --s3-region us-east-1 \
-  --experiment-id "$EXPERIMENT" --max-artifact-bytes "$MAX_ARTIFACT_BYTES" \
+  --experiment-id "$EXPERIMENT" --max-artifact-bytes "$MAX_ARTIFACT_BYTES" --access-log off \
   >"$RUN/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 300); do

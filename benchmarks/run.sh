@@ -139,7 +139,7 @@ BEARER=$(java -jar "$SERVER_JAR" add-worker --data-dir "$DATA" | tail -n 1)
 EDEN_ADMIN_TOKEN=$ADMIN_TOKEN java -Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch \
   -Xlog:gc:file="$RUN/gc.log":uptime \
   -jar "$SERVER_JAR" serve --host 127.0.0.1 --port "$SERVER_PORT" --data-dir "$DATA" \
-  --experiment-id "$EXPERIMENT" --max-artifact-bytes "$MAX_ARTIFACT_BYTES" \
+  --experiment-id "$EXPERIMENT" --max-artifact-bytes "$MAX_ARTIFACT_BYTES" --access-log off \
   >"$RUN/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 300); do
@@ -163,7 +163,7 @@ pid $RUN/nginx/nginx.pid;
 error_log $RUN/nginx/error.log warn;
 events { worker_connections 1024; }
 http {
-  # Debian's defaults, minus the access log (the server keeps none either).
+  # Debian's defaults, minus the access log (the server runs with --access-log off too).
   sendfile on;
   tcp_nopush on;
   access_log off;

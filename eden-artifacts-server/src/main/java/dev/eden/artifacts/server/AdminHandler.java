@@ -80,6 +80,7 @@ public final class AdminHandler {
   private final List<ExperimentId> experiments;
   private final Set<ExperimentId> served;
   private final ConsoleResources console; // null: console disabled
+  private final ExchangeListener listener;
 
   private AdminHandler(Builder builder) {
     this.service = builder.service;
@@ -87,6 +88,7 @@ public final class AdminHandler {
     this.experiments = List.copyOf(builder.experiments);
     this.served = Set.copyOf(builder.experiments);
     this.console = builder.console ? ConsoleResources.load() : null;
+    this.listener = ExchangeListener.allOf(builder.listeners);
   }
 
   public static Builder builder() {
@@ -114,16 +116,19 @@ public final class AdminHandler {
   }
 
   /**
-   * Handles one exchange completely, rendering every failure as problem+json.
+   * Handles one exchange completely, rendering every failure as problem+json. The {@linkplain
+   * Builder#addExchangeListener exchange listeners} hear of it as an {@link
+   * ExchangeEvent.Operation#ADMIN} exchange before this returns (or throws).
    *
    * @throws IOException only when the response was already committed or the connection is gone
    */
   public void handle(ServerExchange exchange) throws IOException {
     requireNonNull(exchange, "exchange");
-    ProblemResponses.answering(exchange, this::route);
+    ProblemResponses.answering(
+        ObservedExchange.start(exchange, ExchangeEvent.Operation.ADMIN, listener), this::route);
   }
 
-  private void route(ServerExchange exchange) throws IOException {
+  private void route(ObservedExchange exchange) throws IOException {
     SingleHeader.HOST.valueIn(exchange);
     String method = exchange.method();
     if (!method.equals("GET") && !method.equals("HEAD")) {
@@ -242,6 +247,7 @@ public final class AdminHandler {
     private Authenticator authenticator;
     private final Set<ExperimentId> experiments = new LinkedHashSet<>();
     private boolean console;
+    private final List<ExchangeListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -275,6 +281,15 @@ public final class AdminHandler {
     /** Whether to serve the web console under {@value #CONSOLE_PATH}; default false. */
     public Builder console(boolean console) {
       this.console = console;
+      return this;
+    }
+
+    /**
+     * Adds a listener that hears of every exchange ({@link ExchangeListener}), normally the artifact
+     * endpoints' own. May be called more than once; called in the order added. Default: none.
+     */
+    public Builder addExchangeListener(ExchangeListener listener) {
+      listeners.add(requireNonNull(listener, "listener"));
       return this;
     }
 

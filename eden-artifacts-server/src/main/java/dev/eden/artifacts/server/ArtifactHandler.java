@@ -12,7 +12,9 @@ import dev.eden.artifacts.server.internal.MultipartForm;
 import dev.eden.artifacts.server.internal.MultipartReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -70,6 +72,7 @@ public final class ArtifactHandler {
   private final Builder settings;
   private final DepositOperation deposit;
   private final FetchOperation fetch;
+  private final ExchangeListener listener;
 
   static {
     // The multipart reader is an internal knob: reached through internal.HandlerKnobs, never a public signature.
@@ -96,6 +99,7 @@ public final class ArtifactHandler {
     this.deposit = new DepositOperation(
         service, multipartReader, builder.maxPartHeaderBytes, builder.framingAllowanceBytes);
     this.fetch = new FetchOperation(service);
+    this.listener = ExchangeListener.allOf(builder.listeners);
   }
 
   public static Builder builder() {
@@ -113,42 +117,60 @@ public final class ArtifactHandler {
 
   /**
    * Handles one exchange completely. Every failure the client can be told about is answered with
-   * problem+json here, the single place errors are rendered.
+   * problem+json here, the single place errors are rendered. The {@linkplain
+   * Builder#addExchangeListener exchange listeners} hear of it before this returns (or throws).
    *
    * @throws IOException only when the response was already committed (a fetch whose stream broke)
    *     or the connection is gone; the adapter should then abort the connection
    */
   public void handle(ServerExchange exchange) throws IOException {
     requireNonNull(exchange, "exchange");
-    ProblemResponses.answering(exchange, this::route);
+    ExchangeEvent.Operation operation = operationOf(exchange.method(), exchange.rawPath());
+    ProblemResponses.answering(ObservedExchange.start(exchange, operation, listener), this::route);
   }
 
-  private void route(ServerExchange exchange) throws IOException {
+  /** What a request is, from its method and path alone: the routing decision. */
+  private ExchangeEvent.Operation operationOf(String method, String path) {
+    if (healthPath != null && healthPath.equals(path)) {
+      return ExchangeEvent.Operation.HEALTH;
+    }
+    if (experimentSegment(path) != null) {
+      if (method.equals("POST")) {
+        return ExchangeEvent.Operation.DEPOSIT;
+      }
+      if (method.equals("GET") || method.equals("HEAD")) {
+        return ExchangeEvent.Operation.FETCH;
+      }
+    }
+    return ExchangeEvent.Operation.OTHER;
+  }
+
+  private void route(ObservedExchange exchange) throws IOException {
     SingleHeader.HOST.valueIn(exchange);
     String path = exchange.rawPath();
-    String method = exchange.method();
-    if (healthPath != null && healthPath.equals(path)) {
-      if (method.equals("GET") || method.equals("HEAD")) {
-        health(exchange, method.equals("GET"));
-      } else {
-        ProblemResponses.methodNotAllowed(exchange, "GET, HEAD");
-      }
-      return;
-    }
-    String experiment = experimentSegment(path);
-    if (experiment == null) {
-      throw new ArtifactNotFoundException("no endpoint is served at this path");
-    }
-    if (!method.equals("GET") && !method.equals("HEAD") && !method.equals("POST")) {
-      ProblemResponses.methodNotAllowed(exchange, "GET, HEAD, POST");
-      return;
-    }
-    ExperimentId experimentId = checkExperiment(exchange, experiment);
-    Principal principal = authenticate(exchange);
-    if (method.equals("POST")) {
-      deposit.deposit(exchange, experimentId, principal);
-    } else {
-      fetch.fetch(exchange, experimentId, principal);
+    switch (exchange.operation()) {
+      case HEALTH:
+        if (exchange.method().equals("GET") || exchange.method().equals("HEAD")) {
+          health(exchange, exchange.method().equals("GET"));
+        } else {
+          ProblemResponses.methodNotAllowed(exchange, "GET, HEAD");
+        }
+        return;
+      case DEPOSIT:
+      case FETCH:
+        ExperimentId experimentId = checkExperiment(exchange, experimentSegment(path));
+        Principal principal = BearerAuthentication.authenticate(exchange, authenticator);
+        if (exchange.operation() == ExchangeEvent.Operation.DEPOSIT) {
+          deposit.deposit(exchange, experimentId, principal);
+        } else {
+          fetch.fetch(exchange, experimentId, principal);
+        }
+        return;
+      default:
+        if (experimentSegment(path) == null) {
+          throw new ArtifactNotFoundException("no endpoint is served at this path");
+        }
+        ProblemResponses.methodNotAllowed(exchange, "GET, HEAD, POST");
     }
   }
 
@@ -184,10 +206,6 @@ public final class ArtifactHandler {
     return experimentId;
   }
 
-  private Principal authenticate(ServerExchange exchange) {
-    return BearerAuthentication.authenticate(exchange, authenticator);
-  }
-
   private static void health(ServerExchange exchange, boolean withBody) throws IOException {
     byte[] body = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
     exchange.status(200);
@@ -208,6 +226,7 @@ public final class ArtifactHandler {
     private long framingAllowanceBytes = 64 * 1024;
     private String healthPath = "/healthz";
     private MultipartReader.Factory multipartReader;
+    private final List<ExchangeListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -220,6 +239,7 @@ public final class ArtifactHandler {
       copy.framingAllowanceBytes = framingAllowanceBytes;
       copy.healthPath = healthPath;
       copy.multipartReader = multipartReader;
+      copy.listeners.addAll(listeners);
       return copy;
     }
 
@@ -276,6 +296,15 @@ public final class ArtifactHandler {
         throw new IllegalArgumentException("healthPath must start with '/' and lie outside /v0/");
       }
       this.healthPath = healthPath;
+      return this;
+    }
+
+    /**
+     * Adds a listener that hears of every exchange ({@link ExchangeListener}): an access log, metrics.
+     * May be called more than once; the listeners are called in the order added. Default: none.
+     */
+    public Builder addExchangeListener(ExchangeListener listener) {
+      listeners.add(requireNonNull(listener, "listener"));
       return this;
     }
 

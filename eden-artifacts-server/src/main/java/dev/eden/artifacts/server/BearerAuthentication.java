@@ -12,12 +12,12 @@ final class BearerAuthentication {
   private BearerAuthentication() {}
 
   /**
-   * The authenticated principal, with its groups.
+   * The authenticated principal, with its groups; noted on the exchange for its listeners.
    *
    * @throws UnauthorizedException if the header is missing, repeated or malformed, names a principal
    *     that is neither {@code admin} nor a worker id, or the credential is not valid
    */
-  static Principal authenticate(ServerExchange exchange, Authenticator authenticator) {
+  static Principal authenticate(ObservedExchange exchange, Authenticator authenticator) {
     BearerCredential credential = BearerCredential
         .parseAuthorization(SingleHeader.AUTHORIZATION.valueIn(exchange))
         .orElseThrow(() -> new UnauthorizedException(
@@ -26,7 +26,9 @@ final class BearerAuthentication {
     if (!name.equals(Principal.ADMIN_NAME) && !Principal.isWorkerId(name)) {
       throw new UnauthorizedException("the bearer principal must be 'admin' or a worker id");
     }
-    return authenticator.authenticate(credential)
+    Principal principal = authenticator.authenticate(credential)
         .orElseThrow(() -> new UnauthorizedException("the bearer credential is not valid"));
+    exchange.principal(principal);
+    return principal;
   }
 }

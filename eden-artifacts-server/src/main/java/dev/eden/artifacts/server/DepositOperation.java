@@ -52,7 +52,7 @@ final class DepositOperation {
     this.framingAllowanceBytes = framingAllowanceBytes;
   }
 
-  void deposit(ServerExchange exchange, ExperimentId experimentId, Principal principal)
+  void deposit(ObservedExchange exchange, ExperimentId experimentId, Principal principal)
       throws IOException {
     long cap = service.maxArtifactBytes();
     long bodyLimit = cap > Long.MAX_VALUE - framingAllowanceBytes ? Long.MAX_VALUE : cap + framingAllowanceBytes;
@@ -69,6 +69,7 @@ final class DepositOperation {
       exchange.closeConnectionAfterResponse();
       throw e;
     }
+    exchange.artifactBytes(result.sizeBytes());
     answerCreated(exchange, result);
   }
 
@@ -86,7 +87,7 @@ final class DepositOperation {
     }
   }
 
-  private DepositResult depositPart(ServerExchange exchange, ExperimentId experimentId,
+  private DepositResult depositPart(ObservedExchange exchange, ExperimentId experimentId,
       Principal principal, byte[] boundary, long cap, long bodyLimit) {
     InputStream body;
     try {
@@ -114,8 +115,17 @@ final class DepositOperation {
         if (form.nextPart()) {
           throw new BadRequestException("the multipart body holds more than one part; exactly one part named 'file' is allowed");
         }
-        // A mismatch aborts the pending blob inside complete(), before anything is committed.
-        return declaredSha256.isPresent() ? deposit.complete(declaredSha256.get()) : deposit.complete();
+        if (declaredSha256.isEmpty()) {
+          return deposit.complete();
+        }
+        try {
+          return deposit.complete(declaredSha256.get());
+        } catch (BadRequestException e) {
+          // A mismatch, the only refusal of complete(sha256): the pending blob was aborted in there,
+          // before anything was committed.
+          exchange.digestMismatch();
+          throw e;
+        }
       }
     } catch (LimitedInputStream.LimitExceededException e) {
       throw new PayloadTooLargeException(cap, e.seen());

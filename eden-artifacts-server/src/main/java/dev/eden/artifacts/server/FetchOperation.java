@@ -40,11 +40,12 @@ final class FetchOperation {
     this.service = service;
   }
 
-  void fetch(ServerExchange exchange, ExperimentId experimentId, Principal principal)
+  void fetch(ObservedExchange exchange, ExperimentId experimentId, Principal principal)
       throws IOException {
     String uri = singleUri(exchange.rawQuery());
     ResolvedArtifact artifact = service.resolve(experimentId, principal, uri);
     ArtifactMetadata metadata = artifact.metadata();
+    exchange.artifactBytes(metadata.sizeBytes());
     String etag = EntityTags.strong(metadata.sha256());
     switch (Preconditions.evaluate(exchange::requestHeaders, etag, metadata.createdAt())) {
       case NOT_MODIFIED:

@@ -24,27 +24,34 @@ final class ProblemResponses {
   /** Routes one request of an endpoint. */
   @FunctionalInterface
   interface Route {
-    void handle(ServerExchange exchange) throws IOException;
+    void handle(ObservedExchange exchange) throws IOException;
   }
 
   /**
    * Runs {@code route} and answers whatever it throws: an {@link ArtifactException} with its
-   * problem type, anything else as a 500. The one place the endpoints render their errors.
+   * problem type, anything else as a 500. The one place the endpoints render their errors, and so
+   * the place an exchange ends: its listener hears of it here, however it went.
    *
    * @throws IOException only when the response was already committed or the connection is gone
    */
-  static void answering(ServerExchange exchange, Route route) throws IOException {
+  static void answering(ObservedExchange exchange, Route route) throws IOException {
+    boolean completed = false;
     try {
-      route.handle(exchange);
-    } catch (ArtifactException e) {
-      artifactProblem(exchange, e);
-    } catch (IOException | RuntimeException e) {
-      internalError(exchange, e);
+      try {
+        route.handle(exchange);
+      } catch (ArtifactException e) {
+        artifactProblem(exchange, e);
+      } catch (IOException | RuntimeException e) {
+        internalError(exchange, e);
+      }
+      completed = true;
+    } finally {
+      exchange.finish(completed);
     }
   }
 
   /** Answers a failure the client caused (4xx) with its type, or an internal one as a 500. */
-  static void artifactProblem(ServerExchange exchange, ArtifactException e) throws IOException {
+  static void artifactProblem(ObservedExchange exchange, ArtifactException e) throws IOException {
     if (e.type() == ProblemType.INTERNAL) {
       internalError(exchange, e);
       return;
@@ -55,7 +62,7 @@ final class ProblemResponses {
     problem(exchange, e.type().status(), e.type().uri(), e.type().title(), e.detail());
   }
 
-  static void methodNotAllowed(ServerExchange exchange, String allow) throws IOException {
+  static void methodNotAllowed(ObservedExchange exchange, String allow) throws IOException {
     exchange.responseHeader("Allow", allow);
     // No problem type of the closed vocabulary fits; RFC 7807's about:blank means "just the status".
     problem(exchange, 405, ABOUT_BLANK, "Method Not Allowed",
@@ -63,7 +70,7 @@ final class ProblemResponses {
   }
 
   /** 412: an {@code If-Match} or {@code If-Unmodified-Since} of a fetch failed (RFC 9110 §13.2.2). */
-  static void preconditionFailed(ServerExchange exchange) throws IOException {
+  static void preconditionFailed(ObservedExchange exchange) throws IOException {
     problem(exchange, 412, ABOUT_BLANK, "Precondition Failed",
         "the artifact does not match the request's If-Match or If-Unmodified-Since");
   }
@@ -72,7 +79,7 @@ final class ProblemResponses {
    * 416: the single range a fetch asked for lies outside the artifact (RFC 9110 §15.5.17); {@code
    * contentRange} is {@code bytes *}{@code /size}.
    */
-  static void rangeNotSatisfiable(ServerExchange exchange, String contentRange) throws IOException {
+  static void rangeNotSatisfiable(ObservedExchange exchange, String contentRange) throws IOException {
     exchange.responseHeader("Content-Range", contentRange);
     problem(exchange, 416, ABOUT_BLANK, "Range Not Satisfiable",
         "the requested range lies outside the artifact's " + contentRange.substring("bytes */".length()) + " bytes");
@@ -85,11 +92,12 @@ final class ProblemResponses {
    *
    * @throws IOException always when the response was already committed or the client is gone
    */
-  static void internalError(ServerExchange exchange, Exception e) throws IOException {
+  static void internalError(ObservedExchange exchange, Exception e) throws IOException {
     if (e instanceof ClientDisconnectedException) {
       clientDisconnected(exchange, (ClientDisconnectedException) e);
     }
     String incident = UUID.randomUUID().toString();
+    exchange.incident(incident);
     if (exchange.isCommitted()) {
       LOG.warn("{} {}: failed after the response started (incident {})", exchange.method(),
           exchange.rawPath(), incident, e);
@@ -117,11 +125,12 @@ final class ProblemResponses {
     throw e.transportFailure();
   }
 
-  private static void problem(ServerExchange exchange, int status, String type, String title,
+  private static void problem(ObservedExchange exchange, int status, String type, String title,
       String detail) throws IOException {
     if (exchange.isCommitted()) {
       throw new IOException("cannot report " + status + " " + type + ": response already started");
     }
+    exchange.problem(ExchangeEvent.problemName(type, title));
     byte[] json = ProblemJson.render(status, type, title, detail, exchange.requestUrl());
     exchange.status(status);
     exchange.responseHeader("Content-Type", PROBLEM_JSON);

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The runnable server in its own JVM, started from the test classpath with {@code ServerMain serve}.
  * It inherits no {@code EDEN_*} variable from the test's environment (the server reads its options
- * from them); the admin token and any {@code environment} given are set.
+ * from them); the admin token and any {@code environment} given are set. Its standard error is
+ * merged into {@link #output()}, unless it was started {@linkplain #startSeparated separated}.
  */
 final class ForkedServer implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
@@ -26,10 +27,12 @@ final class ForkedServer implements AutoCloseable {
   final Process process;
   final URI baseUri;
   private final StringBuffer output = new StringBuffer();
+  private final StringBuffer errors;
 
-  private ForkedServer(Process process, URI baseUri) {
+  private ForkedServer(Process process, URI baseUri, StringBuffer errors) {
     this.process = process;
     this.baseUri = baseUri;
+    this.errors = errors;
   }
 
   static ForkedServer start(List<String> jvmOptions, String adminToken, String... serveArgs) throws IOException {
@@ -43,7 +46,20 @@ final class ForkedServer implements AutoCloseable {
     launcher.add("-cp");
     launcher.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     launcher.add("dev.eden.artifacts.server.cli.ServerMain");
-    return launch(launcher, environment, adminToken, serveArgs);
+    return launch(launcher, environment, adminToken, true, serveArgs);
+  }
+
+  /**
+   * As {@link #startWithEnvironment}, with standard output in {@link #output()} and standard error
+   * apart in {@link #errors()}.
+   */
+  static ForkedServer startSeparated(Map<String, String> environment, String adminToken, String... serveArgs)
+      throws IOException {
+    List<String> launcher = new ArrayList<>();
+    launcher.add("-cp");
+    launcher.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    launcher.add("dev.eden.artifacts.server.cli.ServerMain");
+    return launch(launcher, environment, adminToken, false, serveArgs);
   }
 
   /** The shaded runnable jar, {@code java -jar JAR serve ...}, as an operator starts it. */
@@ -54,23 +70,28 @@ final class ForkedServer implements AutoCloseable {
   /** As {@link #startJar(Path, String, String...)}, with {@code environment} set in the server's environment. */
   static ForkedServer startJar(Path jar, Map<String, String> environment, String adminToken, String... serveArgs)
       throws IOException {
-    return launch(List.of("-jar", jar.toString()), environment, adminToken, serveArgs);
+    return launch(List.of("-jar", jar.toString()), environment, adminToken, true, serveArgs);
   }
 
   private static ForkedServer launch(List<String> launcher, Map<String, String> environment, String adminToken,
-      String... serveArgs) throws IOException {
+      boolean mergeErrors, String... serveArgs) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(launcher);
     command.add("serve");
     command.addAll(List.of(serveArgs));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(mergeErrors);
     builder.environment().keySet().removeIf(name -> name.startsWith("EDEN_"));
     builder.environment().putAll(environment);
     if (adminToken != null) {
       builder.environment().put("EDEN_ADMIN_TOKEN", adminToken);
     }
     Process process = builder.start();
+    StringBuffer errors = new StringBuffer();
+    if (!mergeErrors) {
+      drain(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), errors,
+          "forked-server-errors");
+    }
     BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     StringBuilder seen = new StringBuilder();
     CompletableFuture<URI> listening = CompletableFuture.supplyAsync(() -> {
@@ -96,23 +117,27 @@ final class ForkedServer implements AutoCloseable {
     }
     if (uri == null) {
       process.destroyForcibly();
-      throw new IOException("forked server did not start; output:\n" + seen);
+      throw new IOException("forked server did not start; output:\n" + seen + errors);
     }
-    ForkedServer server = new ForkedServer(process, uri);
+    ForkedServer server = new ForkedServer(process, uri, errors);
     server.output.append(seen);
+    drain(reader, server.output, "forked-server-output");
+    return server;
+  }
+
+  private static void drain(BufferedReader reader, StringBuffer into, String name) {
     Thread drain = new Thread(() -> {
       try {
         String line;
         while ((line = reader.readLine()) != null) {
-          server.output.append(line).append('\n');
+          into.append(line).append('\n');
         }
       } catch (IOException ignored) {
         // process gone
       }
-    }, "forked-server-output");
+    }, name);
     drain.setDaemon(true);
     drain.start();
-    return server;
   }
 
   static Path blobRoot(Path dataDir) {
@@ -121,6 +146,11 @@ final class ForkedServer implements AutoCloseable {
 
   String output() {
     return output.toString();
+  }
+
+  /** Standard error so far, when started {@linkplain #startSeparated separated}; else empty. */
+  String errors() {
+    return errors.toString();
   }
 
   /** SIGKILL: no shutdown hook, no flush, nothing. */

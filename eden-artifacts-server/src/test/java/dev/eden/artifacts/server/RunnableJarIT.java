@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * The shaded {@code target/eden-artifacts-server.jar}, after {@code package}, exactly as an
  * operator runs it: it holds every dependency the embedders do not get (jdbc, the drivers, Jetty,
- * picocli, an SLF4J provider), enrols a worker, serves it, and a 500's incident id reaches its log.
+ * picocli, Logback as the SLF4J provider, Micrometer with its Prometheus registry), enrols a worker,
+ * serves it, and a 500's incident id reaches its log.
  */
 class RunnableJarIT {
   private static final Path JAR = Path.of("target/eden-artifacts-server.jar");
@@ -48,11 +49,16 @@ class RunnableJarIT {
           "com/zaxxer/hikari/HikariDataSource.class",
           "org/eclipse/jetty/server/Server.class",
           "picocli/CommandLine.class",
-          "org/slf4j/simple/SimpleServiceProvider.class",
+          "ch/qos/logback/classic/spi/LogbackServiceProvider.class",
+          "io/micrometer/core/instrument/MeterRegistry.class",
+          "io/micrometer/prometheusmetrics/PrometheusMeterRegistry.class",
           "dev/eden/artifacts/s3/S3ArtifactBackend.class",
           "software/amazon/awssdk/services/s3/S3Client.class",
           "META-INF/services/org.slf4j.spi.SLF4JServiceProvider"))
           .allSatisfy(entry -> assertThat(jar.getEntry(entry)).as(entry).isNotNull());
+      // Configured in code by the server's main: a logback.xml here would configure whoever loads the jar.
+      assertThat(List.of("logback.xml", "logback-test.xml", "org/slf4j/simple/SimpleServiceProvider.class"))
+          .allSatisfy(entry -> assertThat(jar.getEntry(entry)).as(entry).isNull());
     }
   }
 

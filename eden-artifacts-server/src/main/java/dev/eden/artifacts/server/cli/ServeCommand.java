@@ -4,11 +4,14 @@ import dev.eden.artifacts.ArtifactService;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.jdbc.JdbiArtifactStore;
 import dev.eden.artifacts.maintenance.GarbageCollector;
+import dev.eden.artifacts.server.AccessLog;
 import dev.eden.artifacts.server.AdminHandler;
 import dev.eden.artifacts.server.ArtifactHandler;
+import dev.eden.artifacts.server.ExchangeListener;
 import dev.eden.artifacts.server.auth.FileAuthenticator;
 import dev.eden.artifacts.server.cli.BlobStoreOptions.OpenedBlobStore;
 import dev.eden.artifacts.spi.ArtifactBackend;
+import dev.eden.artifacts.spi.ArtifactStore;
 import dev.eden.artifacts.server.auth.WorkerRegistry;
 import dev.eden.artifacts.server.internal.CachingArtifactStore;
 import dev.eden.artifacts.server.jetty.JettyArtifactServer;
@@ -16,11 +19,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -40,9 +45,12 @@ import picocli.CommandLine.Spec;
         "Metadata goes to SQLite under the data directory unless --db names another database; bytes go to <data-dir>/blobs unless --blob-store names another directory or an S3 bucket (s3://BUCKET[/PREFIX]).",
         "The admin bearer is 'admin:<token>', the token taken from the environment variable EDEN_ADMIN_TOKEN or else generated once into <data-dir>/admin-token.",
         "Liveness: GET /healthz. Admin listing API (admin or admins members only): GET /admin/v1/experiments/{E}/artifacts and /summary; web console at /console/ (see --console).",
+        "One access line per request on standard output (see --access-log); every other log line on standard error. Prometheus metrics with --metrics-port.",
         "SIGTERM lets in-flight requests finish, then exits."})
 final class ServeCommand implements Callable<Integer> {
   static final String ADMIN_TOKEN_ENV = "EDEN_ADMIN_TOKEN";
+  private static final String ACCESS_LOG_OFF = "off";
+  private static final List<String> ACCESS_LOG_FORMATS = List.of("text", "json", ACCESS_LOG_OFF);
 
   @Spec CommandSpec spec;
 
@@ -77,6 +85,16 @@ final class ServeCommand implements Callable<Integer> {
       "The grace of the background garbage collection (--gc-interval), as 'gc --grace'; at least PT1M (default: ${DEFAULT-VALUE})."})
   Duration gcGrace;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT", description = {
+      "Serve Prometheus metrics at GET /metrics on this port of --host (never on --port); 0 picks a free one.",
+      "Off unless given."})
+  Integer metricsPort;
+
+  @Option(names = "--access-log", defaultValue = "text", paramLabel = "text|json|off", description = {
+      "One line per request on standard output: method, path, status, body bytes in and out, duration, principal",
+      "(and the incident id of a 500), as text or as one JSON object per line; off for none (default: ${DEFAULT-VALUE})."})
+  String accessLog;
+
   @Option(names = "--console", negatable = true, description = {
       "Serve the web console at /console/ (--no-console: do not). Default: on only when --host is a loopback address,",
       "since operators paste an admin bearer into it and plain HTTP beyond this machine would expose it."})
@@ -93,32 +111,46 @@ final class ServeCommand implements Callable<Integer> {
     List<ExperimentId> experiments = DataDirectory.experiments(data, storage.experimentIds, out);
 
     OpenedBlobStore blobs = storage.openBlobs();
-    ArtifactBackend backend = blobs.backend();
     sweepLeftovers(blobs, out);
     JdbiArtifactStore store = storage.openStore();
     WorkerRegistry registry = WorkerRegistries.open(data, storage.db, store);
+    // Maintenance tasks (serve --gc-interval, a scrub) report their runs to metrics.artifacts()
+    // when metrics are on: gcReclaimed per class then gcRunFinished; scrubDamaged then scrubRunFinished.
+    ServerMetrics metrics = metricsPort == null ? null : new ServerMetrics();
+    List<ExchangeListener> listeners = new ArrayList<>();
+    if (!accessLog.equals(ACCESS_LOG_OFF)) {
+      listeners.add(AccessLog.to(AccessLog.Format.valueOf(accessLog.toUpperCase(Locale.ROOT))));
+    }
+    ArtifactBackend backend = blobs.backend();
+    ArtifactStore metered = store;
+    if (metrics != null) {
+      listeners.add(metrics.artifacts());
+      backend = metrics.artifacts().instrument(backend);
+      metered = metrics.artifacts().instrument(metered);
+    }
     ArtifactService service = ArtifactService.builder()
         .backend(backend)
         // rows never change once written: a short-lived cache spares repeat fetches a database trip
-        .store(new CachingArtifactStore(store, Duration.ofSeconds(60), 100_000))
+        .store(new CachingArtifactStore(metered, Duration.ofSeconds(60), 100_000))
         .maxArtifactBytes(maxArtifactBytes)
         .build();
     FileAuthenticator authenticator =
         FileAuthenticator.builder().registry(registry).adminToken(adminToken).build();
-    ArtifactHandler handler = ArtifactHandler.builder()
+    ArtifactHandler.Builder handler = ArtifactHandler.builder()
         .service(service)
         .authenticator(authenticator)
-        .servedExperiments(experiments.toArray(ExperimentId[]::new))
-        .build();
-    AdminHandler admin = AdminHandler.builder()
+        .servedExperiments(experiments.toArray(ExperimentId[]::new));
+    AdminHandler.Builder admin = AdminHandler.builder()
         .service(service)
         .authenticator(authenticator)
         .experiments(experiments)
-        .console(console != null ? console : consoleByDefault(host))
-        .build();
+        .console(console != null ? console : consoleByDefault(host));
+    listeners.forEach(handler::addExchangeListener);
+    listeners.forEach(admin::addExchangeListener);
+    AdminHandler adminHandler = admin.build();
     JettyArtifactServer server = JettyArtifactServer.builder()
-        .handler(handler)
-        .adminHandler(admin)
+        .handler(handler.build())
+        .adminHandler(adminHandler)
         .host(host)
         .port(port)
         .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
@@ -136,14 +168,25 @@ final class ServeCommand implements Callable<Integer> {
         }
         store.close();
         closeQuietly(blobs);
+        if (metrics != null) {
+          metrics.close();
+        }
         stopped.countDown();
       }
     }, "eden-artifacts-shutdown"));
+    URI metricsUri = null;
     try {
+      if (metrics != null) {
+        metrics.bind(server);
+        metricsUri = metrics.serve(host, metricsPort);
+      }
       server.start();
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | StartupFailure e) {
       if (collection != null) {
         collection.close();
+      }
+      if (metrics != null) {
+        metrics.close();
       }
       store.close();
       blobs.close();
@@ -154,11 +197,13 @@ final class ServeCommand implements Callable<Integer> {
     out.println(WorkerRegistries.describe(registry, data, storage.db));
     out.println("max artifact bytes: " + maxArtifactBytes);
     out.println("admin API: " + server.baseUri() + AdminHandler.API_PREFIX + "experiments (admin or admins members)");
-    out.println("console: " + (admin.consoleEnabled()
+    out.println("console: " + (adminHandler.consoleEnabled()
         ? server.baseUri() + AdminHandler.CONSOLE_PATH
         : "off (--console serves it)"));
     out.println("gc: " + (gcInterval == null ? "off (--gc-interval runs it in the background)"
         : "every " + gcInterval + ", grace " + gcGrace));
+    out.println("metrics: " + (metricsUri != null ? metricsUri : "off (--metrics-port serves them)"));
+    out.println("access log: " + (accessLog.equals(ACCESS_LOG_OFF) ? "off" : accessLog + ", on standard output"));
     out.println("listening on " + server.baseUri());
     out.flush();
     server.join();
@@ -180,6 +225,15 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (idleTimeoutSeconds < 1 || stopTimeoutSeconds < 1) {
       throw new ParameterException(spec.commandLine(), "time-outs must be at least one second");
+    }
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+      throw new ParameterException(spec.commandLine(), "--metrics-port must be in 0..65535");
+    }
+    if (metricsPort != null && metricsPort != 0 && metricsPort == port) {
+      throw new ParameterException(spec.commandLine(), "--metrics-port must differ from --port: metrics are never served on the API port");
+    }
+    if (!ACCESS_LOG_FORMATS.contains(accessLog)) {
+      throw new ParameterException(spec.commandLine(), "--access-log must be text, json or off: " + accessLog);
     }
   }
 

@@ -27,7 +27,7 @@ public final class ServerMain {
   private ServerMain() {}
 
   public static void main(String[] args) {
-    configureLogging();
+    ServerLogging.configure();
     int exit = commandLine(System::getenv).execute(args);
     if (exit != 0) {
       System.exit(exit);
@@ -50,22 +50,6 @@ public final class ServerMain {
       return 1;
     });
     return commandLine;
-  }
-
-  /** Quiet defaults for slf4j-simple; any -D given on the command line wins. */
-  private static void configureLogging() {
-    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "info");
-    setIfAbsent("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
-    setIfAbsent("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
-    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
-    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
-  }
-
-  private static void setIfAbsent(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -7,6 +7,7 @@ import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.server.AdminHandler;
 import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.Authenticator;
+import dev.eden.artifacts.server.internal.JettyServerAccess;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -41,6 +42,11 @@ public final class JettyArtifactServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final String host;
+
+  static {
+    // The Jetty server reaches this module's instrumentation only, never a public signature.
+    JettyServerAccess.install(server -> server.server);
+  }
 
   private JettyArtifactServer(Builder builder, ArtifactHandler handler, AdminHandler admin) {
     this.host = builder.host;

@@ -59,17 +59,18 @@ class ReadmeSnippetsTest {
   }
 
   /**
-   * The server module's README: its servlet block runs in checks/servlet-consumer, its Spring Boot
-   * block in the examples' Spring Boot application.
+   * The server module's README: its metrics block runs in the server's own MetricsOnTheServerTest,
+   * its servlet block in checks/servlet-consumer, its Spring Boot block in the examples' Spring Boot
+   * application.
    */
   @Test
   void serverReadmeJavaBlocksAreCompiledRegions() {
     Map<String, String> regions = Snippets.regions(Path.of("../servlet-consumer/src/test/java"),
-        Path.of("../../examples/src/main/java"));
+        Path.of("../../examples/src/main/java"), Path.of("../../eden-artifacts-server/src/test/java"));
     List<Snippets.Block> java = Snippets.blocks(Path.of("../../eden-artifacts-server/README.md")).stream()
         .filter(b -> b.language().equals("java"))
         .toList();
-    assertThat(java).extracting(Snippets.Block::name).containsExactly("servlet", "spring-boot");
+    assertThat(java).extracting(Snippets.Block::name).containsExactly("metrics", "servlet", "spring-boot");
     for (Snippets.Block block : java) {
       assertThat(block.text()).as("server README block '%s' against its compiled region", block.name())
           .isEqualTo(regions.get(block.name()));

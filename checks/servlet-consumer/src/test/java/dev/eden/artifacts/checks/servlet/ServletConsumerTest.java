@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * This module's classpath is what an application gets that depends on eden-artifacts-server, the
- * servlet API and a container, and nothing else. Only the runnable server needs the JDBC stack and
- * picocli; they must not reach an embedder, and the servlet must work without them.
+ * servlet API and a container, and nothing else. Only the runnable server needs the JDBC stack,
+ * picocli, Micrometer and Logback; they must not reach an embedder, and the servlet must work
+ * without them.
  */
 class ServletConsumerTest {
   /** One class of each library only the runnable server may use. */
@@ -43,7 +44,9 @@ class ServletConsumerTest {
       "org.sqlite.JDBC",
       "org.postgresql.Driver",
       "com.zaxxer.hikari.HikariDataSource",
-      "picocli.CommandLine");
+      "picocli.CommandLine",
+      "io.micrometer.core.instrument.MeterRegistry",
+      "ch.qos.logback.classic.Logger");
 
   private static final String WORKER = "wkr_0123456789abcdefghjkmnpqrs";
   private static final String SECRET = "s3cret-of-the-servlet-consumer";
