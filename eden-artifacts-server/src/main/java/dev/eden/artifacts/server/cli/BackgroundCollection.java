@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,30 +25,45 @@ final class BackgroundCollection implements AutoCloseable {
     this.executor = executor;
   }
 
-  /**
-   * Starts collecting with {@code collector} every {@code interval}, handing each report to {@code
-   * onReport} as well (metrics).
-   */
-  static BackgroundCollection start(GarbageCollector collector, Duration interval, Consumer<GcReport> onReport) {
+  /** Told of every run, for metrics. */
+  interface RunObserver {
+    RunObserver NONE = new RunObserver() {
+      @Override
+      public void succeeded(GcReport report, Duration took) {}
+
+      @Override
+      public void failed(Duration took) {}
+    };
+
+    void succeeded(GcReport report, Duration took);
+
+    void failed(Duration took);
+  }
+
+  /** Starts collecting with {@code collector} every {@code interval}, telling {@code observer} of each run. */
+  static BackgroundCollection start(GarbageCollector collector, Duration interval, RunObserver observer) {
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "eden-artifacts-gc");
       thread.setDaemon(true);
       return thread;
     });
     long millis = interval.toMillis();
-    executor.scheduleWithFixedDelay(() -> runOnce(collector, onReport), millis, millis, TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(() -> runOnce(collector, observer), millis, millis, TimeUnit.MILLISECONDS);
     return new BackgroundCollection(executor);
   }
 
-  private static void runOnce(GarbageCollector collector, Consumer<GcReport> onReport) {
+  private static void runOnce(GarbageCollector collector, RunObserver observer) {
+    long started = System.nanoTime();
     try {
       GcReport report = collector.collect();
       log.info("gc: {}", report.summary());
-      onReport.accept(report);
+      observer.succeeded(report, Duration.ofNanos(System.nanoTime() - started));
     } catch (IOException | UncheckedIOException e) {
       log.warn("gc: failed, the next run tries again: {}", e.getMessage());
+      observer.failed(Duration.ofNanos(System.nanoTime() - started));
     } catch (RuntimeException e) {
       log.error("gc: failed, the next run tries again", e); // a bug: keep the thread alive, show it
+      observer.failed(Duration.ofNanos(System.nanoTime() - started));
     }
   }
 

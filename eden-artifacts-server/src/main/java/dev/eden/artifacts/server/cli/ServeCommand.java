@@ -4,6 +4,7 @@ import dev.eden.artifacts.ArtifactService;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.jdbc.JdbiArtifactStore;
 import dev.eden.artifacts.maintenance.GarbageCollector;
+import dev.eden.artifacts.maintenance.GcReport;
 import dev.eden.artifacts.server.AccessLog;
 import dev.eden.artifacts.server.AdminHandler;
 import dev.eden.artifacts.server.ArtifactHandler;
@@ -114,8 +115,6 @@ final class ServeCommand implements Callable<Integer> {
     sweepLeftovers(blobs, out);
     JdbiArtifactStore store = storage.openStore();
     WorkerRegistry registry = WorkerRegistries.open(data, storage.db, store);
-    // Maintenance tasks (serve --gc-interval, a scrub) report their runs to metrics.artifacts()
-    // when metrics are on: gcReclaimed per class then gcRunFinished; scrubDamaged then scrubRunFinished.
     ServerMetrics metrics = metricsPort == null ? null : new ServerMetrics();
     List<ExchangeListener> listeners = new ArrayList<>();
     if (!accessLog.equals(ACCESS_LOG_OFF)) {
@@ -157,7 +156,18 @@ final class ServeCommand implements Callable<Integer> {
         .stopTimeout(Duration.ofSeconds(stopTimeoutSeconds))
         .build();
     BackgroundCollection collection = gcInterval == null ? null : BackgroundCollection.start(
-        GarbageCollector.builder().backend(backend).store(store).grace(gcGrace).build(), gcInterval, report -> {});
+        GarbageCollector.builder().backend(backend).store(store).grace(gcGrace).build(), gcInterval,
+        metrics == null ? BackgroundCollection.RunObserver.NONE : new BackgroundCollection.RunObserver() {
+          @Override
+          public void succeeded(GcReport report, Duration took) {
+            metrics.artifacts().gcRunSucceeded(report, took);
+          }
+
+          @Override
+          public void failed(Duration took) {
+            metrics.artifacts().gcRunFailed(took);
+          }
+        });
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

@@ -33,7 +33,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * at {@code GET /metrics} by a Jetty server of its own on the metrics port: never on the API port,
  * and still answering when every API thread is busy.
  *
- * <p>The maintenance tasks report to {@link #artifacts()} (see {@link ArtifactMetrics#gcRunFinished}
+ * <p>The maintenance tasks report to {@link #artifacts()} (see {@link ArtifactMetrics#gcRunSucceeded}
  * and {@link ArtifactMetrics#scrubRunFinished}). Thread-safe.
  */
 final class ServerMetrics implements AutoCloseable {

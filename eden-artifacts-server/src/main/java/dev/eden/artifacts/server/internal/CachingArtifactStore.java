@@ -12,9 +12,11 @@ import dev.eden.artifacts.spi.PageRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -56,6 +58,11 @@ public final class CachingArtifactStore implements ArtifactStore {
   @Override
   public boolean contains(ArtifactId id) throws IOException {
     return delegate.contains(id);
+  }
+
+  @Override
+  public Set<ArtifactId> existing(Collection<ArtifactId> ids) throws IOException {
+    return delegate.existing(ids);
   }
 
   @Override

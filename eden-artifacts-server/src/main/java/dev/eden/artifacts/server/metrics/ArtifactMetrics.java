@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import dev.eden.artifacts.maintenance.GcReport;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -55,9 +56,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <tr><td>{@code eden_artifacts_metadata_store_errors_total}</td><td>counter</td><td>{@code operation}</td>
  *       <td>failed calls into the {@linkplain #instrument(ArtifactStore) instrumented} store</td></tr>
  *   <tr><td>{@code eden_artifacts_gc_runs_seconds}</td><td>summary</td><td>{@code outcome}</td>
- *       <td>orphan-collection runs and their durations ({@link #gcRunFinished})</td></tr>
+ *       <td>garbage collection runs and their durations ({@link #gcRunSucceeded}, {@link #gcRunFailed})</td></tr>
  *   <tr><td>{@code eden_artifacts_gc_reclaimed_total}, {@code eden_artifacts_gc_reclaimed_bytes_total}</td>
- *       <td>counter</td><td>{@code class}</td><td>what collection removed ({@link #gcReclaimed})</td></tr>
+ *       <td>counter</td><td>{@code class}</td><td>what collection removed, by class ({@link #gcRunSucceeded})</td></tr>
  *   <tr><td>{@code eden_artifacts_gc_last_success_timestamp_seconds}</td><td>gauge</td><td></td>
  *       <td>when the last run succeeded, in seconds since the epoch (present after the first)</td></tr>
  *   <tr><td>{@code eden_artifacts_scrub_runs_seconds}</td><td>summary</td><td>{@code outcome}</td>
@@ -256,31 +257,40 @@ public final class ArtifactMetrics implements ExchangeListener {
         new StorageCalls(call -> metadataStoreErrors.withTag("operation", call).increment()));
   }
 
-  // Maintenance. A task that collects orphans (serve --gc-interval) reports each run: first
-  // gcReclaimed once per class it swept, then gcRunFinished; a scrub reports scrubChecked as it
-  // goes (or once), scrubDamaged per damaged artifact, then scrubRunFinished. Label values must
-  // come from a small fixed set (the classes and kinds of damage the tasks know).
+  // Maintenance. A garbage collection (serve --gc-interval) reports each run with gcRunSucceeded or
+  // gcRunFailed; a scrub reports scrubChecked as it goes (or once), scrubDamaged per damaged
+  // artifact, then scrubRunFinished. Label values come from small fixed sets (the collector's
+  // classes, the kinds of damage).
 
   /**
-   * What one collection run removed of one class, for example {@code orphan-blob}, {@code
-   * stale-temporary}, {@code unreferenced}; a dry run reports nothing here.
-   *
-   * @param reclaimClass a fixed, lower-case name: it becomes a label value
+   * A garbage collection run that ended: what it removed, per class ({@code class} label {@code
+   * orphan-blobs}, {@code stale-pending}, {@code unreferenced-artifacts}; a class the run did not
+   * check, and a dry run, count nothing), its duration, and now as the last success.
    */
-  public void gcReclaimed(String reclaimClass, long items, long bytes) {
-    requireNonNull(reclaimClass, "reclaimClass");
-    gcReclaimed.withTag("class", reclaimClass).increment(items);
-    gcReclaimedBytes.withTag("class", reclaimClass).increment(bytes);
+  public void gcRunSucceeded(GcReport report, Duration took) {
+    requireNonNull(report, "report");
+    requireNonNull(took, "took");
+    if (!report.dryRun()) {
+      gcReclaimed("orphan-blobs", report.orphanBlobs());
+      gcReclaimed("stale-pending", report.stalePending());
+      gcReclaimed("unreferenced-artifacts", report.unreferencedArtifacts());
+    }
+    gcRuns.withTag("outcome", "ok").record(took);
+    gcLastSuccess.set(clock.millis());
+    registry.more().timeGauge(PREFIX + ".gc.last.success.timestamp", Tags.empty(), gcLastSuccess,
+        TimeUnit.MILLISECONDS, AtomicLong::get);
   }
 
-  /** One collection run ended; a success also sets the last-success time to now. */
-  public void gcRunFinished(Duration took, boolean succeeded) {
+  /** A garbage collection run that failed after {@code took}. */
+  public void gcRunFailed(Duration took) {
     requireNonNull(took, "took");
-    gcRuns.withTag("outcome", succeeded ? "ok" : "failed").record(took);
-    if (succeeded) {
-      gcLastSuccess.set(clock.millis());
-      registry.more().timeGauge(PREFIX + ".gc.last.success.timestamp", Tags.empty(), gcLastSuccess,
-          TimeUnit.MILLISECONDS, AtomicLong::get);
+    gcRuns.withTag("outcome", "failed").record(took);
+  }
+
+  private void gcReclaimed(String reclaimClass, GcReport.Reclaimed reclaimed) {
+    if (reclaimed.notChecked().isEmpty()) {
+      gcReclaimed.withTag("class", reclaimClass).increment(reclaimed.count());
+      gcReclaimedBytes.withTag("class", reclaimClass).increment(reclaimed.bytes());
     }
   }
 

@@ -9,6 +9,7 @@ import dev.eden.artifacts.spi.ArtifactSummary;
 import dev.eden.artifacts.spi.PageRequest;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,7 +23,7 @@ import java.util.Set;
 final class MeteredArtifactStore implements ArtifactStore {
   /** The names of the calls, as counted. */
   static final Set<String> CALLS =
-      Set.of("create", "find", "contains", "list", "delete", "page", "summarize");
+      Set.of("create", "find", "contains", "existing", "list", "delete", "page", "summarize");
 
   private final ArtifactStore delegate;
   private final StorageCalls calls;
@@ -45,6 +46,11 @@ final class MeteredArtifactStore implements ArtifactStore {
   @Override
   public boolean contains(ArtifactId id) throws IOException {
     return calls.call("contains", () -> delegate.contains(id));
+  }
+
+  @Override
+  public Set<ArtifactId> existing(Collection<ArtifactId> ids) throws IOException {
+    return calls.call("existing", () -> delegate.existing(ids));
   }
 
   @Override

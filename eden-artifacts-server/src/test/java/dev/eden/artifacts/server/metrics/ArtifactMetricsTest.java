@@ -24,11 +24,14 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.time.Clock;
+import dev.eden.artifacts.maintenance.GcReport;
+import dev.eden.artifacts.maintenance.GcReport.Reclaimed;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -164,6 +167,7 @@ class ArtifactMetricsTest {
     assertThatThrownBy(() -> store.create(MetadataSamples.row(experiment))).isInstanceOf(IOException.class);
     assertThatThrownBy(() -> store.find(experiment, id)).isInstanceOf(IOException.class);
     assertThatThrownBy(() -> store.contains(id)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> store.existing(List.of(id))).isInstanceOf(IOException.class);
     assertThatThrownBy(() -> store.idsCreatedBefore(experiment, Instant.now(), 10)).isInstanceOf(IOException.class);
     assertThatThrownBy(() -> store.delete(id)).isInstanceOf(IOException.class);
     assertThatThrownBy(() -> store.page(experiment, PageRequest.first(10))).isInstanceOf(IOException.class);
@@ -175,14 +179,18 @@ class ArtifactMetricsTest {
 
   @Test
   void maintenanceRunsAreRecorded() {
-    metrics.gcReclaimed("orphan-blob", 3, 3000);
-    metrics.gcReclaimed("stale-temporary", 1, 10);
-    metrics.gcRunFinished(Duration.ofSeconds(2), true);
-    metrics.gcRunFinished(Duration.ofSeconds(1), false);
-    assertThat(registry.get("eden.artifacts.gc.reclaimed").tag("class", "orphan-blob").counter().count()).isEqualTo(3);
-    assertThat(registry.get("eden.artifacts.gc.reclaimed.bytes").tag("class", "orphan-blob").counter().count()).isEqualTo(3000);
-    assertThat(registry.get("eden.artifacts.gc.reclaimed").tag("class", "stale-temporary").counter().count()).isEqualTo(1);
-    assertThat(registry.get("eden.artifacts.gc.runs").tag("outcome", "ok").timer().count()).isEqualTo(1);
+    metrics.gcRunSucceeded(new GcReport(false, Duration.ofHours(24), new Reclaimed(3, 3000, Optional.empty()),
+        new Reclaimed(1, 10, Optional.empty()), Reclaimed.notChecked("no reference checker configured")),
+        Duration.ofSeconds(2));
+    metrics.gcRunSucceeded(new GcReport(true, Duration.ofHours(24), new Reclaimed(7, 7, Optional.empty()),
+        new Reclaimed(7, 7, Optional.empty()), new Reclaimed(7, 7, Optional.empty())), Duration.ofSeconds(1));
+    metrics.gcRunFailed(Duration.ofSeconds(1));
+    assertThat(registry.get("eden.artifacts.gc.reclaimed").tag("class", "orphan-blobs").counter().count()).isEqualTo(3);
+    assertThat(registry.get("eden.artifacts.gc.reclaimed.bytes").tag("class", "orphan-blobs").counter().count()).isEqualTo(3000);
+    assertThat(registry.get("eden.artifacts.gc.reclaimed").tag("class", "stale-pending").counter().count()).isEqualTo(1);
+    assertThat(registry.find("eden.artifacts.gc.reclaimed").tag("class", "unreferenced-artifacts").counter())
+        .as("a class not checked counts nothing").isNull();
+    assertThat(registry.get("eden.artifacts.gc.runs").tag("outcome", "ok").timer().count()).isEqualTo(2);
     assertThat(registry.get("eden.artifacts.gc.runs").tag("outcome", "failed").timer().count()).isEqualTo(1);
     assertThat(registry.get("eden.artifacts.gc.last.success.timestamp").timeGauge().value(java.util.concurrent.TimeUnit.SECONDS))
         .isEqualTo(Instant.parse("2025-06-01T10:00:00Z").getEpochSecond());
@@ -209,8 +217,8 @@ class ArtifactMetricsTest {
     onPrometheus.instrument(new InMemoryArtifactStore());
     onPrometheus.instrument(new FileArtifactBackend(dir));
     onPrometheus.exchangeStarted(dev.eden.artifacts.server.ExchangeEvent.Operation.DEPOSIT);
-    onPrometheus.gcReclaimed("orphan-blob", 1, 1);
-    onPrometheus.gcRunFinished(Duration.ofSeconds(1), true);
+    onPrometheus.gcRunSucceeded(new GcReport(false, Duration.ofHours(24), new Reclaimed(1, 1, Optional.empty()),
+        new Reclaimed(0, 0, Optional.empty()), new Reclaimed(0, 0, Optional.empty())), Duration.ofSeconds(1));
     onPrometheus.scrubChecked(1, 1);
     onPrometheus.scrubDamaged("missing");
     onPrometheus.scrubRunFinished(Duration.ofSeconds(1), 1, true);
