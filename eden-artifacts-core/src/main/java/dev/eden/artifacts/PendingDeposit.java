@@ -105,7 +105,7 @@ public final class PendingDeposit implements Closeable {
   /**
    * Makes the bytes durable, then records the metadata row, and returns what was recorded. If the
    * row cannot be recorded the blob is deleted (best effort), so no metadata ever points at missing
-   * bytes. If recording the row took {@link GarbageCollector#MINIMUM_GRACE} or longer after the
+   * bytes. If recording the row took {@link GarbageCollector#DEPOSIT_ROW_DEADLINE} or longer after the
    * bytes were committed, the deposit fails too and removes its row and blob again: a garbage
    * collection may have taken the bytes for an orphan meanwhile.
    *
@@ -148,6 +148,7 @@ public final class PendingDeposit implements Closeable {
   private DepositResult commit(String sha256Hex) {
     finished = true;
     Instant commitStarted = service.clock().instant();
+    long commitStartedNanos = System.nanoTime();
     try {
       blob.commit();
     } catch (IOException e) {
@@ -159,29 +160,38 @@ public final class PendingDeposit implements Closeable {
     try {
       service.store().create(metadata);
     } catch (IOException | RuntimeException e) {
-      throw undo(new ArtifactStorageException("could not record the artifact", e), false);
+      // The row may have been written all the same (a connection lost after the commit): remove it too.
+      throw undo(new ArtifactStorageException("could not record the artifact", e));
     }
-    Duration took = Duration.between(commitStarted, service.clock().instant());
-    if (took.compareTo(GarbageCollector.MINIMUM_GRACE) >= 0) {
-      // A garbage collection with the shortest grace may have seen the blob without its row.
+    // By the clock that dates rows, and by elapsed time should that clock have been set back.
+    Duration took = max(Duration.between(commitStarted, service.clock().instant()),
+        Duration.ofNanos(System.nanoTime() - commitStartedNanos));
+    if (took.compareTo(GarbageCollector.DEPOSIT_ROW_DEADLINE) >= 0) {
+      // A garbage collection may have seen the blob without its row and taken it.
       throw undo(new ArtifactStorageException("could not record the artifact in time", new IOException(
           "recording the row took " + took + " after the bytes were committed, not less than "
-              + GarbageCollector.MINIMUM_GRACE)), true);
+              + GarbageCollector.DEPOSIT_ROW_DEADLINE)));
     }
     return new DepositResult(metadata);
   }
 
-  /** Removes what a failed commit recorded, the row (if it was written) first, then the blob. */
-  private ArtifactStorageException undo(ArtifactStorageException reason, boolean rowWritten) {
+  /** Removes what a failed commit may have recorded, the row first, then the blob (best effort). */
+  private ArtifactStorageException undo(ArtifactStorageException reason) {
     try {
-      if (rowWritten) {
-        service.store().delete(blob.id());
-      }
+      service.store().delete(blob.id());
+    } catch (IOException | RuntimeException suppressed) {
+      reason.addSuppressed(suppressed);
+    }
+    try {
       service.backend().delete(blob.id());
     } catch (IOException | RuntimeException suppressed) {
       reason.addSuppressed(suppressed);
     }
     return reason;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** Abandons the deposit unless it completed. Idempotent. */

@@ -48,12 +48,14 @@ import java.util.stream.Stream;
  *
  * <p><b>Safe beside live deposits</b>, in this process or any other sharing the storage: a blob is
  * only a candidate once committed longer than the grace, its row is looked up after the blob was
- * listed, and a deposit whose row commits {@link #MINIMUM_GRACE} or more after its blob commit
- * started fails instead of answering (its row is removed again), so no deposit that succeeded can
- * have lost its bytes to a collection that looked before its row existed. Hence the grace is at
- * least {@code MINIMUM_GRACE}; the clocks of the machines involved (and of an object store, whose
- * {@code Last-Modified} dates blobs) must agree to well within the grace. On a store that dates a
- * multipart object by the start of its upload, choose a grace longer than the longest upload.
+ * listed, and a deposit whose row commits {@link #DEPOSIT_ROW_DEADLINE} or more after its blob
+ * commit started fails instead of answering (its row is removed again). So no deposit that
+ * succeeded can have lost its bytes to a collection that looked before its row existed, provided
+ * the clocks that date blobs (this machine's for files on a local disk, the object store's for
+ * {@code Last-Modified}) and the collector's agree to within the grace less the deadline, nine
+ * minutes at the {@link #MINIMUM_GRACE}; a store that dates a multipart object by the start of its
+ * upload (as Amazon S3 may) also needs a grace longer than the longest upload. The default grace of
+ * a day leaves room for both.
  *
  * <p>Several collectors may run at once: every deletion is idempotent, and each run counts only
  * what it removed itself. A run is not atomic: a failure stops it where it is, with what was
@@ -68,22 +70,36 @@ import java.util.stream.Stream;
  * log.info("gc: {}", report.summary());
  * }</pre>
  *
- * <p>Thread-safe; a run holds at most {@link #BATCH_SIZE} rows or ids in memory, however many
- * artifacts there are.
+ * <p>Thread-safe. A run holds at most {@link #BATCH_SIZE} rows or blobs in memory, however many
+ * artifacts there are; the leftovers of crashed writers are listed at once (there are few).
  */
 public final class GarbageCollector {
   /** The grace used unless another is configured: 24 hours. */
   public static final Duration DEFAULT_GRACE = Duration.ofHours(24);
   /**
-   * The shortest grace allowed, one minute, and the longest a deposit may take from the start of
-   * its blob commit to its committed row before it fails instead of succeeding.
+   * The longest a deposit may take from the start of its blob commit to its committed row, one
+   * minute, by its service's clock and by the elapsed time alike; a deposit that takes longer fails
+   * instead of succeeding.
    */
-  public static final Duration MINIMUM_GRACE = Duration.ofMinutes(1);
+  public static final Duration DEPOSIT_ROW_DEADLINE = Duration.ofMinutes(1);
+  /**
+   * The shortest grace allowed, ten minutes: {@link #DEPOSIT_ROW_DEADLINE} plus room for the clocks
+   * of the machines involved to disagree.
+   */
+  public static final Duration MINIMUM_GRACE = Duration.ofMinutes(10);
   /**
    * How many URIs one {@link ArtifactReferences#stillReferenced} call is asked about at most, and
    * how many blobs one {@link ArtifactStore#existing} call.
    */
   public static final int BATCH_SIZE = 500;
+
+  /**
+   * The brake on orphan collection: a batch of at least this many blobs older than the grace in
+   * which more than half have no row stops the run, since that is what a collection pointed at the
+   * wrong metadata database (an empty one, an old one) sees; see {@link
+   * Builder#allowManyOrphans()}.
+   */
+  public static final int ORPHAN_BRAKE_MIN_BLOBS = 20;
 
   private static final ArtifactId LOWEST_ID = ArtifactId.parse("0".repeat(ArtifactId.LENGTH));
 
@@ -93,6 +109,7 @@ public final class GarbageCollector {
   private final List<ExperimentId> experiments;
   private final Duration grace;
   private final Clock clock;
+  private final boolean allowManyOrphans;
 
   private GarbageCollector(Builder builder) {
     this.backend = builder.backend;
@@ -101,6 +118,7 @@ public final class GarbageCollector {
     this.experiments = List.copyOf(builder.experiments);
     this.grace = builder.grace;
     this.clock = builder.clock;
+    this.allowManyOrphans = builder.allowManyOrphans;
   }
 
   public static Builder builder() {
@@ -163,10 +181,16 @@ public final class GarbageCollector {
   /**
    * Removes those of {@code candidates} that have no row. The rows are looked up only now, after
    * the blobs were listed: a deposit whose row is not there yet committed its blob after the
-   * cutoff, or will fail (see {@link #MINIMUM_GRACE}).
+   * cutoff, or will fail (see {@link #DEPOSIT_ROW_DEADLINE}).
    */
   private void removeRowless(List<CommittedBlob> candidates, boolean dryRun, Tally tally) throws IOException {
     Set<ArtifactId> withRows = store.existing(candidates.stream().map(CommittedBlob::id).toList());
+    int rowless = candidates.size() - withRows.size();
+    if (!allowManyOrphans && candidates.size() >= ORPHAN_BRAKE_MIN_BLOBS && rowless * 2 > candidates.size()) {
+      throw new IOException(rowless + " of " + candidates.size() + " blobs older than the grace have no metadata"
+          + " row: refusing to take them for orphans, as if the metadata store were the wrong one"
+          + " (allow it when it is the right one)");
+    }
     for (CommittedBlob blob : candidates) {
       if (!withRows.contains(blob.id()) && (dryRun || backend.delete(blob.id()))) {
         tally.add(blob.sizeBytes());
@@ -179,7 +203,14 @@ public final class GarbageCollector {
       return Reclaimed.notChecked("the blob store cannot list what crashed writers left");
     }
     Tally tally = new Tally();
-    try (Stream<PendingLeftover> leftovers = backend.stalePending(grace)) {
+    Stream<PendingLeftover> listed;
+    try {
+      listed = backend.stalePending(grace);
+    } catch (UnsupportedOperationException e) {
+      // a backend written before the listing existed, that overrides only sweepStalePending
+      return Reclaimed.notChecked("the blob store cannot list what crashed writers left");
+    }
+    try (Stream<PendingLeftover> leftovers = listed) {
       for (Iterator<PendingLeftover> it = leftovers.iterator(); it.hasNext(); ) {
         PendingLeftover leftover = it.next();
         if (dryRun || backend.removeStalePending(leftover)) {
@@ -257,6 +288,7 @@ public final class GarbageCollector {
     private List<ExperimentId> experiments = List.of();
     private Duration grace = DEFAULT_GRACE;
     private Clock clock = Clock.systemUTC();
+    private boolean allowManyOrphans;
 
     private Builder() {}
 
@@ -301,6 +333,17 @@ public final class GarbageCollector {
         throw new IllegalArgumentException("grace must be at least " + MINIMUM_GRACE + ": " + grace);
       }
       this.grace = grace;
+      return this;
+    }
+
+    /**
+     * Lets a run remove orphans however many blobs turn out to have no row; by default a batch in
+     * which most old blobs have none stops the run ({@link #ORPHAN_BRAKE_MIN_BLOBS}). For the day
+     * after an incident that left many orphans, once the metadata store is known to be the right
+     * one.
+     */
+    public Builder allowManyOrphans() {
+      this.allowManyOrphans = true;
       return this;
     }
 

@@ -19,6 +19,7 @@ import dev.eden.artifacts.spi.ArtifactSummary;
 import dev.eden.artifacts.spi.PageRequest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -347,6 +348,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     private String tablePrefix = "eden_";
     private Duration busyTimeout = Duration.ofSeconds(30);
     private int maximumPoolSize = 0;
+    private boolean existingSchemaOnly;
 
     private Builder() {}
 
@@ -425,7 +427,20 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     }
 
     /**
-     * Connects, migrates the schema and returns the store.
+     * Opens only a database that already holds this release's schema: a SQLite file must exist
+     * (none is created) and {@link #build()} checks the schema version instead of migrating,
+     * failing when the database holds no schema of this library or another version. For tools
+     * that work on existing artifacts (garbage collection, a scrub), so that a mistyped URL or an
+     * old database is refused rather than read as an empty store. Off by default.
+     */
+    public Builder existingSchemaOnly() {
+      this.existingSchemaOnly = true;
+      return this;
+    }
+
+    /**
+     * Connects, migrates the schema (or with {@link #existingSchemaOnly()} checks it) and returns
+     * the store.
      *
      * @throws IllegalStateException unless exactly one connection source was set
      * @throws SchemaVersionException if the database holds a schema newer than this library
@@ -443,6 +458,9 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
             "set exactly one of jdbi, dataSource, sqliteFile or postgresUrl (" + sources + " set)");
       }
       TableNames names = TableNames.withPrefix(tablePrefix);
+      if (existingSchemaOnly && sqliteFile != null && !Files.isRegularFile(sqliteFile)) {
+        throw new IOException("no metadata database at " + sqliteFile);
+      }
       HikariDataSource owned = null;
       if (sqliteFile != null) {
         owned = OwnedPools.sqlite(sqliteFile, busyTimeout, maximumPoolSize > 0 ? maximumPoolSize : 4);
@@ -453,7 +471,11 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
       try {
         Dialect dialect = target.withHandle(handle -> Dialect.of(handle.getConnection()));
         JdbiArtifactStore store = new JdbiArtifactStore(target, dialect, names, owned, busyTimeout);
-        store.migrate();
+        if (existingSchemaOnly) {
+          store.requireCurrentSchema();
+        } else {
+          store.migrate();
+        }
         return store;
       } catch (SQLException | JdbiException e) {
         closeQuietly(owned);
@@ -468,6 +490,29 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
       if (owned != null) {
         owned.close();
       }
+    }
+  }
+
+  private void requireCurrentSchema() throws IOException {
+    int version;
+    try {
+      version = jdbi.withHandle(handle -> {
+        try {
+          return Migrations.currentVersion(handle.getConnection(), names);
+        } catch (SQLException e) {
+          throw new MigrationFailure(e);
+        }
+      });
+    } catch (MigrationFailure e) {
+      throw new IOException("cannot read the metadata schema version: " + e.getCause().getMessage(), e.getCause());
+    }
+    if (version == 0) {
+      throw new IOException("the database holds no eden-artifacts metadata (no " + names.schemaVersion()
+          + " table): is it the servers' metadata database?");
+    }
+    if (version != Migrations.LATEST) {
+      throw new IOException("the metadata schema is at version " + version + ", this release works on version "
+          + Migrations.LATEST + ": use the release the servers run");
     }
   }
 

@@ -290,7 +290,9 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
    * completes, within the commit. Listings usually give it in whole seconds, cut off, which could
    * make it up to a second earlier than the commit; such a time is rounded up to the next second,
    * so {@link CommittedBlob#committedAt()} is never earlier than the commit (by the server's
-   * clock).
+   * clock) on servers that date an object at its completion, as s3proxy and MinIO do. Amazon S3 may
+   * date an object uploaded in parts by the start of its upload: a garbage collection there needs a
+   * grace longer than the longest upload.
    */
   @Override
   public Stream<CommittedBlob> blobs() throws IOException {
@@ -355,7 +357,10 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
     return stale.stream();
   }
 
-  /** {@inheritDoc} Here: aborts the upload ({@code AbortMultipartUpload}). */
+  /**
+   * {@inheritDoc} Here: aborts the upload ({@code AbortMultipartUpload}) unless a part arrived since
+   * it was listed ({@code ListParts}).
+   */
   @Override
   public boolean removeStalePending(PendingLeftover leftover) throws IOException {
     requireNonNull(leftover, "leftover");
@@ -364,8 +369,13 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
     if (at < 0 || keys.parse(leftover.location().substring(0, at)).isEmpty()) {
       throw new IllegalArgumentException("not an upload of this backend: " + leftover.location());
     }
-    return bucket.abortUpload(leftover.location().substring(0, at),
-        leftover.location().substring(at + UPLOAD_ID_SEPARATOR.length()));
+    String key = leftover.location().substring(0, at);
+    String uploadId = leftover.location().substring(at + UPLOAD_ID_SEPARATOR.length());
+    Optional<BucketOps.UploadProgress> progress = bucket.progress(key, uploadId);
+    if (progress.isEmpty() || progress.get().lastPartAt().filter(t -> t.isAfter(leftover.lastModified())).isPresent()) {
+      return false; // gone, or its writer uploaded a part since it was listed
+    }
+    return bucket.abortUpload(key, uploadId);
   }
 
   /**

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The deposit guard that makes garbage collection safe beside live deposits, end to end through the
- * reference server: a deposit whose metadata row commits {@link GarbageCollector#MINIMUM_GRACE} or
+ * reference server: a deposit whose metadata row commits {@link GarbageCollector#DEPOSIT_ROW_DEADLINE} or
  * more after its blob commit started — long enough for a collection with the shortest grace to
  * have taken its bytes for an orphan — answers a 500 problem and leaves neither row nor blob; one
  * whose row commits a millisecond sooner is a 201 like any other. The delay is a test clock that
@@ -67,7 +67,7 @@ class GarbageCollectionDepositGuardTest {
 
   @Test
   void aRowRecordedAMinimumGraceAfterTheBlobCommitIsA500AndLeavesNeitherRowNorBlob() throws Exception {
-    start(GarbageCollector.MINIMUM_GRACE);
+    start(GarbageCollector.DEPOSIT_ROW_DEADLINE);
 
     try (Response r = deposit(new byte[] {1, 2, 3})) {
       assertProblem(r, 500, "eden://error/internal");
@@ -81,7 +81,7 @@ class GarbageCollectionDepositGuardTest {
 
   @Test
   void aRowRecordedJustInsideTheMinimumGraceIsA201AndStays() throws Exception {
-    start(GarbageCollector.MINIMUM_GRACE.minusMillis(1));
+    start(GarbageCollector.DEPOSIT_ROW_DEADLINE.minusMillis(1));
     byte[] bytes = {4, 5, 6, 7};
 
     String uri;

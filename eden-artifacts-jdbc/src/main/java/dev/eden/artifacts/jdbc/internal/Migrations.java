@@ -159,6 +159,37 @@ public final class Migrations {
   }
 
   /**
+   * The schema version {@code connection}'s database records for these tables, or 0 when it holds
+   * no schema of this library (no version table). Reads only.
+   *
+   * @throws SQLException on any other database failure
+   */
+  public static int currentVersion(Connection connection, TableNames names) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT COALESCE(MAX(version), 0) FROM " + names.schemaVersion())) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (SQLException e) {
+      if (hasVersionTable(connection, names)) {
+        throw e;
+      }
+      return 0;
+    }
+  }
+
+  private static boolean hasVersionTable(Connection connection, TableNames names) throws SQLException {
+    String table = names.schemaVersion();
+    for (String candidate : new String[] {table, table.toLowerCase(java.util.Locale.ROOT), table.toUpperCase(java.util.Locale.ROOT)}) {
+      try (ResultSet tables = connection.getMetaData().getTables(null, null, candidate, null)) {
+        if (tables.next()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * Like {@link #migrate}, but stops after version {@code target}: what a database of an earlier
    * release holds, for upgrade tests.
    *

@@ -34,23 +34,31 @@ final class GcCommand implements Callable<Integer> {
 
   @Option(names = "--grace", defaultValue = "PT24H", paramLabel = "<ISO-8601 duration>", description = {
       "Only what is older than this is removed, judged by the file's or object's modification time;"
-          + " at least PT1M (default: ${DEFAULT-VALUE})."})
+          + " at least PT10M (default: ${DEFAULT-VALUE})."})
   Duration grace;
 
   @Option(names = "--dry-run", description = "Count what would be removed; remove nothing.")
   boolean dryRun;
+
+  @Option(names = "--allow-many-orphans", description = {
+      "Remove orphans even when most old blobs have no row. Without it such a run stops (exit 1) before removing them,"
+          + " as that is what pointing gc at the wrong metadata database looks like."})
+  boolean allowManyOrphans;
 
   @Override
   public Integer call() throws Exception {
     checkGrace(spec, "--grace", grace);
     storage.validate();
     PrintWriter out = spec.commandLine().getOut();
-    try (JdbiArtifactStore store = storage.openExistingStore(); OpenedBlobStore blobs = storage.openBlobs()) {
-      GarbageCollector collector = GarbageCollector.builder()
+    try (JdbiArtifactStore store = storage.openExistingStore(); OpenedBlobStore blobs = storage.openBlobsForReading()) {
+      GarbageCollector.Builder builder = GarbageCollector.builder()
           .backend(blobs.backend())
           .store(store)
-          .grace(grace)
-          .build();
+          .grace(grace);
+      if (allowManyOrphans) {
+        builder.allowManyOrphans();
+      }
+      GarbageCollector collector = builder.build();
       GcReport report = dryRun ? collector.dryRun() : collector.collect();
       out.println("gc" + (dryRun ? " (dry run)" : "") + ": " + report.summary());
       out.flush();

@@ -36,6 +36,26 @@ final class MetadataDatabase {
     throw new IllegalArgumentException("--db must be a jdbc:postgresql: or jdbc:sqlite: URL");
   }
 
+  /**
+   * A store on the existing database at {@code jdbcUrl}, which must hold this release's schema:
+   * nothing is created or migrated ({@link JdbiArtifactStore.Builder#existingSchemaOnly()}); the
+   * caller closes it.
+   *
+   * @throws IllegalArgumentException unless the URL starts with {@code jdbc:postgresql:} or {@code
+   *     jdbc:sqlite:}
+   * @throws IOException if the database cannot be opened or holds no schema of this release
+   */
+  static JdbiArtifactStore openExisting(String jdbcUrl) throws IOException {
+    JdbiArtifactStore.Builder builder = JdbiArtifactStore.builder().existingSchemaOnly();
+    if (jdbcUrl.startsWith(POSTGRES)) {
+      return builder.postgresUrl(jdbcUrl).build();
+    }
+    if (jdbcUrl.startsWith(SQLITE)) {
+      return builder.sqliteFile(Path.of(jdbcUrl.substring(SQLITE.length()))).build();
+    }
+    throw new IllegalArgumentException("--db must be a jdbc:postgresql: or jdbc:sqlite: URL");
+  }
+
   /** The URL without its query, which may carry a password. */
   static String redact(String jdbcUrl) {
     int q = jdbcUrl.indexOf('?');

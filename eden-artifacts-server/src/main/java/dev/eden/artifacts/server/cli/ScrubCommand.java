@@ -51,6 +51,8 @@ final class ScrubCommand implements Callable<Integer> {
 
   @Mixin StorageOptions storage;
 
+  @Mixin ExperimentOptions experiments;
+
   @Option(names = "--rate", paramLabel = "<bytes/s>", defaultValue = "50MB", converter = ByteRate.Converter.class, description = {
       "Read at most this many bytes per second over the whole scrub, so it leaves the disk or the network to live traffic (default: ${DEFAULT-VALUE})."
           + " kB, MB, GB, TB are powers of 1000; KiB, MiB, GiB, TiB powers of 1024; a plain number is bytes; '/s' may follow."
@@ -60,19 +62,20 @@ final class ScrubCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     storage.validate();
-    List<ExperimentId> experiments = storage.existingExperiments();
+    experiments.validate();
+    List<ExperimentId> scrubbed = experiments.existing(storage.data());
     try (JdbiArtifactStore store = openStore(); OpenedBlobStore blobs = storage.openBlobsForReading()) {
       Scrubber.Builder builder = Scrubber.builder().store(store).backend(blobs.backend());
       Scrubber scrubber = (rate.isUnlimited() ? builder.unthrottled() : builder.bytesPerSecond(rate.bytesPerSecond()))
           .build();
       PrintWriter err = spec.commandLine().getErr();
-      err.println("scrub: " + experiments.stream().map(ExperimentId::value).collect(Collectors.joining(", "))
+      err.println("scrub: " + scrubbed.stream().map(ExperimentId::value).collect(Collectors.joining(", "))
           + " in " + storage.describeStore() + ", blobs " + blobs.description() + ", at most " + rate);
       err.flush();
       Printer printer = new Printer(spec.commandLine().getOut());
       ScrubReport report;
       try {
-        report = scrubber.scrub(experiments, printer);
+        report = scrubber.scrub(scrubbed, printer);
       } catch (IOException e) {
         err.println("scrub: stopped after " + printer.checked + " artifacts: " + e.getMessage());
         err.flush();
@@ -85,11 +88,7 @@ final class ScrubCommand implements Callable<Integer> {
   }
 
   private JdbiArtifactStore openStore() throws StartupFailure {
-    try {
-      return storage.openExistingStore();
-    } catch (IOException e) {
-      throw new StartupFailure("could not open the metadata store " + storage.describeStore() + ": " + e.getMessage());
-    }
+    return storage.openExistingStore();
   }
 
   /** Prints each finding as it comes, so a long scrub shows damage early. */

@@ -66,6 +66,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin StorageOptions storage;
 
+  @Mixin ExperimentOptions experimentOptions;
+
   @Option(names = "--idle-timeout-seconds", defaultValue = "30", description = "Cut off a connection (and abandon its upload) after this many seconds without progress (default: ${DEFAULT-VALUE}).")
   int idleTimeoutSeconds;
 
@@ -83,7 +85,7 @@ final class ServeCommand implements Callable<Integer> {
   Duration gcInterval;
 
   @Option(names = "--gc-grace", defaultValue = "PT24H", paramLabel = "<ISO-8601 duration>", description = {
-      "The grace of the background garbage collection (--gc-interval), as 'gc --grace'; at least PT1M (default: ${DEFAULT-VALUE})."})
+      "The grace of the background garbage collection (--gc-interval), as 'gc --grace'; at least PT10M (default: ${DEFAULT-VALUE})."})
   Duration gcGrace;
 
   @Option(names = "--metrics-port", paramLabel = "PORT", description = {
@@ -109,7 +111,7 @@ final class ServeCommand implements Callable<Integer> {
     DataDirectory.createOwnerOnly(data);
 
     String adminToken = DataDirectory.adminToken(data, System.getenv(ADMIN_TOKEN_ENV), out);
-    List<ExperimentId> experiments = DataDirectory.experiments(data, storage.experimentIds, out);
+    List<ExperimentId> experiments = DataDirectory.experiments(data, experimentOptions.experimentIds, out);
 
     OpenedBlobStore blobs = storage.openBlobs();
     sweepLeftovers(blobs, out);
@@ -156,7 +158,7 @@ final class ServeCommand implements Callable<Integer> {
         .stopTimeout(Duration.ofSeconds(stopTimeoutSeconds))
         .build();
     BackgroundCollection collection = gcInterval == null ? null : BackgroundCollection.start(
-        GarbageCollector.builder().backend(backend).store(store).grace(gcGrace).build(), gcInterval,
+        GarbageCollector.builder().backend(backend).store(metered).grace(gcGrace).build(), gcInterval,
         metrics == null ? BackgroundCollection.RunObserver.NONE : new BackgroundCollection.RunObserver() {
           @Override
           public void succeeded(GcReport report, Duration took) {
@@ -223,6 +225,7 @@ final class ServeCommand implements Callable<Integer> {
 
   private void validate() {
     storage.validate();
+    experimentOptions.validate();
     if (port < 0 || port > 65535) {
       throw new ParameterException(spec.commandLine(), "--port must be in 0..65535");
     }

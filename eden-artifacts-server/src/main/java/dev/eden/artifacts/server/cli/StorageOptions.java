@@ -1,13 +1,10 @@
 package dev.eden.artifacts.server.cli;
 
-import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.jdbc.JdbiArtifactStore;
 import dev.eden.artifacts.server.cli.BlobStoreOptions.OpenedBlobStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,8 +12,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Where a command finds the artifacts: the data directory, the metadata database ({@code --db}),
- * the blob store ({@code --blob-store} and the S3 options) and the experiments. A picocli mixin
+ * Where a command finds the artifacts: the data directory, the metadata database ({@code --db})
+ * and the blob store ({@code --blob-store} and the S3 options). A picocli mixin
  * shared by {@code serve}, {@code gc} and {@code scrub}, so that an operator passes the same
  * options to each and every command reads them alike.
  */
@@ -29,9 +26,6 @@ final class StorageOptions {
   @Option(names = "--db", paramLabel = "<jdbc url>", description = "Metadata database: jdbc:postgresql://... or jdbc:sqlite:<file> (default: SQLite at <data-dir>/metadata.db). With --db the workers are that database's too (add-worker --db), not <data-dir>/workers.json.")
   String db;
 
-  @Option(names = "--experiment-id", paramLabel = "exp_...", description = "An experiment to serve; repeat for several. Without it, the one kept in <data-dir>/experiment-id (minted at the first start of 'serve').")
-  List<String> experimentIds = new ArrayList<>();
-
   @Mixin BlobStoreOptions blobStore;
 
   /**
@@ -43,12 +37,6 @@ final class StorageOptions {
     blobStore.validate();
     if (db != null && !MetadataDatabase.isSupported(db)) {
       throw new ParameterException(command.commandLine(), "--db must be a jdbc:postgresql: or jdbc:sqlite: URL");
-    }
-    for (String e : experimentIds) {
-      if (!ExperimentId.isValid(e)) {
-        throw new ParameterException(command.commandLine(),
-            "--experiment-id must be 'exp_' followed by 26 lowercase Crockford base32 characters: " + e);
-      }
     }
   }
 
@@ -63,18 +51,24 @@ final class StorageOptions {
   }
 
   /**
-   * The metadata store of a data directory that must already hold one, for the commands that
-   * work on existing artifacts ({@code gc}, {@code scrub}): they never create an empty database
-   * because of a mistyped {@code --data-dir}.
+   * The metadata store the servers use, for the commands that work on existing artifacts ({@code
+   * gc}, {@code scrub}): it must exist and hold this release's schema, which is checked, never
+   * created or migrated. A mistyped {@code --data-dir} or {@code --db}, another database, or one
+   * left behind by a move to {@code --db} is refused rather than read as an empty store, in which
+   * every blob would look like an orphan.
    *
-   * @throws StartupFailure if the default SQLite file does not exist
+   * @throws StartupFailure if there is no such database, or it holds no schema of this release
    */
-  JdbiArtifactStore openExistingStore() throws IOException, StartupFailure {
-    if (db == null && !Files.isRegularFile(data().resolve("metadata.db"))) {
-      throw new StartupFailure("no metadata database at " + data().resolve("metadata.db")
-          + " (is --data-dir the server's? --db names another database)");
+  JdbiArtifactStore openExistingStore() throws StartupFailure {
+    try {
+      return db == null
+          ? JdbiArtifactStore.builder().sqliteFile(data().resolve("metadata.db")).existingSchemaOnly().build()
+          : MetadataDatabase.openExisting(db);
+    } catch (IOException e) {
+      throw new StartupFailure(e.getMessage() + (db == null
+          ? " (is --data-dir the servers'? --db names another database)"
+          : " (is --db the servers' database?)"));
     }
-    return openStore();
   }
 
   /** How to name the metadata database in an output line, without any password. */
@@ -87,29 +81,12 @@ final class StorageOptions {
     return blobStore.open(data());
   }
 
-  /** The blob store of a command that only reads it; see {@link BlobStoreOptions#openForReading}. */
+  /**
+   * The blob store of a command that works on existing blobs only ({@code gc}, {@code scrub}): a
+   * missing directory is an error, a bucket gets one {@code HeadBucket}; see {@link
+   * BlobStoreOptions#openForReading}.
+   */
   OpenedBlobStore openBlobsForReading() throws IOException, StartupFailure {
     return blobStore.openForReading(data());
-  }
-
-  /**
-   * The experiments given with {@code --experiment-id}, or else the one kept in the data
-   * directory, without minting one.
-   *
-   * @throws StartupFailure if neither exists
-   */
-  List<ExperimentId> existingExperiments() throws IOException, StartupFailure {
-    if (!experimentIds.isEmpty()) {
-      return experimentIds.stream().map(ExperimentId::parse).toList();
-    }
-    Path file = data().resolve(DataDirectory.EXPERIMENT_FILE);
-    if (!Files.isRegularFile(file)) {
-      throw new StartupFailure("no --experiment-id given and no " + file + " (is --data-dir the server's?)");
-    }
-    String text = Files.readString(file).strip();
-    if (!ExperimentId.isValid(text)) {
-      throw new StartupFailure(file + " does not hold a valid experiment id");
-    }
-    return List.of(ExperimentId.parse(text));
   }
 }

@@ -247,7 +247,7 @@ public final class ArtifactMetrics implements ExchangeListener {
 
   /**
    * {@code store}, counting each of its failures in {@code eden_artifacts_metadata_store_errors_total}
-   * by call: {@code create}, {@code find}, {@code contains}, {@code list}, {@code delete}, {@code
+   * by call: {@code create}, {@code find}, {@code contains}, {@code existing}, {@code list}, {@code delete}, {@code
    * page}, {@code summarize}. Everything else is {@code store}'s, unchanged.
    */
   public ArtifactStore instrument(ArtifactStore store) {

@@ -124,7 +124,7 @@ class EnvironmentOptionsTest {
     assertThat(serve.maxArtifactBytes).isEqualTo(4096);
     assertThat(serve.storage.dataDir).isEqualTo(data);
     assertThat(serve.sweepTempsOlderThan).isEqualTo(Duration.ofHours(2));
-    assertThat(serve.storage.experimentIds).containsExactly(EXPERIMENT_A, EXPERIMENT_B);
+    assertThat(serve.experimentOptions.experimentIds).containsExactly(EXPERIMENT_A, EXPERIMENT_B);
     assertThat(serve.storage.db).isEqualTo("jdbc:postgresql://db:5432/eden?user=eden&password=pw");
     assertThat(serve.console).isFalse();
   }
@@ -135,7 +135,7 @@ class EnvironmentOptionsTest {
     assertThat(serve.host).isEqualTo("127.0.0.1");
     assertThat(serve.port).isEqualTo(8080);
     assertThat(serve.storage.dataDir).isEqualTo(Path.of("./eden-data"));
-    assertThat(serve.storage.experimentIds).isEmpty();
+    assertThat(serve.experimentOptions.experimentIds).isEmpty();
     assertThat(serve.storage.db).isNull();
     assertThat(serve.console).isNull();
   }
@@ -168,7 +168,7 @@ class EnvironmentOptionsTest {
         "EDEN_PORT", "9091", "EDEN_HOST", "0.0.0.0", "EDEN_EXPERIMENT_ID", EXPERIMENT_A + "," + EXPERIMENT_B);
     ServeCommand serve = serve(environment, "--port", "7070", "--experiment-id", EXPERIMENT_B);
     assertThat(serve.port).isEqualTo(7070);
-    assertThat(serve.storage.experimentIds).containsExactly(EXPERIMENT_B); // replaced, not merged
+    assertThat(serve.experimentOptions.experimentIds).containsExactly(EXPERIMENT_B); // replaced, not merged
     assertThat(serve.host).isEqualTo("0.0.0.0");
     // a bad variable the command line overrides is never looked at
     assertThat(serve(Map.of("EDEN_PORT", "abc", "EDEN_CONSOLE", "yes"), "--port=7071", "--no-console"))
@@ -178,7 +178,7 @@ class EnvironmentOptionsTest {
 
   @Test
   void aRepeatableOptionAlsoTakesACommaSeparatedListOnTheCommandLine() {
-    assertThat(serve(Map.of(), "--experiment-id", EXPERIMENT_A + "," + EXPERIMENT_B).storage.experimentIds)
+    assertThat(serve(Map.of(), "--experiment-id", EXPERIMENT_A + "," + EXPERIMENT_B).experimentOptions.experimentIds)
         .containsExactly(EXPERIMENT_A, EXPERIMENT_B);
   }
 
@@ -229,7 +229,7 @@ class EnvironmentOptionsTest {
   void anEmptyVariableCountsAsUnset() {
     ServeCommand serve = serve(Map.of("EDEN_PORT", "", "EDEN_EXPERIMENT_ID", "", "EDEN_CONSOLE", "", "EDEN_DB", ""));
     assertThat(serve.port).isEqualTo(8080);
-    assertThat(serve.storage.experimentIds).isEmpty();
+    assertThat(serve.experimentOptions.experimentIds).isEmpty();
     assertThat(serve.console).isNull();
     assertThat(serve.storage.db).isNull();
   }

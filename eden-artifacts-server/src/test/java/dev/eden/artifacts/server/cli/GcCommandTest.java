@@ -72,7 +72,7 @@ class GcCommandTest {
   void usageErrorsAndMissingStorageAreOneLineWithTheirExitStatus() {
     Run tooShort = run("gc", "--data-dir", garbage.data.toString(), "--grace", "PT30S");
     assertThat(tooShort.exit()).isEqualTo(2);
-    assertThat(tooShort.err()).contains("--grace must be at least PT1M: PT30S");
+    assertThat(tooShort.err()).contains("--grace must be at least PT10M: PT30S");
     assertThat(garbage.oldOrphan).exists();
 
     Run notADuration = run("gc", "--data-dir", garbage.data.toString(), "--grace", "yesterday");
@@ -83,5 +83,31 @@ class GcCommandTest {
     assertThat(nowhere.err().lines()).singleElement().asString()
         .startsWith("gc: no metadata database at ").contains("typo");
     assertThat(dir.resolve("typo")).as("a mistyped data directory is not created").doesNotExist();
+  }
+
+  @Test
+  void aDatabaseThatIsNotTheServersIsRefusedAndNothingIsCreatedOrRemoved() throws Exception {
+    Path typo = dir.resolve("typo.db");
+    Run mistyped = run("gc", "--data-dir", garbage.data.toString(), "--db", "jdbc:sqlite:" + typo);
+    assertThat(mistyped.exit()).isEqualTo(1);
+    assertThat(mistyped.err().lines()).singleElement().asString()
+        .startsWith("gc: no metadata database at " + typo).endsWith("(is --db the servers' database?)");
+    assertThat(typo).as("a mistyped database is not created").doesNotExist();
+
+    Path empty = java.nio.file.Files.createFile(dir.resolve("empty.db")); // an SQLite database with no tables
+    Run other = run("gc", "--data-dir", garbage.data.toString(), "--db", "jdbc:sqlite:" + empty);
+    assertThat(other.exit()).isEqualTo(1);
+    assertThat(other.err()).contains("the database holds no eden-artifacts metadata");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + empty);
+        java.sql.ResultSet tables = c.createStatement().executeQuery("SELECT COUNT(*) FROM sqlite_master")) {
+      tables.next();
+      assertThat(tables.getInt(1)).as("nothing was migrated into it").isZero();
+    }
+    assertThat(garbage.oldOrphan).exists();
+
+    Run scrub = run("scrub", "--data-dir", garbage.data.toString(), "--db", "jdbc:sqlite:" + empty,
+        "--experiment-id", dev.eden.artifacts.ExperimentId.mint().value());
+    assertThat(scrub.exit()).isEqualTo(1);
+    assertThat(scrub.err()).contains("the database holds no eden-artifacts metadata");
   }
 }

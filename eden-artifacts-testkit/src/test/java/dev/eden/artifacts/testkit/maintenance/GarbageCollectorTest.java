@@ -90,6 +90,45 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void mostOldBlobsWithoutARowStopTheRunUnlessAllowed() throws IOException {
+    Path root = dir.resolve("blobs");
+    FileArtifactBackend backend = new FileArtifactBackend(root);
+    InMemoryArtifactStore wrongStore = new InMemoryArtifactStore(); // say, a mistyped --db
+    List<Path> blobs = new ArrayList<>();
+    for (int i = 0; i < GarbageCollector.ORPHAN_BRAKE_MIN_BLOBS; i++) {
+      Path blob = blobFile(root, commit(backend, 10));
+      backdate(blob, Duration.ofDays(2));
+      blobs.add(blob);
+    }
+    GarbageCollector.Builder collector = GarbageCollector.builder().backend(backend).store(wrongStore);
+
+    assertThatThrownBy(() -> collector.build().dryRun()).isInstanceOf(IOException.class)
+        .hasMessageStartingWith("20 of 20 blobs older than the grace have no metadata row: refusing");
+    assertThatThrownBy(() -> collector.build().collect()).isInstanceOf(IOException.class);
+    assertThat(blobs).allMatch(Files::exists);
+
+    assertThat(collector.allowManyOrphans().build().collect().orphanBlobs()).isEqualTo(reclaimed(20, 200));
+    assertThat(blobs).noneMatch(Files::exists);
+  }
+
+  @Test
+  void aBackendThatOnlySweepsIsReportedNotCheckedForLeftovers() throws IOException {
+    ArtifactBackend sweepOnly = new PlainBackend(new InMemoryArtifactBackend()) {
+      @Override
+      public java.util.Set<Capability> capabilities() {
+        return java.util.Set.of(Capability.STALE_PENDING_SWEEP);
+      }
+
+      @Override
+      public int sweepStalePending(Duration olderThan) {
+        return 0;
+      }
+    };
+    GcReport report = GarbageCollector.builder().backend(sweepOnly).store(new InMemoryArtifactStore()).build().collect();
+    assertThat(report.stalePending().notChecked()).hasValue("the blob store cannot list what crashed writers left");
+  }
+
+  @Test
   void aTempWhoseWriterMadeProgressSinceItWasListedIsKept() throws IOException {
     Path root = dir.resolve("blobs");
     FileArtifactBackend backend = new FileArtifactBackend(root);
@@ -173,8 +212,8 @@ class GarbageCollectorTest {
 
   @Test
   void theGraceHasAFloorAndTheBuilderNeedsItsStores() {
-    assertThatThrownBy(() -> GarbageCollector.builder().grace(Duration.ofSeconds(59)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least PT1M");
+    assertThatThrownBy(() -> GarbageCollector.builder().grace(Duration.ofMinutes(10).minusSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least PT10M");
     assertThat(GarbageCollector.builder().grace(GarbageCollector.MINIMUM_GRACE)).isNotNull();
     assertThatThrownBy(() -> GarbageCollector.builder().store(new InMemoryArtifactStore()).build())
         .isInstanceOf(IllegalStateException.class).hasMessage("backend is required");
@@ -190,7 +229,7 @@ class GarbageCollectorTest {
     InMemoryArtifactBackend backend = new InMemoryArtifactBackend(clock);
     StoreWithHooks store = new StoreWithHooks(new InMemoryArtifactStore());
     ArtifactService service = ArtifactService.builder().backend(backend).store(store).clock(clock).build();
-    store.afterCreate(row -> clock.advance(GarbageCollector.MINIMUM_GRACE));
+    store.afterCreate(row -> clock.advance(GarbageCollector.DEPOSIT_ROW_DEADLINE));
 
     assertThatThrownBy(() -> deposit(service, EXPERIMENT, 9)).isInstanceOf(ArtifactStorageException.class)
         .hasMessage("could not record the artifact in time")
@@ -200,7 +239,7 @@ class GarbageCollectorTest {
     }
     assertThat(store.idsCreatedBefore(EXPERIMENT, Instant.MAX, 10)).isEmpty();
 
-    store.afterCreate(row -> clock.advance(GarbageCollector.MINIMUM_GRACE.minusMillis(1)));
+    store.afterCreate(row -> clock.advance(GarbageCollector.DEPOSIT_ROW_DEADLINE.minusMillis(1)));
     DepositResult slowButInTime = deposit(service, EXPERIMENT, 9);
     assertThat(read(backend, slowButInTime.metadata().id())).hasSize(9);
   }
@@ -243,7 +282,13 @@ class GarbageCollectorTest {
   }
 
   /** A backend with only the required methods: no listing, no sweep. */
-  private record PlainBackend(ArtifactBackend delegate) implements ArtifactBackend {
+  private static class PlainBackend implements ArtifactBackend {
+    private final ArtifactBackend delegate;
+
+    PlainBackend(ArtifactBackend delegate) {
+      this.delegate = delegate;
+    }
+
     @Override
     public PendingBlob begin(ArtifactId id) throws IOException {
       return delegate.begin(id);
