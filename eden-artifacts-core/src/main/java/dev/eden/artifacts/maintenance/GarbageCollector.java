@@ -6,6 +6,7 @@ import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ArtifactUris;
 import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.internal.ByteRateLimiter;
 import dev.eden.artifacts.maintenance.GcReport.Reclaimed;
 import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.spi.ArtifactBackend.Capability;
@@ -16,6 +17,7 @@ import dev.eden.artifacts.spi.CommittedBlob;
 import dev.eden.artifacts.spi.PageRequest;
 import dev.eden.artifacts.spi.PendingLeftover;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,16 +48,14 @@ import java.util.stream.Stream;
  *       with a row is ever deleted.
  * </ol>
  *
- * <p><b>Safe beside live deposits</b>, in this process or any other sharing the storage: a blob is
- * only a candidate once committed longer than the grace, its row is looked up after the blob was
- * listed, and a deposit whose row commits {@link #DEPOSIT_ROW_DEADLINE} or more after its blob
- * commit started fails instead of answering (its row is removed again). So no deposit that
- * succeeded can have lost its bytes to a collection that looked before its row existed, provided
- * the clocks that date blobs (this machine's for files on a local disk, the object store's for
- * {@code Last-Modified}) and the collector's agree to within the grace less the deadline, nine
- * minutes at the {@link #MINIMUM_GRACE}; a store that dates a multipart object by the start of its
- * upload (as Amazon S3 may) also needs a grace longer than the longest upload. The default grace of
- * a day leaves room for both.
+ * <p><b>Safe beside live deposits</b>, in this process or any other sharing the storage, whatever
+ * the clocks that date blobs say: a blob's row is looked up only after the blob was listed, and a
+ * blob found without one is removed only if it still has none when looked up again {@link
+ * #DEPOSIT_ROW_DEADLINE} later by this collector's clock; a deposit whose row commits that long or
+ * longer after its blob commit started fails instead of answering (its row is removed again). So
+ * a deposit that succeeded had its row in place by the second look-up. A run that finds blobs
+ * without a row therefore takes at least {@code DEPOSIT_ROW_DEADLINE}; a {@link #dryRun()} does
+ * not wait and counts the blobs without a row at the first look-up.
  *
  * <p>Several collectors may run at once: every deletion is idempotent, and each run counts only
  * what it removed itself. A run is not atomic: a failure stops it where it is, with what was
@@ -83,8 +83,8 @@ public final class GarbageCollector {
    */
   public static final Duration DEPOSIT_ROW_DEADLINE = Duration.ofMinutes(1);
   /**
-   * The shortest grace allowed, ten minutes: {@link #DEPOSIT_ROW_DEADLINE} plus room for the clocks
-   * of the machines involved to disagree.
+   * The shortest grace allowed, ten minutes: well above {@link #DEPOSIT_ROW_DEADLINE}, so deposits
+   * in progress are not even looked at.
    */
   public static final Duration MINIMUM_GRACE = Duration.ofMinutes(10);
   /**
@@ -101,6 +101,9 @@ public final class GarbageCollector {
    */
   public static final int ORPHAN_BRAKE_MIN_BLOBS = 20;
 
+  /** How many blobs without a row a run keeps for their second look-up at most, before it settles them. */
+  static final int MAX_SUSPECTS = 10_000;
+
   private static final ArtifactId LOWEST_ID = ArtifactId.parse("0".repeat(ArtifactId.LENGTH));
 
   private final ArtifactBackend backend;
@@ -110,6 +113,8 @@ public final class GarbageCollector {
   private final Duration grace;
   private final Clock clock;
   private final boolean allowManyOrphans;
+  private final Duration recheckDelay;
+  private final ByteRateLimiter.Sleeper sleeper;
 
   private GarbageCollector(Builder builder) {
     this.backend = builder.backend;
@@ -119,6 +124,8 @@ public final class GarbageCollector {
     this.grace = builder.grace;
     this.clock = builder.clock;
     this.allowManyOrphans = builder.allowManyOrphans;
+    this.recheckDelay = builder.recheckDelay;
+    this.sleeper = builder.sleeper;
   }
 
   public static Builder builder() {
@@ -162,6 +169,7 @@ public final class GarbageCollector {
       return Reclaimed.notChecked("the blob store cannot list its blobs");
     }
     Tally tally = new Tally();
+    Suspects suspects = new Suspects();
     List<CommittedBlob> candidates = new ArrayList<>(BATCH_SIZE);
     try (Stream<CommittedBlob> blobs = backend.blobs()) {
       for (Iterator<CommittedBlob> it = blobs.iterator(); it.hasNext(); ) {
@@ -170,20 +178,23 @@ public final class GarbageCollector {
           candidates.add(blob);
         }
         if (candidates.size() == BATCH_SIZE || (!it.hasNext() && !candidates.isEmpty())) {
-          removeRowless(candidates, dryRun, tally);
+          suspects.add(rowless(candidates), clock.instant());
           candidates.clear();
+          if (suspects.size() >= MAX_SUSPECTS) {
+            removeStillRowless(suspects, dryRun, tally);
+          }
         }
       }
     }
+    removeStillRowless(suspects, dryRun, tally);
     return tally.reclaimed();
   }
 
   /**
-   * Removes those of {@code candidates} that have no row. The rows are looked up only now, after
-   * the blobs were listed: a deposit whose row is not there yet committed its blob after the
-   * cutoff, or will fail (see {@link #DEPOSIT_ROW_DEADLINE}).
+   * Those of {@code candidates} that have no row. The rows are looked up only now, after the blobs
+   * were listed.
    */
-  private void removeRowless(List<CommittedBlob> candidates, boolean dryRun, Tally tally) throws IOException {
+  private List<CommittedBlob> rowless(List<CommittedBlob> candidates) throws IOException {
     Set<ArtifactId> withRows = store.existing(candidates.stream().map(CommittedBlob::id).toList());
     int rowless = candidates.size() - withRows.size();
     if (!allowManyOrphans && candidates.size() >= ORPHAN_BRAKE_MIN_BLOBS && rowless * 2 > candidates.size()) {
@@ -191,10 +202,65 @@ public final class GarbageCollector {
           + " row: refusing to take them for orphans, as if the metadata store were the wrong one"
           + " (allow it when it is the right one)");
     }
-    for (CommittedBlob blob : candidates) {
-      if (!withRows.contains(blob.id()) && (dryRun || backend.delete(blob.id()))) {
-        tally.add(blob.sizeBytes());
+    return candidates.stream().filter(blob -> !withRows.contains(blob.id())).toList();
+  }
+
+  /**
+   * Removes the suspects that still have no row {@link #DEPOSIT_ROW_DEADLINE} after they were
+   * first found without one: a deposit whose blob was listed had started its commit before, so by
+   * then its row is there, or the deposit fails. This holds whatever the clocks that date blobs
+   * say. A dry run counts the suspects without waiting.
+   */
+  private void removeStillRowless(Suspects suspects, boolean dryRun, Tally tally) throws IOException {
+    if (suspects.size() == 0) {
+      return;
+    }
+    if (!dryRun) {
+      waitUntil(suspects.lastLookedUp.plus(recheckDelay));
+    }
+    List<CommittedBlob> all = new ArrayList<>(suspects.blobs);
+    suspects.clear();
+    for (int from = 0; from < all.size(); from += BATCH_SIZE) {
+      List<CommittedBlob> chunk = all.subList(from, Math.min(all.size(), from + BATCH_SIZE));
+      Set<ArtifactId> withRowsNow = dryRun ? Set.of() : store.existing(chunk.stream().map(CommittedBlob::id).toList());
+      for (CommittedBlob blob : chunk) {
+        if (!withRowsNow.contains(blob.id()) && (dryRun || backend.delete(blob.id()))) {
+          tally.add(blob.sizeBytes());
+        }
       }
+    }
+  }
+
+  private void waitUntil(Instant until) throws IOException {
+    try {
+      for (Instant now = clock.instant(); now.isBefore(until); now = clock.instant()) {
+        sleeper.sleep(Math.max(1, Duration.between(now, until).toNanos()));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting to look the rows of orphan candidates up again");
+    }
+  }
+
+  /** Blobs found without a row, waiting for their second look-up. */
+  private static final class Suspects {
+    final List<CommittedBlob> blobs = new ArrayList<>();
+    Instant lastLookedUp;
+
+    void add(List<CommittedBlob> rowless, Instant lookedUp) {
+      if (!rowless.isEmpty()) {
+        blobs.addAll(rowless);
+        lastLookedUp = lookedUp;
+      }
+    }
+
+    int size() {
+      return blobs.size();
+    }
+
+    void clear() {
+      blobs.clear();
+      lastLookedUp = null;
     }
   }
 
@@ -289,6 +355,8 @@ public final class GarbageCollector {
     private Duration grace = DEFAULT_GRACE;
     private Clock clock = Clock.systemUTC();
     private boolean allowManyOrphans;
+    private Duration recheckDelay = DEPOSIT_ROW_DEADLINE;
+    private ByteRateLimiter.Sleeper sleeper = ByteRateLimiter.Sleeper.SYSTEM;
 
     private Builder() {}
 
@@ -344,6 +412,28 @@ public final class GarbageCollector {
      */
     public Builder allowManyOrphans() {
       this.allowManyOrphans = true;
+      return this;
+    }
+
+    /**
+     * How long after a blob was first found without a row it is looked up again before it is
+     * removed; {@link #DEPOSIT_ROW_DEADLINE} unless set, and shorter only where no deposit can race
+     * the collection (tests, a store no server writes to).
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder recheckDelay(Duration recheckDelay) {
+      requireNonNull(recheckDelay, "recheckDelay");
+      if (recheckDelay.isNegative()) {
+        throw new IllegalArgumentException("recheckDelay must not be negative: " + recheckDelay);
+      }
+      this.recheckDelay = recheckDelay;
+      return this;
+    }
+
+    /** How the collector waits for the second look-up (tests advance a test clock in it). */
+    Builder sleeper(ByteRateLimiter.Sleeper sleeper) {
+      this.sleeper = requireNonNull(sleeper, "sleeper");
       return this;
     }
 

@@ -72,7 +72,9 @@ class GarbageCollectorCountsOnceTest {
   private GarbageCollector collector(InMemoryArtifactBackend backend, ArtifactStore store,
       ArtifactReferences references) {
     return GarbageCollector.builder().backend(backend).store(store)
-        .references(references, List.of(experiment)).grace(GarbageCollector.MINIMUM_GRACE).build();
+        .references(references, List.of(experiment)).grace(GarbageCollector.MINIMUM_GRACE)
+        .recheckDelay(Duration.ZERO) // no deposit races these collectors
+        .build();
   }
 
   /** Passes every call on; subclasses intercept what they watch. */

@@ -343,6 +343,9 @@ class GarbageCollectionScaleOutTest {
         .references(references, List.of(experiment))
         .grace(GarbageCollector.MINIMUM_GRACE)
         .allowManyOrphans() // the seeded orphans outnumber the old artifacts with rows
+        // rows here commit 40 ms after their blobs: a second look-up a second later is enough, and
+        // keeps the sweeps coming during the few seconds of load (the default is a minute)
+        .recheckDelay(Duration.ofSeconds(1))
         .build();
     return new Instance(name, store, backend, server, collector);
   }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         "Removes, once older than --grace: blobs without a metadata row (deposits whose row never committed),"
             + " and what crashed deposits left in the blob store (temp files, incomplete S3 multipart uploads).",
         "Artifacts with a row are never removed here (only an embedding application can say that nothing refers to one).",
-        "Takes the same storage options as 'serve' and is safe to run while servers serve, and with them stopped.",
+        "Takes the same storage options as 'serve' and is safe to run while servers serve, and with them stopped:"
+            + " a blob without a row is removed only if it still has none a minute later, so a run that finds some takes a minute.",
         "Prints one line: what was removed (or, with --dry-run, would be), count and bytes per class.",
         "Exit status: 0 done, 1 the storage failed (one line on stderr), 2 usage error."})
 final class GcCommand implements Callable<Integer> {

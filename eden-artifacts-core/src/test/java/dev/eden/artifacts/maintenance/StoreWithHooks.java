@@ -1,4 +1,4 @@
-package dev.eden.artifacts.testkit.maintenance;
+package dev.eden.artifacts.maintenance;
 
 import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.ArtifactMetadata;

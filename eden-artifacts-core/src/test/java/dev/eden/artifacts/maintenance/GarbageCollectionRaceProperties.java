@@ -1,4 +1,4 @@
-package dev.eden.artifacts.testkit.maintenance;
+package dev.eden.artifacts.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,6 @@ import dev.eden.artifacts.FetchedArtifact;
 import dev.eden.artifacts.PendingDeposit;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.backend.InMemoryArtifactBackend;
-import dev.eden.artifacts.maintenance.GarbageCollector;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -66,7 +65,9 @@ class GarbageCollectionRaceProperties {
     StoreWithHooks store = new StoreWithHooks(new InMemoryArtifactStore());
     ArtifactService service = ArtifactService.builder().backend(backend).store(store).clock(clock).build();
     GarbageCollector collector = GarbageCollector.builder().backend(backend).store(store).clock(clock)
-        .grace(GarbageCollector.MINIMUM_GRACE).build();
+        .grace(GarbageCollector.MINIMUM_GRACE)
+        .sleeper(nanos -> clock.advance(Duration.ofNanos(nanos))) // time passes for the deposits too
+        .build();
     Map<ArtifactId, byte[]> acknowledged = new HashMap<>();
 
     int n = 0;

@@ -1,4 +1,4 @@
-package dev.eden.artifacts.testkit.maintenance;
+package dev.eden.artifacts.maintenance;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,10 @@
-package dev.eden.artifacts.testkit.maintenance;
+package dev.eden.artifacts.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eden.artifacts.ArtifactId;
+import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ArtifactService;
 import dev.eden.artifacts.ArtifactStorageException;
 import dev.eden.artifacts.ArtifactUris;
@@ -12,9 +13,6 @@ import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.backend.FileArtifactBackend;
 import dev.eden.artifacts.backend.InMemoryArtifactBackend;
-import dev.eden.artifacts.maintenance.ArtifactReferences;
-import dev.eden.artifacts.maintenance.GarbageCollector;
-import dev.eden.artifacts.maintenance.GcReport;
 import dev.eden.artifacts.maintenance.GcReport.Reclaimed;
 import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.spi.PendingBlob;
@@ -57,7 +55,8 @@ class GarbageCollectorTest {
     Path oldTemp = Files.write(root.resolve(".tmp-" + ArtifactId.mint().value() + "-00000000000000aa"), new byte[300]);
     backdate(oldTemp, Duration.ofHours(25));
     Path youngTemp = Files.write(root.resolve(".tmp-" + ArtifactId.mint().value() + "-00000000000000bb"), new byte[5]);
-    GarbageCollector collector = GarbageCollector.builder().backend(backend).store(store).build();
+    GarbageCollector collector = GarbageCollector.builder().backend(backend).store(store)
+        .recheckDelay(Duration.ZERO).build();
 
     GcReport dryRun = collector.dryRun();
 
@@ -100,7 +99,8 @@ class GarbageCollectorTest {
       backdate(blob, Duration.ofDays(2));
       blobs.add(blob);
     }
-    GarbageCollector.Builder collector = GarbageCollector.builder().backend(backend).store(wrongStore);
+    GarbageCollector.Builder collector =
+        GarbageCollector.builder().backend(backend).store(wrongStore).recheckDelay(Duration.ZERO);
 
     assertThatThrownBy(() -> collector.build().dryRun()).isInstanceOf(IOException.class)
         .hasMessageStartingWith("20 of 20 blobs older than the grace have no metadata row: refusing");
@@ -109,6 +109,39 @@ class GarbageCollectorTest {
 
     assertThat(collector.allowManyOrphans().build().collect().orphanBlobs()).isEqualTo(reclaimed(20, 200));
     assertThat(blobs).noneMatch(Files::exists);
+  }
+
+  @Test
+  void aBlobIsRemovedOnlyIfItStillHasNoRowADeadlineAfterItWasFirstFoundWithout() throws IOException {
+    SettableClock clock = new SettableClock(START);
+    InMemoryArtifactBackend backend = new InMemoryArtifactBackend(clock);
+    InMemoryArtifactStore store = new InMemoryArtifactStore();
+    ArtifactId late = commit(backend, 10); // a deposit whose row is about to commit
+    ArtifactId orphan = commit(backend, 20);
+    clock.advance(Duration.ofDays(2)); // whatever the blobs' dates say
+    List<Duration> slept = new ArrayList<>();
+    GarbageCollector.Builder collector = GarbageCollector.builder().backend(backend).store(store).clock(clock)
+        .sleeper(nanos -> {
+          slept.add(Duration.ofNanos(nanos));
+          clock.advance(Duration.ofNanos(nanos));
+          try {
+            store.create(new ArtifactMetadata(EXPERIMENT, late, WORKER, 10, "application/octet-stream",
+                clock.instant(), "0".repeat(64), "late.bin"));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+
+    assertThat(collector.build().dryRun().orphanBlobs()).as("a dry run counts at the first look-up")
+        .isEqualTo(reclaimed(2, 30));
+    assertThat(slept).as("and does not wait").isEmpty();
+
+    GcReport report = collector.build().collect();
+
+    assertThat(slept).containsExactly(GarbageCollector.DEPOSIT_ROW_DEADLINE);
+    assertThat(report.orphanBlobs()).isEqualTo(reclaimed(1, 20));
+    assertThat(read(backend, late)).hasSize(10);
+    assertThat(backend.open(orphan, 0)).isEmpty();
   }
 
   @Test
