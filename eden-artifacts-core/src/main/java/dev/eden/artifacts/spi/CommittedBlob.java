@@ -11,11 +11,11 @@ import java.time.Instant;
  *
  * @param id the blob's id
  * @param sizeBytes the stored size in bytes, {@code >= 0}
- * @param committedAt when the blob became visible, or a little later — never earlier than the
- *     moment its {@link PendingBlob#commit()} started. An orphan sweep deletes a blob without a
- *     metadata row only when this is older than its grace, so a deposit whose row is about to be
- *     written is never raced. For a file this is its modification time (set at commit); for an
- *     object store the object's {@code Last-Modified}.
+ * @param committedAt when the blob was committed, as the storage dates it: for a file its
+ *     modification time (set at commit); for an object store the object's {@code Last-Modified}
+ *     (which Amazon S3 may set to the start of a multipart upload). Garbage collection considers
+ *     only blobs older than its grace; its safety against racing deposits does not rest on this
+ *     time (see {@link dev.eden.artifacts.maintenance.GarbageCollector}).
  */
 public record CommittedBlob(ArtifactId id, long sizeBytes, Instant committedAt) {
 

@@ -291,8 +291,8 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
    * make it up to a second earlier than the commit; such a time is rounded up to the next second,
    * so {@link CommittedBlob#committedAt()} is never earlier than the commit (by the server's
    * clock) on servers that date an object at its completion, as s3proxy and MinIO do. Amazon S3 may
-   * date an object uploaded in parts by the start of its upload: a garbage collection there needs a
-   * grace longer than the longest upload.
+   * date an object uploaded in parts by the start of its upload; garbage collection does not depend
+   * on it (it looks a blob's row up twice, a deadline apart).
    */
   @Override
   public Stream<CommittedBlob> blobs() throws IOException {
