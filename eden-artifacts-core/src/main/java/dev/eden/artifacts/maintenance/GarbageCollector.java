@@ -58,8 +58,10 @@ import java.util.stream.Stream;
  * not wait and counts the blobs without a row at the first look-up.
  *
  * <p>Several collectors may run at once: every deletion is idempotent, and each run counts only
- * what it removed itself. A run is not atomic: a failure stops it where it is, with what was
- * removed so far removed, and the next run goes on.
+ * what it removed itself. A run takes the classes in the order above, the application's {@link
+ * ArtifactReferences} last, so that its failure does not keep the storage's own garbage. A run is
+ * not atomic: a failure stops it where it is, with what was removed so far removed, and the next
+ * run goes on.
  *
  * <pre>{@code
  * GcReport report = GarbageCollector.builder()
@@ -155,9 +157,11 @@ public final class GarbageCollector {
   private GcReport run(boolean dryRun) throws IOException {
     Instant cutoff = clock.instant().minus(grace);
     try {
-      Reclaimed unreferenced = unreferencedArtifacts(cutoff, dryRun);
+      // The application's reference checker goes last: should it fail, the storage's own garbage
+      // is reclaimed all the same.
       Reclaimed orphans = orphanBlobs(cutoff, dryRun);
       Reclaimed leftovers = stalePending(dryRun);
+      Reclaimed unreferenced = unreferencedArtifacts(cutoff, dryRun);
       return new GcReport(dryRun, grace, orphans, leftovers, unreferenced);
     } catch (UncheckedIOException e) {
       throw e.getCause();
