@@ -3,25 +3,19 @@ package dev.eden.artifacts.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eden.artifacts.ArtifactId;
-import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ArtifactService;
 import dev.eden.artifacts.DepositResult;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.backend.InMemoryArtifactBackend;
-import dev.eden.artifacts.spi.ArtifactPage;
 import dev.eden.artifacts.spi.ArtifactStore;
-import dev.eden.artifacts.spi.ArtifactSummary;
-import dev.eden.artifacts.spi.PageRequest;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -75,50 +69,5 @@ class GarbageCollectorCountsOnceTest {
         .references(references, List.of(experiment)).grace(GarbageCollector.MINIMUM_GRACE)
         .recheckDelay(Duration.ZERO) // no deposit races these collectors
         .build();
-  }
-
-  /** Passes every call on; subclasses intercept what they watch. */
-  private static class DelegatingStore implements ArtifactStore {
-    private final ArtifactStore delegate;
-
-    DelegatingStore(ArtifactStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void create(ArtifactMetadata metadata) throws IOException {
-      delegate.create(metadata);
-    }
-
-    @Override
-    public Optional<ArtifactMetadata> find(ExperimentId experimentId, ArtifactId id) throws IOException {
-      return delegate.find(experimentId, id);
-    }
-
-    @Override
-    public boolean contains(ArtifactId id) throws IOException {
-      return delegate.contains(id);
-    }
-
-    @Override
-    public List<ArtifactId> idsCreatedBefore(ExperimentId experimentId, Instant cutoff, int limit)
-        throws IOException {
-      return delegate.idsCreatedBefore(experimentId, cutoff, limit);
-    }
-
-    @Override
-    public boolean delete(ArtifactId id) throws IOException {
-      return delegate.delete(id);
-    }
-
-    @Override
-    public ArtifactPage page(ExperimentId experimentId, PageRequest request) throws IOException {
-      return delegate.page(experimentId, request);
-    }
-
-    @Override
-    public ArtifactSummary summarize(ExperimentId experimentId) throws IOException {
-      return delegate.summarize(experimentId);
-    }
   }
 }
