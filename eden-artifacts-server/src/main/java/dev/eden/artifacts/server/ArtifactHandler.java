@@ -12,6 +12,7 @@ import dev.eden.artifacts.server.internal.MultipartForm;
 import dev.eden.artifacts.server.internal.MultipartReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,6 +62,15 @@ public final class ArtifactHandler {
   /** Response header naming the principal that deposited the artifact. */
   public static final String CREATED_BY_HEADER = "X-Eden-Artifact-Created-By";
 
+  /** Default of {@link Builder#maxConcurrentDeposits}: deposits in flight at once. */
+  public static final int DEFAULT_MAX_CONCURRENT_DEPOSITS = 64;
+  /** Default of {@link Builder#maxConcurrentDeposits}: deposits of one principal in flight at once. */
+  public static final int DEFAULT_MAX_CONCURRENT_DEPOSITS_PER_PRINCIPAL = 16;
+  /** Default of {@link Builder#minDepositDataRate}: bytes per second, after the grace. */
+  public static final long DEFAULT_MIN_DEPOSIT_BYTES_PER_SECOND = 1024;
+  /** Default of {@link Builder#minDepositDataRate}: how long a body may take before the rate applies. */
+  public static final Duration DEFAULT_MIN_DEPOSIT_RATE_GRACE = Duration.ofSeconds(10);
+
   static final String PROBLEM_JSON = ProblemResponses.PROBLEM_JSON;
   private static final String ARTIFACTS_PATH_PREFIX = "/v0/experiments/";
   private static final String ARTIFACTS_PATH_SUFFIX = "/artifacts";
@@ -72,6 +82,7 @@ public final class ArtifactHandler {
   private final Builder settings;
   private final DepositOperation deposit;
   private final FetchOperation fetch;
+  private final DepositSlots depositSlots;
   private final ExchangeListener listener;
 
   static {
@@ -96,8 +107,9 @@ public final class ArtifactHandler {
     this.authenticator = LegacyAdminClass.bridge(builder.authenticator);
     this.servedExperiments = builder.servedExperiments;
     this.healthPath = builder.healthPath;
-    this.deposit = new DepositOperation(
-        service, multipartReader, builder.maxPartHeaderBytes, builder.framingAllowanceBytes);
+    this.deposit = new DepositOperation(service, multipartReader, builder.maxPartHeaderBytes,
+        builder.framingAllowanceBytes, builder.minDepositBytesPerSecond, builder.minDepositRateGrace);
+    this.depositSlots = new DepositSlots(builder.maxConcurrentDeposits, builder.maxConcurrentDepositsPerPrincipal);
     this.fetch = new FetchOperation(service);
     this.listener = ExchangeListener.allOf(builder.listeners);
   }
@@ -161,7 +173,9 @@ public final class ArtifactHandler {
         ExperimentId experimentId = checkExperiment(exchange, experimentSegment(path));
         Principal principal = BearerAuthentication.authenticate(exchange, authenticator);
         if (exchange.operation() == ExchangeEvent.Operation.DEPOSIT) {
-          deposit.deposit(exchange, experimentId, principal);
+          try (DepositSlots.Slot slot = depositSlots.take(principal)) {
+            deposit.deposit(exchange, experimentId, principal);
+          }
         } else {
           fetch.fetch(exchange, experimentId, principal);
         }
@@ -225,6 +239,10 @@ public final class ArtifactHandler {
     private int maxPartHeaderBytes = 8 * 1024;
     private long framingAllowanceBytes = 64 * 1024;
     private String healthPath = "/healthz";
+    private int maxConcurrentDeposits = DEFAULT_MAX_CONCURRENT_DEPOSITS;
+    private int maxConcurrentDepositsPerPrincipal = DEFAULT_MAX_CONCURRENT_DEPOSITS_PER_PRINCIPAL;
+    private long minDepositBytesPerSecond = DEFAULT_MIN_DEPOSIT_BYTES_PER_SECOND;
+    private Duration minDepositRateGrace = DEFAULT_MIN_DEPOSIT_RATE_GRACE;
     private MultipartReader.Factory multipartReader;
     private final List<ExchangeListener> listeners = new ArrayList<>();
 
@@ -238,6 +256,10 @@ public final class ArtifactHandler {
       copy.maxPartHeaderBytes = maxPartHeaderBytes;
       copy.framingAllowanceBytes = framingAllowanceBytes;
       copy.healthPath = healthPath;
+      copy.maxConcurrentDeposits = maxConcurrentDeposits;
+      copy.maxConcurrentDepositsPerPrincipal = maxConcurrentDepositsPerPrincipal;
+      copy.minDepositBytesPerSecond = minDepositBytesPerSecond;
+      copy.minDepositRateGrace = minDepositRateGrace;
       copy.multipartReader = multipartReader;
       copy.listeners.addAll(listeners);
       return copy;
@@ -296,6 +318,51 @@ public final class ArtifactHandler {
         throw new IllegalArgumentException("healthPath must start with '/' and lie outside /v0/");
       }
       this.healthPath = healthPath;
+      return this;
+    }
+
+    /**
+     * The most deposits in flight at once (from the authenticated request head to the answer), and
+     * the most of one principal; defaults {@value #DEFAULT_MAX_CONCURRENT_DEPOSITS} and {@value
+     * #DEFAULT_MAX_CONCURRENT_DEPOSITS_PER_PRINCIPAL}. A deposit beyond either is refused at once,
+     * before its body is read, with 503 {@code about:blank}, {@code Retry-After: 1} and {@code
+     * Connection: close} ({@link ServerBusyException}); nothing is stored. Every deposit holds a
+     * request thread while its body streams, so keep {@code total} well below the server's thread
+     * pool: fetches, {@code /healthz} and the admin API then always find a thread. Fetches are not
+     * counted. Checked after authentication, so a caller without a valid bearer never takes a slot.
+     *
+     * @param total at least 1
+     * @param perPrincipal at least 1, at most {@code total}
+     */
+    public Builder maxConcurrentDeposits(int total, int perPrincipal) {
+      if (total < 1 || perPrincipal < 1 || perPrincipal > total) {
+        throw new IllegalArgumentException("maxConcurrentDeposits needs 1 <= perPrincipal <= total: "
+            + perPrincipal + ", " + total);
+      }
+      this.maxConcurrentDeposits = total;
+      this.maxConcurrentDepositsPerPrincipal = perPrincipal;
+      return this;
+    }
+
+    /**
+     * The minimum average data rate of a deposit body: by {@code t} after the body started, at
+     * least {@code bytesPerSecond × (t − grace)} bytes must have arrived (Apache httpd's {@code
+     * mod_reqtimeout} rule). Checked each time bytes arrive; a body that falls below it loses its
+     * pending deposit (nothing stored) and is answered 408 {@code about:blank} with {@code
+     * Connection: close}; a body that stops altogether is cut off by the transport's idle time-out
+     * instead. Defaults {@value #DEFAULT_MIN_DEPOSIT_BYTES_PER_SECOND} bytes per second after a grace of
+     * 10 s; {@code bytesPerSecond} 0 turns the check off.
+     *
+     * @param bytesPerSecond 0 (off) or more
+     * @param grace not negative
+     */
+    public Builder minDepositDataRate(long bytesPerSecond, Duration grace) {
+      requireNonNull(grace, "grace");
+      if (bytesPerSecond < 0 || grace.isNegative()) {
+        throw new IllegalArgumentException("minDepositDataRate needs bytesPerSecond >= 0 and a grace >= 0");
+      }
+      this.minDepositBytesPerSecond = bytesPerSecond;
+      this.minDepositRateGrace = grace;
       return this;
     }
 

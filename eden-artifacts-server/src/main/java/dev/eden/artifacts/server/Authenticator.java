@@ -20,7 +20,9 @@ import java.util.Optional;
  *
  * <p>Implementations must be thread-safe and fast on the steady path (cache verified credentials,
  * keyed by a keyed hash, never by the secret itself). They must never put the secret into a log
- * line or exception message. A runtime exception thrown here is answered with a 500, never a 401.
+ * line or exception message. A runtime exception thrown here is answered with a 500, never a 401,
+ * except {@link ServerBusyException}, answered with a 503 and {@code Retry-After}: throw it to
+ * refuse a slow verification the server cannot afford now rather than hold the request thread.
  */
 public interface Authenticator {
 

@@ -12,10 +12,12 @@ import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.internal.DigestFields;
 import dev.eden.artifacts.server.internal.LimitedInputStream;
 import dev.eden.artifacts.server.internal.MalformedMultipartException;
+import dev.eden.artifacts.server.internal.MinimumRateInputStream;
 import dev.eden.artifacts.server.internal.MultipartForm;
 import dev.eden.artifacts.server.internal.MultipartReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -43,13 +45,17 @@ final class DepositOperation {
   private final MultipartReader.Factory multipartReader;
   private final int maxPartHeaderBytes;
   private final long framingAllowanceBytes;
+  private final long minBytesPerSecond; // 0: no minimum rate
+  private final Duration minRateGrace;
 
   DepositOperation(ArtifactService service, MultipartReader.Factory multipartReader,
-      int maxPartHeaderBytes, long framingAllowanceBytes) {
+      int maxPartHeaderBytes, long framingAllowanceBytes, long minBytesPerSecond, Duration minRateGrace) {
     this.service = service;
     this.multipartReader = multipartReader;
     this.maxPartHeaderBytes = maxPartHeaderBytes;
     this.framingAllowanceBytes = framingAllowanceBytes;
+    this.minBytesPerSecond = minBytesPerSecond;
+    this.minRateGrace = minRateGrace;
   }
 
   void deposit(ObservedExchange exchange, ExperimentId experimentId, Principal principal)
@@ -90,11 +96,31 @@ final class DepositOperation {
   private DepositResult depositPart(ObservedExchange exchange, ExperimentId experimentId,
       Principal principal, byte[] boundary, long cap, long bodyLimit) {
     InputStream body;
+    MinimumRateInputStream rated = null;
     try {
-      body = new LimitedInputStream(exchange.requestBody(), bodyLimit);
+      body = exchange.requestBody();
+      if (minBytesPerSecond > 0) {
+        body = rated = new MinimumRateInputStream(body, minBytesPerSecond, minRateGrace.toNanos());
+      }
+      body = new LimitedInputStream(body, bodyLimit);
     } catch (IOException e) {
       throw new BadRequestException("the request body could not be read");
     }
+    try {
+      return depositFrom(body, exchange, experimentId, principal, boundary, cap);
+    } catch (RuntimeException e) {
+      // However the parser or the service reported the failed read, a body below the rate is a 408.
+      if (rated != null && rated.tooSlow()) {
+        LOG.debug("deposit body below the minimum data rate: {}", e.toString());
+        throw new BodyTooSlowException("the request body arrived slower than " + minBytesPerSecond
+            + " bytes per second (after the first " + minRateGrace.toSeconds() + " s); nothing was stored");
+      }
+      throw e;
+    }
+  }
+
+  private DepositResult depositFrom(InputStream body, ObservedExchange exchange, ExperimentId experimentId,
+      Principal principal, byte[] boundary, long cap) {
     try {
       MultipartReader form = multipartReader.open(body, boundary, maxPartHeaderBytes);
       if (!form.firstPart()) {

@@ -41,6 +41,10 @@ final class ProblemResponses {
         route.handle(exchange);
       } catch (ArtifactException e) {
         artifactProblem(exchange, e);
+      } catch (ServerBusyException e) {
+        serviceUnavailable(exchange, e);
+      } catch (BodyTooSlowException e) {
+        requestTimeout(exchange, e);
       } catch (IOException | RuntimeException e) {
         internalError(exchange, e);
       }
@@ -67,6 +71,22 @@ final class ProblemResponses {
     // No problem type of the closed vocabulary fits; RFC 7807's about:blank means "just the status".
     problem(exchange, 405, ABOUT_BLANK, "Method Not Allowed",
         "this endpoint answers only " + allow);
+  }
+
+  /**
+   * 503: a bounded resource is full ({@link ServerBusyException}). The connection closes: a refused
+   * deposit's body is never read, and a shed client reconnecting costs the server little.
+   */
+  static void serviceUnavailable(ObservedExchange exchange, ServerBusyException e) throws IOException {
+    exchange.closeConnectionAfterResponse();
+    exchange.responseHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+    problem(exchange, 503, ABOUT_BLANK, "Service Unavailable", e.getMessage());
+  }
+
+  /** 408: a deposit body arrived slower than the minimum data rate; its connection closes. */
+  private static void requestTimeout(ObservedExchange exchange, BodyTooSlowException e) throws IOException {
+    exchange.closeConnectionAfterResponse();
+    problem(exchange, 408, ABOUT_BLANK, "Request Timeout", e.getMessage());
   }
 
   /** 412: an {@code If-Match} or {@code If-Unmodified-Since} of a fetch failed (RFC 9110 §13.2.2). */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.server.Authenticator;
 import dev.eden.artifacts.server.BearerCredential;
+import dev.eden.artifacts.server.ServerBusyException;
 import dev.eden.artifacts.server.internal.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,8 @@ import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -33,8 +36,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>The admin token is compared in constant time (as SHA-256 digests, so its length does not
  *       leak either).
- *   <li>A worker secret is checked against its PBKDF2 hash; at most a few such checks run at once,
- *       so a flood of wrong secrets cannot take every request thread.
+ *   <li>A worker secret is checked against its PBKDF2 hash. At most {@code
+ *       maxConcurrentVerifications} such checks run at once, at most {@code maxWaitingVerifications}
+ *       more wait for their turn, each for at most {@code verificationWait}; a request beyond that
+ *       is refused with {@link ServerBusyException} (503, {@code Retry-After: 1}) instead of
+ *       waiting, so a flood of wrong secrets holds a bounded number of request threads and other
+ *       requests keep theirs. A bearer already verified (cached) never waits for this.
  *   <li>A verified bearer is cached under an HMAC of the bearer with a key drawn at random per
  *       process — the cache never holds a secret or an unkeyed hash of one. Entries live for the TTL
  *       and are dropped as soon as the registry changes, so a removed or re-keyed worker stops
@@ -66,6 +73,9 @@ public final class FileAuthenticator implements Authenticator {
   private final ThreadLocal<Mac> macs;
   private final ConcurrentHashMap<String, Verified> cache = new ConcurrentHashMap<>();
   private final Semaphore slowHashPermits;
+  private final int maxInVerification;
+  private final long verificationWaitNanos;
+  private final AtomicInteger inVerification = new AtomicInteger();
   private final AtomicBoolean rechecking = new AtomicBoolean();
   private volatile long lastCheck;
   private volatile long lastWarning;
@@ -78,7 +88,9 @@ public final class FileAuthenticator implements Authenticator {
     this.cacheSize = builder.cacheSize;
     this.cacheKey = new SecretKeySpec(Secrets.randomBytes(32), HMAC);
     this.macs = ThreadLocal.withInitial(this::newMac);
-    this.slowHashPermits = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    this.slowHashPermits = new Semaphore(builder.maxConcurrentVerifications);
+    this.maxInVerification = builder.maxConcurrentVerifications + builder.maxWaitingVerifications;
+    this.verificationWaitNanos = builder.verificationWait.toNanos();
     this.lastCheck = System.nanoTime();
     this.lastWarning = lastCheck - WARNING_INTERVAL_NANOS;
   }
@@ -139,18 +151,38 @@ public final class FileAuthenticator implements Authenticator {
     return cache.size();
   }
 
+  /**
+   * The slow hash, within the bounds: a request that finds every verification slot and waiting
+   * place taken, or whose wait runs out, is refused as busy rather than held.
+   */
   private boolean verifySlowly(String workerId, String secret) {
     try {
-      slowHashPermits.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-    try {
-      return registry.verify(workerId, secret);
+      if (inVerification.incrementAndGet() > maxInVerification) {
+        throw busy();
+      }
+      boolean permitted;
+      try {
+        permitted = slowHashPermits.tryAcquire(verificationWaitNanos, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      if (!permitted) {
+        throw busy();
+      }
+      try {
+        return registry.verify(workerId, secret);
+      } finally {
+        slowHashPermits.release();
+      }
     } finally {
-      slowHashPermits.release();
+      inVerification.decrementAndGet();
     }
+  }
+
+  private static ServerBusyException busy() {
+    return new ServerBusyException(
+        "too many bearer verifications are under way; try again shortly", Duration.ofSeconds(1));
   }
 
   private void remember(String key, Verified verified) {
@@ -219,6 +251,9 @@ public final class FileAuthenticator implements Authenticator {
     private Duration cacheTtl = Duration.ofMinutes(5);
     private Duration recheckInterval = Duration.ofSeconds(1);
     private int cacheSize = 10_000;
+    private int maxConcurrentVerifications = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private int maxWaitingVerifications = 16;
+    private Duration verificationWait = Duration.ofSeconds(1);
 
     private Builder() {}
 
@@ -267,6 +302,37 @@ public final class FileAuthenticator implements Authenticator {
         throw new IllegalArgumentException("cacheSize must be positive");
       }
       this.cacheSize = cacheSize;
+      return this;
+    }
+
+    /**
+     * How many slow hashes (PBKDF2 of a presented worker secret) may run at once; default the
+     * number of CPUs, at least 2. Each takes a CPU for a few hundred milliseconds.
+     */
+    public Builder maxConcurrentVerifications(int maxConcurrentVerifications) {
+      if (maxConcurrentVerifications < 1) {
+        throw new IllegalArgumentException("maxConcurrentVerifications must be positive");
+      }
+      this.maxConcurrentVerifications = maxConcurrentVerifications;
+      return this;
+    }
+
+    /**
+     * How many more verifications may wait for a slot, and how long each waits at most; defaults 16
+     * and 1 s. A request beyond them gets {@link ServerBusyException} (503 with {@code
+     * Retry-After}). So at most {@code maxConcurrentVerifications + maxWaiting} request threads
+     * are ever busy with the slow hash.
+     *
+     * @param maxWaiting 0 or more
+     * @param wait not negative
+     */
+    public Builder maxWaitingVerifications(int maxWaiting, Duration wait) {
+      requireNonNull(wait, "wait");
+      if (maxWaiting < 0 || wait.isNegative()) {
+        throw new IllegalArgumentException("maxWaitingVerifications needs maxWaiting >= 0 and a wait >= 0");
+      }
+      this.maxWaitingVerifications = maxWaiting;
+      this.verificationWait = wait;
       return this;
     }
 

@@ -71,6 +71,37 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--idle-timeout-seconds", defaultValue = "30", description = "Cut off a connection (and abandon its upload) after this many seconds without progress (default: ${DEFAULT-VALUE}).")
   int idleTimeoutSeconds;
 
+  @Option(names = "--request-head-timeout-seconds", defaultValue = "10", description = {
+      "Close a connection that has not delivered a complete request line and headers this many seconds after it was accepted",
+      "(or after the first byte of a later request on it), without an answer (default: ${DEFAULT-VALUE})."})
+  int requestHeadTimeoutSeconds;
+
+  @Option(names = "--max-connections", defaultValue = "10000", description = {
+      "Open connections at most; beyond it new ones wait in the system's accept queue until one closes.",
+      "Keep it below the open-file limit (ulimit -n) (default: ${DEFAULT-VALUE})."})
+  int maxConnections;
+
+  @Option(names = "--max-threads", defaultValue = "200", description = "Request threads at most (default: ${DEFAULT-VALUE}).")
+  int maxThreads;
+
+  @Option(names = "--max-concurrent-deposits", defaultValue = "64", description = {
+      "Deposits in flight at most; more get 503 with Retry-After at once, body unread, nothing stored.",
+      "Keep it well below --max-threads, so fetches and /healthz always find a thread (default: ${DEFAULT-VALUE})."})
+  int maxConcurrentDeposits;
+
+  @Option(names = "--max-concurrent-deposits-per-worker", defaultValue = "16", description = {
+      "Deposits of one worker (or of the admin) in flight at most; more get 503 as above (default: ${DEFAULT-VALUE})."})
+  int maxConcurrentDepositsPerWorker;
+
+  @Option(names = "--min-deposit-rate", defaultValue = "1KiB", paramLabel = "<rate>", description = {
+      "A deposit body slower than this on average, after the grace below, is cut off with 408 and nothing is stored;",
+      "e.g. 1KiB, 500B, 0 for no minimum (default: ${DEFAULT-VALUE} per second)."})
+  String minDepositRate;
+
+  @Option(names = "--min-deposit-rate-grace-seconds", defaultValue = "10", description = {
+      "How long a deposit body may take before --min-deposit-rate applies (default: ${DEFAULT-VALUE})."})
+  int minDepositRateGraceSeconds;
+
   @Option(names = "--stop-timeout-seconds", defaultValue = "30", description = "On SIGTERM, wait this long for in-flight requests (default: ${DEFAULT-VALUE}).")
   int stopTimeoutSeconds;
 
@@ -140,7 +171,9 @@ final class ServeCommand implements Callable<Integer> {
     ArtifactHandler.Builder handler = ArtifactHandler.builder()
         .service(service)
         .authenticator(authenticator)
-        .servedExperiments(experiments.toArray(ExperimentId[]::new));
+        .servedExperiments(experiments.toArray(ExperimentId[]::new))
+        .maxConcurrentDeposits(maxConcurrentDeposits, maxConcurrentDepositsPerWorker)
+        .minDepositDataRate(minDepositBytesPerSecond(), Duration.ofSeconds(minDepositRateGraceSeconds));
     AdminHandler.Builder admin = AdminHandler.builder()
         .service(service)
         .authenticator(authenticator)
@@ -155,6 +188,9 @@ final class ServeCommand implements Callable<Integer> {
         .host(host)
         .port(port)
         .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+        .requestHeadTimeout(Duration.ofSeconds(requestHeadTimeoutSeconds))
+        .maxConnections(maxConnections)
+        .maxThreads(maxThreads)
         .stopTimeout(Duration.ofSeconds(stopTimeoutSeconds))
         .build();
     BackgroundCollection collection = gcInterval == null ? null : BackgroundCollection.start(
@@ -215,6 +251,10 @@ final class ServeCommand implements Callable<Integer> {
     out.println("gc: " + (gcInterval == null ? "off (--gc-interval runs it in the background)"
         : "every " + gcInterval + ", grace " + gcGrace));
     out.println("metrics: " + (metricsUri != null ? metricsUri : "off (--metrics-port serves them)"));
+    out.println("limits: " + maxConnections + " connections, " + maxThreads + " threads, "
+        + maxConcurrentDeposits + " deposits in flight (" + maxConcurrentDepositsPerWorker + " per worker), request head within "
+        + requestHeadTimeoutSeconds + " s, idle " + idleTimeoutSeconds + " s, deposit body at least "
+        + (minDepositBytesPerSecond() == 0 ? "any rate" : minDepositBytesPerSecond() + " B/s after " + minDepositRateGraceSeconds + " s"));
     out.println("access log: " + (accessLog.equals(ACCESS_LOG_OFF) ? "off" : accessLog + ", on standard output"));
     out.println("listening on " + server.baseUri());
     out.flush();
@@ -236,9 +276,21 @@ final class ServeCommand implements Callable<Integer> {
     if (gcInterval != null && (gcInterval.isNegative() || gcInterval.compareTo(Duration.ofSeconds(1)) < 0)) {
       throw new ParameterException(spec.commandLine(), "--gc-interval must be at least PT1S: " + gcInterval);
     }
-    if (idleTimeoutSeconds < 1 || stopTimeoutSeconds < 1) {
+    if (idleTimeoutSeconds < 1 || stopTimeoutSeconds < 1 || requestHeadTimeoutSeconds < 1) {
       throw new ParameterException(spec.commandLine(), "time-outs must be at least one second");
     }
+    if (maxConnections < 1 || maxThreads < 4) {
+      throw new ParameterException(spec.commandLine(), "--max-connections must be at least 1 and --max-threads at least 4");
+    }
+    if (maxConcurrentDepositsPerWorker < 1 || maxConcurrentDepositsPerWorker > maxConcurrentDeposits
+        || maxConcurrentDeposits >= maxThreads) {
+      throw new ParameterException(spec.commandLine(), "need 1 <= --max-concurrent-deposits-per-worker <= --max-concurrent-deposits"
+          + " < --max-threads, so that fetches always find a thread");
+    }
+    if (minDepositRateGraceSeconds < 0) {
+      throw new ParameterException(spec.commandLine(), "--min-deposit-rate-grace-seconds must not be negative");
+    }
+    minDepositBytesPerSecond();
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
       throw new ParameterException(spec.commandLine(), "--metrics-port must be in 0..65535");
     }
@@ -247,6 +299,18 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (!ACCESS_LOG_FORMATS.contains(accessLog)) {
       throw new ParameterException(spec.commandLine(), "--access-log must be text, json or off: " + accessLog);
+    }
+  }
+
+  /** {@code --min-deposit-rate} in bytes per second; 0 for none. */
+  private long minDepositBytesPerSecond() {
+    if (minDepositRate.strip().equals("0")) {
+      return 0;
+    }
+    try {
+      return ByteRate.parse(minDepositRate).bytesPerSecond();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--min-deposit-rate: " + e.getMessage());
     }
   }
 

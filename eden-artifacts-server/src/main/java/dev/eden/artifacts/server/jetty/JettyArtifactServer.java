@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.function.Predicate;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -23,6 +24,13 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * {@link ArtifactJettyHandler} at the root (Jetty's core API, no servlet layer), idle time-outs that cut off stalled uploads, bounded request
  * headers read byte for byte ({@link ExactRequestHeaders}), and a graceful stop that lets in-flight
  * requests finish.
+ *
+ * <p>Its limits under connection pressure, each a builder setting: a request-head time-out
+ * ({@link Builder#requestHeadTimeout}), the idle time-out, a bound on open connections ({@link
+ * Builder#maxConnections}), the request thread pool ({@link Builder#maxThreads}), and, applied by
+ * the handler it builds, a cap on deposits in flight ({@link Builder#maxConcurrentDeposits}) and a
+ * minimum deposit data rate ({@link Builder#minDepositDataRate}). Together they keep threads for
+ * fetches, {@code /healthz} and the admin API however many connections idle, trickle or stall.
  *
  * <pre>{@code
  * try (JettyArtifactServer server = JettyArtifactServer.builder()
@@ -39,6 +47,15 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>Thread-safe. {@link #close()} stops the server and is idempotent.
  */
 public final class JettyArtifactServer implements AutoCloseable {
+  /** Default of {@link Builder#maxThreads}. */
+  public static final int DEFAULT_MAX_THREADS = 200;
+  /** Default of {@link Builder#maxConnections}. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  /** Default of {@link Builder#requestHeadTimeout}, in seconds. */
+  public static final int DEFAULT_REQUEST_HEAD_TIMEOUT_SECONDS = 10;
+  /** Default of {@link Builder#requestHeadTimeout}. */
+  public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(DEFAULT_REQUEST_HEAD_TIMEOUT_SECONDS);
+
   private final Server server;
   private final ServerConnector connector;
   private final String host;
@@ -61,14 +78,17 @@ public final class JettyArtifactServer implements AutoCloseable {
     HttpConnectionFactory http11 = new HttpConnectionFactory(http);
     // Larger network reads: a deposit body then arrives in fewer, bigger chunks (fewer wake-ups per GiB).
     http11.setInputBufferSize(64 * 1024);
-    this.connector = new ServerConnector(server, http11);
+    RequestHeadTimeout headTimeout = new RequestHeadTimeout(builder.requestHeadTimeout.toNanos());
+    this.connector = headTimeout.connector(server, http11);
     connector.setHost(builder.host);
     connector.setPort(builder.port);
     connector.setIdleTimeout(builder.idleTimeout.toMillis());
     server.addConnector(connector);
+    // Beyond the bound Jetty stops accepting: new connections wait in the kernel's accept queue.
+    server.addBean(new NetworkConnectionLimit(builder.maxConnections, server));
 
     server.setErrorHandler(new ProblemErrorHandler());
-    server.setHandler(new GracefulHandler(new ArtifactJettyHandler(handler, admin)));
+    server.setHandler(headTimeout.marking(new GracefulHandler(new ArtifactJettyHandler(handler, admin))));
     server.setStopTimeout(builder.stopTimeout.toMillis());
     server.setStopAtShutdown(builder.stopAtShutdown);
   }
@@ -136,7 +156,10 @@ public final class JettyArtifactServer implements AutoCloseable {
     private Duration idleTimeout = Duration.ofSeconds(30);
     private Duration stopTimeout = Duration.ofSeconds(30);
     private int maxRequestHeaderBytes = 16 * 1024;
-    private int maxThreads = 200;
+    private int maxThreads = DEFAULT_MAX_THREADS;
+    private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private boolean handlerSettingsGiven;
     private boolean stopAtShutdown;
 
     private Builder() {}
@@ -219,7 +242,59 @@ public final class JettyArtifactServer implements AutoCloseable {
       return this;
     }
 
-    /** The largest number of request threads; default 200. */
+    /**
+     * How long a connection may take to deliver a complete request line and headers, counted from
+     * its accept for the first request and from the first byte of each later one (an idle
+     * kept-alive connection waits under the {@linkplain #idleTimeout idle time-out} instead);
+     * default {@value #DEFAULT_REQUEST_HEAD_TIMEOUT_SECONDS} s. A connection over it is closed
+     * without an answer, within about a quarter of the bound more. Jetty 12 has no such setting:
+     * its idle time-out alone lets a client keep a connection by sending one header byte a second.
+     */
+    public Builder requestHeadTimeout(Duration requestHeadTimeout) {
+      this.requestHeadTimeout = positive(requestHeadTimeout, "requestHeadTimeout");
+      return this;
+    }
+
+    /**
+     * The most open connections; default {@value #DEFAULT_MAX_CONNECTIONS}. At the bound the server
+     * stops accepting (Jetty's {@link NetworkConnectionLimit}): a new connection waits in the
+     * operating system's accept queue, and is accepted as soon as another one closes, or is refused
+     * by the system if that queue is full too. Keep it below the process's open-file limit
+     * ({@code ulimit -n}), which must also cover blob files and the database.
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException("maxConnections must be positive");
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * The cap on deposits in flight, overall and per principal, for the handler this builder makes;
+     * see {@link ArtifactHandler.Builder#maxConcurrentDeposits}. Defaults {@value
+     * ArtifactHandler#DEFAULT_MAX_CONCURRENT_DEPOSITS} and {@value
+     * ArtifactHandler#DEFAULT_MAX_CONCURRENT_DEPOSITS_PER_PRINCIPAL}, well below the {@value
+     * #DEFAULT_MAX_THREADS} threads. With {@link #handler} set it belongs on that handler's builder.
+     */
+    public Builder maxConcurrentDeposits(int total, int perPrincipal) {
+      handlerBuilder.maxConcurrentDeposits(total, perPrincipal);
+      handlerSettingsGiven = true;
+      return this;
+    }
+
+    /**
+     * The minimum deposit data rate for the handler this builder makes; see {@link
+     * ArtifactHandler.Builder#minDepositDataRate}. With {@link #handler} set it belongs on that
+     * handler's builder.
+     */
+    public Builder minDepositDataRate(long bytesPerSecond, Duration grace) {
+      handlerBuilder.minDepositDataRate(bytesPerSecond, grace);
+      handlerSettingsGiven = true;
+      return this;
+    }
+
+    /** The largest number of request threads; default {@value #DEFAULT_MAX_THREADS}. */
     public Builder maxThreads(int maxThreads) {
       if (maxThreads < 4) {
         throw new IllegalArgumentException("maxThreads must be at least 4");
@@ -236,9 +311,14 @@ public final class JettyArtifactServer implements AutoCloseable {
 
     /**
      * @throws IllegalStateException if no handler is given and the service, authenticator or
-     *     served experiments are missing
+     *     served experiments are missing, or if a handler is given together with a setting that
+     *     configures the handler this builder would make (deposit cap, minimum data rate)
      */
     public JettyArtifactServer build() {
+      if (handler != null && handlerSettingsGiven) {
+        throw new IllegalStateException("with handler(...) set, configure maxConcurrentDeposits and"
+            + " minDepositDataRate on that handler's builder");
+      }
       return new JettyArtifactServer(this, handler != null ? handler : handlerBuilder.build(), adminHandler);
     }
 
