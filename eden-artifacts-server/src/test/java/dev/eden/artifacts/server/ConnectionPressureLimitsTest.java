@@ -312,6 +312,30 @@ class ConnectionPressureLimitsTest {
     }
   }
 
+  @Test
+  void parallelFirstRequestsOfOneWorkerShareOneSlowHash() throws Exception {
+    CredentialRegistry registry = CredentialRegistry.open(dir.resolve("workers.json"));
+    WorkerCredential worker = registry.addWorker(List.of());
+    FileAuthenticator authenticator = FileAuthenticator.builder().registry(registry)
+        .maxConcurrentVerifications(1)
+        .maxWaitingVerifications(20, Duration.ofMillis(50)) // far shorter than one hash
+        .build();
+    URI base = start(authenticator, b -> b);
+    String fetchPath = "/v0/experiments/" + experiment + "/artifacts?uri=eden%3A%2F%2Fartifacts%2F" + "0".repeat(32);
+    ExecutorService pool = Executors.newFixedThreadPool(10);
+    try {
+      List<Future<RawHttp.Reply>> replies = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        replies.add(pool.submit(() -> fetchWithHeader(base, fetchPath, "Bearer " + worker.bearer())));
+      }
+      for (Future<RawHttp.Reply> f : replies) {
+        assertThat(f.get().status()).isEqualTo(404); // authenticated, and no such artifact
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private RawHttp.Reply fetchWithHeader(URI base, String path, String bearer) throws IOException {
     try (RawHttp http = new RawHttp(base, 30_000)) {
       http.write("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"

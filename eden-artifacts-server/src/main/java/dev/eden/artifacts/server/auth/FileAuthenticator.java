@@ -14,9 +14,12 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Mac;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *       leak either).
  *   <li>A worker secret is checked against its PBKDF2 hash. At most {@code
  *       maxConcurrentVerifications} such checks run at once, at most {@code maxWaitingVerifications}
- *       more wait for their turn, each for at most {@code verificationWait}; a request beyond that
+ *       more wait for their turn, each for at most {@code verificationWait}; requests presenting
+ *       the same bearer at once share one hash; a request beyond that
  *       is refused with {@link ServerBusyException} (503, {@code Retry-After: 1}) instead of
  *       waiting, so a flood of wrong secrets holds a bounded number of request threads and other
  *       requests keep theirs. A bearer already verified (cached) never waits for this.
@@ -63,6 +67,7 @@ public final class FileAuthenticator implements Authenticator {
   private static final String HMAC = "HmacSHA256";
 
   private static final long WARNING_INTERVAL_NANOS = 10_000_000_000L;
+  private static final long FOLLOWER_MARGIN_NANOS = 10_000_000_000L;
 
   private final WorkerRegistry registry;
   private final byte[] adminDigest;
@@ -76,6 +81,7 @@ public final class FileAuthenticator implements Authenticator {
   private final int maxInVerification;
   private final long verificationWaitNanos;
   private final AtomicInteger inVerification = new AtomicInteger();
+  private final ConcurrentHashMap<String, CompletableFuture<Boolean>> verifying = new ConcurrentHashMap<>();
   private final AtomicBoolean rechecking = new AtomicBoolean();
   private volatile long lastCheck;
   private volatile long lastWarning;
@@ -126,7 +132,7 @@ public final class FileAuthenticator implements Authenticator {
       }
     }
     long generation = registry.generation();
-    if (!verifySlowly(name, credential.secret())) {
+    if (!verifyOnce(key, name, credential.secret())) {
       return Optional.empty();
     }
     Principal worker = Principal.worker(name).withGroups(registry.groups(name));
@@ -149,6 +155,47 @@ public final class FileAuthenticator implements Authenticator {
   /** How many verified bearers are cached right now (for tests and metrics). */
   public int cachedBearers() {
     return cache.size();
+  }
+
+  /**
+   * Requests presenting the same bearer at the same time (a worker's parallel first requests)
+   * share one slow hash: the first computes it, the others wait for its result; all of them count
+   * towards the bound on requests in verification.
+   */
+  private boolean verifyOnce(String key, String workerId, String secret) {
+    CompletableFuture<Boolean> mine = new CompletableFuture<>();
+    CompletableFuture<Boolean> leader = verifying.putIfAbsent(key, mine);
+    if (leader == null) {
+      try {
+        boolean verified = verifySlowly(workerId, secret);
+        mine.complete(verified);
+        return verified;
+      } catch (RuntimeException e) {
+        mine.completeExceptionally(e);
+        throw e;
+      } finally {
+        verifying.remove(key, mine);
+      }
+    }
+    try {
+      if (inVerification.incrementAndGet() > maxInVerification) {
+        throw busy();
+      }
+      // The first request's wait and hash are bounded; this bound is only a safety net.
+      return leader.get(verificationWaitNanos + FOLLOWER_MARGIN_NANOS, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause instanceof ServerBusyException ? busy() : new IllegalStateException("verification failed", cause);
+      }
+      throw new IllegalStateException("verification failed", e.getCause());
+    } catch (TimeoutException e) {
+      throw busy();
+    } finally {
+      inVerification.decrementAndGet();
+    }
   }
 
   /**
@@ -252,7 +299,7 @@ public final class FileAuthenticator implements Authenticator {
     private Duration recheckInterval = Duration.ofSeconds(1);
     private int cacheSize = 10_000;
     private int maxConcurrentVerifications = Math.max(2, Runtime.getRuntime().availableProcessors());
-    private int maxWaitingVerifications = 16;
+    private int maxWaitingVerifications = 32;
     private Duration verificationWait = Duration.ofSeconds(1);
 
     private Builder() {}
@@ -318,7 +365,8 @@ public final class FileAuthenticator implements Authenticator {
     }
 
     /**
-     * How many more verifications may wait for a slot, and how long each waits at most; defaults 16
+     * How many more requests may wait for a verification slot (or for the result of the same
+     * bearer's verification under way), and how long each waits for a slot at most; defaults 32
      * and 1 s. A request beyond them gets {@link ServerBusyException} (503 with {@code
      * Retry-After}). So at most {@code maxConcurrentVerifications + maxWaiting} request threads
      * are ever busy with the slow hash.
