@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *   <li>The admin token is compared in constant time (as SHA-256 digests, so its length does not
  *       leak either).
  *   <li>A worker secret is checked against its PBKDF2 hash. At most {@code
- *       maxConcurrentVerifications} such checks run at once, at most {@code maxWaitingVerifications}
+ *       maxConcurrentVerifications} (half the CPUs) such checks run at once, at most {@code maxWaitingVerifications}
  *       more wait for their turn, each for at most {@code verificationWait}; requests presenting
  *       the same bearer at once share one hash; a request beyond that
  *       is refused with {@link ServerBusyException} (503, {@code Retry-After: 1}) instead of
@@ -298,7 +298,8 @@ public final class FileAuthenticator implements Authenticator {
     private Duration cacheTtl = Duration.ofMinutes(5);
     private Duration recheckInterval = Duration.ofSeconds(1);
     private int cacheSize = 10_000;
-    private int maxConcurrentVerifications = Math.max(2, Runtime.getRuntime().availableProcessors());
+    // Half the CPUs: a flood of wrong secrets then leaves the other half to everyone else.
+    private int maxConcurrentVerifications = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     private int maxWaitingVerifications = 32;
     private Duration verificationWait = Duration.ofSeconds(1);
 
@@ -353,8 +354,9 @@ public final class FileAuthenticator implements Authenticator {
     }
 
     /**
-     * How many slow hashes (PBKDF2 of a presented worker secret) may run at once; default the
-     * number of CPUs, at least 2. Each takes a CPU for a few hundred milliseconds.
+     * How many slow hashes (PBKDF2 of a presented worker secret) may run at once; default half the
+     * CPUs, at least 1, so that a flood of wrong secrets leaves the other half to other requests.
+     * Each takes a CPU for a few hundred milliseconds.
      */
     public Builder maxConcurrentVerifications(int maxConcurrentVerifications) {
       if (maxConcurrentVerifications < 1) {

@@ -56,11 +56,28 @@ class CommandLineTest {
     Run run = run("serve", "--help");
     assertThat(run.exit()).isZero();
     for (String option : List.of("--host", "--port", "--data-dir", "--experiment-id", "--max-artifact-bytes",
-        "--db", "--idle-timeout-seconds", "--stop-timeout-seconds", "--sweep-temps-older-than")) {
+        "--db", "--idle-timeout-seconds", "--stop-timeout-seconds", "--sweep-temps-older-than",
+        "--request-head-timeout-seconds", "--max-connections", "--max-threads", "--max-concurrent-deposits",
+        "--max-concurrent-deposits-per-worker", "--min-deposit-rate", "--min-deposit-rate-grace-seconds")) {
       assertThat(run.out()).contains(option);
     }
     assertThat(run.out()).contains("EDEN_ADMIN_TOKEN").contains("/healthz");
     assertThat(run.out()).contains("--[no-]console").contains("/admin/v1/").contains("loopback");
+  }
+
+  @Test
+  void serveRefusesConnectionLimitsThatCouldTakeEveryThread() {
+    Run cap = run("serve", "--data-dir", dir.toString(), "--port", "0", "--max-concurrent-deposits", "200");
+    assertThat(cap.exit()).isEqualTo(2);
+    assertThat(cap.err()).contains("--max-concurrent-deposits").contains("--max-threads");
+    Run perWorker = run("serve", "--data-dir", dir.toString(), "--port", "0",
+        "--max-concurrent-deposits-per-worker", "65");
+    assertThat(perWorker.exit()).isEqualTo(2);
+    Run rate = run("serve", "--data-dir", dir.toString(), "--port", "0", "--min-deposit-rate", "1kb");
+    assertThat(rate.exit()).isEqualTo(2);
+    assertThat(rate.err()).contains("--min-deposit-rate");
+    Run head = run("serve", "--data-dir", dir.toString(), "--port", "0", "--request-head-timeout-seconds", "0");
+    assertThat(head.exit()).isEqualTo(2);
   }
 
   @Test

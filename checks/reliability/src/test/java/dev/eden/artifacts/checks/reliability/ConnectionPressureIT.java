@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * requests with a wrong secret for the normal worker. Every connection the server closes is opened
  * again at once, so the pressure stays at 2,000 throughout. Meanwhile a normal worker deposits and
  * fetches back with {@link StoreClient} (no retries): every operation must succeed, with a p99
- * within a couple of seconds, and the server's threads must stay bounded.
+ * within a few seconds (a couple on a quiet machine), and the server's threads must stay bounded.
  *
  * <p>The client side holds about 2,300 sockets: its open-file limit must allow that (CI's is 20,000).
  */
@@ -51,12 +52,15 @@ class ConnectionPressureIT {
 
   @Test
   void heldAndTricklingConnectionsDoNotStarveANormalWorker() throws Exception {
-    Duration hold = Duration.ofSeconds(Campaign.scale(30, 300));
+    Duration hold = Duration.ofSeconds(Campaign.scale(15, 300));
     Path data = dir.resolve("data");
+    // enrolled while the server starts: each is a JVM of its own
+    CompletableFuture<String> normalWorker = enrol(data);
+    CompletableFuture<String> hostileWorker = enrol(data);
     try (RunnableServer server = RunnableServer.start(List.of("-Xmx256m"), Map.of(),
         "--data-dir", data.toString(), "--port", "0", "--access-log", "off")) {
-      String normal = RunnableServer.addWorker(Map.of(), "--data-dir", data.toString());
-      String hostile = RunnableServer.addWorker(Map.of(), "--data-dir", data.toString());
+      String normal = normalWorker.get();
+      String hostile = hostileWorker.get();
       String experiment = server.experimentId();
       URI base = server.baseUri;
       Pressure pressure = new Pressure(base, experiment, hostile);
@@ -92,7 +96,7 @@ class ConnectionPressureIT {
                   .computeIfAbsent(wrongSecretFetch(base, experiment, wrongBearer), k -> new AtomicInteger())
                   .incrementAndGet()));
             }
-            nextBurst += Duration.ofSeconds(10).toNanos();
+            nextBurst += Duration.ofSeconds(5).toNanos();
           }
           if (System.nanoTime() >= nextSample) {
             peakThreads = Math.max(peakThreads, server.threads());
@@ -132,15 +136,30 @@ class ConnectionPressureIT {
       Campaign.figure(SCENARIO, String.format("server: peak %d threads, peak %d open FDs, %d threads after, heap after GC %.1f MiB",
           peakThreads, peakFds, threadsAfter, heap / 1048576.0));
 
-      assertThat(depositNanos).as("normal deposits").hasSizeGreaterThan(10);
-      assertThat(percentile(depositNanos, 0.99)).as("deposit p99").isLessThan(Duration.ofSeconds(2).toNanos());
-      assertThat(percentile(fetchNanos, 0.99)).as("fetch p99").isLessThan(Duration.ofSeconds(2).toNanos());
+      // Every operation above succeeded (a refusal or a time-out fails the test there). The bounds
+      // leave room for a loaded 2-core machine; before the limits, deposits got no answer in 30 s.
+      assertThat(depositNanos).as("normal deposits").hasSizeGreaterThan(5);
+      assertThat(percentile(depositNanos, 0.99)).as("deposit p99").isLessThan(Duration.ofSeconds(5).toNanos());
+      assertThat(percentile(fetchNanos, 0.99)).as("fetch p99").isLessThan(Duration.ofSeconds(5).toNanos());
       assertThat(fewestHeld).as("pressure kept up").isGreaterThan(HELD * 9 / 10);
       assertThat(peakFds).as("the connections reached the server").isGreaterThan(HELD * 3 / 4);
       assertThat(peakThreads).as("server threads").isLessThan(300);
       assertThat(wrongSecretAnswers.keySet()).as("wrong-secret answers").isSubsetOf(401, 503);
       assertThat(pressure.answers.keySet()).as("answers to the held connections").isSubsetOf(200, 408, 503);
     }
+  }
+
+  private static CompletableFuture<String> enrol(Path data) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return RunnableServer.addWorker(Map.of(), "--data-dir", data.toString());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   private static String latencies(List<Long> nanos) {
@@ -267,14 +286,10 @@ class ConnectionPressureIT {
       private boolean stepOnce(ByteBuffer scratch) {
         try {
           if (channel == null) {
-            channel = SocketChannel.open();
+            channel = SocketChannel.open(address); // loopback: at once, unless the server stopped accepting
             channel.configureBlocking(false);
-            channel.connect(address);
             sent = 0;
             answered = false;
-          }
-          if (!channel.isConnected() && !channel.finishConnect()) {
-            return true;
           }
           scratch.clear();
           int n = channel.read(scratch);
