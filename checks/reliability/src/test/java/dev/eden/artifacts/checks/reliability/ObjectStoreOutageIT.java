@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +66,12 @@ class ObjectStoreOutageIT {
   /** Three parts of 8 MiB: a multipart upload; large enough that buffers never hold it all. */
   static final int LARGE = 24 * 1024 * 1024;
   static final int SMALL = 4 * 1024;
+  /**
+   * The artifact the fetches mid-way read: more than the socket buffers on its way (s3proxy to
+   * proxy to server to client) hold, so that a fetch paused after a few MiB cannot get the rest
+   * from buffers once s3proxy is gone.
+   */
+  static final int HUGE = 64 * 1024 * 1024;
 
   /** The clients' threads: every request its own, so that none waits for another. */
   static final ExecutorService CLIENTS = Executors.newCachedThreadPool(r -> {
@@ -77,6 +84,7 @@ class ObjectStoreOutageIT {
   static S3TestServer s3;
   static TcpProxy proxy;
   static ObjectStoreOutageRig rig;
+  static byte[] huge;
   static long classStart;
   static long objectStoreStartNanos;
   static long serverStartNanos;
@@ -92,6 +100,14 @@ class ObjectStoreOutageIT {
     long serverStart = System.nanoTime();
     rig = ObjectStoreOutageRig.start(dir.resolve("data"), s3, bucket, "eden", proxy.endpoint());
     serverStartNanos = System.nanoTime() - serverStart;
+    huge = rig.depositExpectingSuccess(bytes(new Random(40), HUGE));
+  }
+
+  /** Each scenario starts with the object store up and moving bytes, whatever the other left. */
+  @BeforeEach
+  void objectStoreUp() throws Exception {
+    s3.restart();
+    proxy.resume();
   }
 
   @AfterAll
@@ -124,12 +140,12 @@ class ObjectStoreOutageIT {
     List<Long> recoveries = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
       // a large deposit and a large fetch, each paused part-way, when s3proxy is killed
-      InFlight inFlight = InFlight.start(rig, bytes(random, LARGE), large);
+      InFlight inFlight = InFlight.start(rig, bytes(random, LARGE), huge);
       s3.stop();
       long stoppedAt = System.nanoTime();
       inFlight.release();
       tally.midDeposit(inFlight.deposit(), stoppedAt, DEPOSIT_BOUND);
-      tally.midFetch(inFlight.fetch(), stoppedAt, LARGE, MID_FETCH_BOUND);
+      tally.midFetch(inFlight.fetch(), stoppedAt, HUGE, MID_FETCH_BOUND);
 
       // new requests while it is down; the server itself keeps answering
       for (int i = 0; i < newRequests; i++) {
@@ -162,7 +178,7 @@ class ObjectStoreOutageIT {
     byte[] large = rig.depositExpectingSuccess(bytes(random, LARGE));
     List<Long> recoveries = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
-      InFlight inFlight = InFlight.start(rig, bytes(random, LARGE), large);
+      InFlight inFlight = InFlight.start(rig, bytes(random, LARGE), huge);
       proxy.stall();
       long stalledAt = System.nanoTime();
       inFlight.release();
@@ -180,7 +196,7 @@ class ObjectStoreOutageIT {
         Thread.sleep(250);
       }
       tally.midDeposit(inFlight.deposit(), stalledAt, DEPOSIT_BOUND);
-      tally.midFetch(inFlight.fetch(), stalledAt, LARGE, MID_FETCH_BOUND);
+      tally.midFetch(inFlight.fetch(), stalledAt, HUGE, MID_FETCH_BOUND);
       for (CompletableFuture<Outcome> d : deposits) {
         tally.newDeposit(d.join(), DEPOSIT_BOUND);
       }
@@ -212,7 +228,7 @@ class ObjectStoreOutageIT {
       CountDownLatch paused = new CountDownLatch(2);
       CountDownLatch go = new CountDownLatch(1);
       Pause depositPause = new Pause(toDeposit.length / 2, paused, go);
-      Pause fetchPause = new Pause(toFetch.length / 6, paused, go);
+      Pause fetchPause = new Pause(2 * 1024 * 1024, paused, go);
       String uri = rig.uriOf(toFetch);
       CompletableFuture<Outcome> depositing = CompletableFuture.supplyAsync(() -> rig.deposit(toDeposit, depositPause), CLIENTS);
       CompletableFuture<Outcome> fetching = CompletableFuture.supplyAsync(() -> rig.fetch(uri, toFetch, fetchPause), CLIENTS);
