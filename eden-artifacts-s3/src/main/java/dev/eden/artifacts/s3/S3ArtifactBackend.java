@@ -700,8 +700,9 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
      *
      * @throws IllegalStateException if {@link #bucket} is missing, if {@link #client} and any of
      *     {@link #endpoint}, {@link #region}, {@link #pathStyleAccess}, {@link #credentials}, {@link
-     *     #maxConnections}, {@link #requestTimeout}, {@link #readTimeout} are both given, if {@link #bufferBudget} is smaller than {@link #partSize}, or if no region
-     *     is set, none is found and there is no endpoint
+     *     #maxConnections}, {@link #requestTimeout}, {@link #readTimeout} are both given, if {@link
+     *     #bufferBudget} is smaller than {@link #partSize}, or if no region is set, none is found and
+     *     there is no endpoint
      */
     public S3ArtifactBackend build() {
       if (bucket == null) {
