@@ -112,6 +112,19 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * stream reads from the connection; closing it before its end aborts the request rather than
  * draining the object.
  *
+ * <p><b>Time-outs.</b> No request to S3 waits without bound, yet a long transfer whose bytes keep
+ * moving is never cut. A client the backend builds ends every request — all its attempts (the
+ * SDK's retries) together — after the {@linkplain Builder#requestTimeout request time-out}; for a
+ * {@code GetObject} that bound runs until the response's headers arrive, never over reading the
+ * object's bytes, which a fetch to a slow client may do for as long as it takes. A request moves at
+ * most one part, so for uploads the bound is a minimum rate ({@link #partSize()} per request
+ * time-out). Every read from an open connection (an answer's headers, the next bytes of an object)
+ * ends after the {@linkplain Builder#readTimeout read time-out} without a byte; a connection is
+ * refused after the SDK's connection time-out (2 s). A time-out is an {@link IOException} like any
+ * other network failure. A client handed in keeps its own time-outs: the SDK's defaults bound no
+ * request as a whole, and a part upload to a server that stopped reading blocks in the socket
+ * write for good.
+ *
  * <p><b>Errors.</b> Only {@code NoSuchKey} means absent. A missing bucket, a denied request, any
  * other S3 error and any network failure is an {@link IOException} (from a lazy listing, an
  * {@link UncheckedIOException}), whose message names the request, the object and the S3 error
@@ -139,6 +152,17 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
    * one connection until its stream is closed (the SDK's own default is 50).
    */
   public static final int DEFAULT_MAX_CONNECTIONS = 200;
+  /**
+   * The default {@linkplain Builder#requestTimeout request time-out} of a client the backend
+   * builds: 2 minutes. With the default part size a part upload must then move at least 8 MiB in
+   * 2 minutes (about 70 KiB/s).
+   */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(2);
+  /**
+   * The default {@linkplain Builder#readTimeout read time-out} of a client the backend builds: 30
+   * seconds (the SDK's own default for its Apache client, stated here so it is a promise).
+   */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
 
   private static final String UPLOAD_ID_SEPARATOR = "?uploadId=";
   private static final Set<Capability> CAPABILITIES =
@@ -467,14 +491,17 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
     private long partSize = DEFAULT_PART_SIZE;
     private long bufferBudget = DEFAULT_BUFFER_BUDGET;
     private Integer maxConnections;
+    private Duration requestTimeout;
+    private Duration readTimeout;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
     /**
      * Uses this client as is — credentials, region, endpoint, HTTP client, checksum settings — and
-     * never closes it. Excludes {@link #endpoint}, {@link #region}, {@link #pathStyleAccess} and
-     * {@link #credentials}.
+     * never closes it; its time-outs are its own (see the class's "Time-outs"). Excludes {@link
+     * #endpoint}, {@link #region}, {@link #pathStyleAccess}, {@link #credentials}, {@link
+     * #maxConnections}, {@link #requestTimeout} and {@link #readTimeout}.
      */
     public Builder client(S3Client client) {
       this.client = requireNonNull(client, "client");
@@ -617,6 +644,50 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
       return this;
     }
 
+    /**
+     * The longest a request to S3 may take, all its attempts (the SDK's retries) together, in a
+     * client the backend builds; default {@link #DEFAULT_REQUEST_TIMEOUT} (2 minutes). For a
+     * {@code GetObject} it runs until the response's headers arrive: reading the object's bytes is
+     * bounded only by the {@link #readTimeout} of each read, so a long fetch that keeps moving is
+     * never cut. Each part upload is one request, so this is also a minimum upload rate of {@link
+     * #partSize} per request time-out; an upload to a server that stopped reading fails after it
+     * (the socket write itself has no time-out). The request then fails with an {@link
+     * IOException}. The SDK's own default bounds no request as a whole. Excludes {@link #client}.
+     *
+     * @throws IllegalArgumentException unless positive
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = positive(timeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * The longest a read from an open connection to S3 waits for the next bytes (the HTTP client's
+     * socket time-out), in a client the backend builds: an answer's headers, or the next bytes of
+     * an object being read, which then fails with an {@link IOException}. Default {@link
+     * #DEFAULT_READ_TIMEOUT} (30 s). It bounds a stalled fetch however long the fetch has run.
+     * Excludes {@link #client}.
+     *
+     * @throws IllegalArgumentException unless positive and at most {@code Integer.MAX_VALUE}
+     *     milliseconds
+     */
+    public Builder readTimeout(Duration timeout) {
+      Duration checked = positive(timeout, "readTimeout");
+      if (checked.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+        throw new IllegalArgumentException("readTimeout must be at most " + Integer.MAX_VALUE + " ms: " + timeout);
+      }
+      this.readTimeout = checked;
+      return this;
+    }
+
+    private static Duration positive(Duration timeout, String name) {
+      requireNonNull(timeout, name);
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + timeout);
+      }
+      return timeout;
+    }
+
     /** The clock that ages uploads for the sweep (tests). */
     Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
@@ -628,9 +699,10 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
      * S3ArtifactBackend#checkBucket()} to check the bucket.
      *
      * @throws IllegalStateException if {@link #bucket} is missing, if {@link #client} and any of
-     *     {@link #endpoint}, {@link #region}, {@link #pathStyleAccess}, {@link #credentials} are
-     *     both given, if {@link #bufferBudget} is smaller than {@link #partSize}, or if no region
-     *     is set, none is found and there is no endpoint
+     *     {@link #endpoint}, {@link #region}, {@link #pathStyleAccess}, {@link #credentials}, {@link
+     *     #maxConnections}, {@link #requestTimeout}, {@link #readTimeout} are both given, if {@link
+     *     #bufferBudget} is smaller than {@link #partSize}, or if no region is set, none is found and
+     *     there is no endpoint
      */
     public S3ArtifactBackend build() {
       if (bucket == null) {
@@ -642,9 +714,9 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
       }
       if (client != null) {
         if (endpoint != null || region != null || pathStyle != null || credentials != null
-            || maxConnections != null) {
+            || maxConnections != null || requestTimeout != null || readTimeout != null) {
           throw new IllegalStateException("client excludes endpoint, region, pathStyleAccess, "
-              + "credentials and maxConnections: configure those on the client");
+              + "credentials, maxConnections, requestTimeout and readTimeout: configure those on the client");
         }
         return new S3ArtifactBackend(this, client, null, null);
       }
@@ -657,7 +729,10 @@ public final class S3ArtifactBackend implements ArtifactBackend, Closeable {
       }
       S3ClientBuilder sdk = S3Client.builder()
           .httpClientBuilder(Apache5HttpClient.builder()
-              .maxConnections(maxConnections == null ? DEFAULT_MAX_CONNECTIONS : maxConnections))
+              .maxConnections(maxConnections == null ? DEFAULT_MAX_CONNECTIONS : maxConnections)
+              .socketTimeout(readTimeout == null ? DEFAULT_READ_TIMEOUT : readTimeout))
+          // The whole call, retries included; for a GetObject only until its headers arrived.
+          .overrideConfiguration(o -> o.apiCallTimeout(requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout))
           .region(resolved)
           .credentialsProvider(provider)
           .forcePathStyle(Boolean.TRUE.equals(pathStyle))

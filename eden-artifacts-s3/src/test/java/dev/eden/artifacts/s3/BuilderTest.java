@@ -48,6 +48,14 @@ class BuilderTest {
     assertThatThrownBy(() -> b.endpoint(URI.create("/relative"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("endpoint");
     assertThatThrownBy(() -> b.region(" ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("region");
     assertThatThrownBy(() -> b.maxConnections(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxConnections");
+    assertThatThrownBy(() -> b.requestTimeout(java.time.Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("requestTimeout must be positive: PT0S");
+    assertThatThrownBy(() -> b.requestTimeout(java.time.Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("requestTimeout");
+    assertThatThrownBy(() -> b.readTimeout(java.time.Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("readTimeout must be positive: PT0S");
+    assertThatThrownBy(() -> b.readTimeout(java.time.Duration.ofDays(30))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("readTimeout must be at most");
   }
 
   @Test
@@ -62,6 +70,12 @@ class BuilderTest {
       assertThatThrownBy(() -> S3ArtifactBackend.builder().bucket("b").client(client).pathStyleAccess(false).build())
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("client excludes");
       assertThatThrownBy(() -> S3ArtifactBackend.builder().bucket("b").client(client).maxConnections(8).build())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("client excludes");
+      assertThatThrownBy(() -> S3ArtifactBackend.builder().bucket("b").client(client)
+              .requestTimeout(java.time.Duration.ofSeconds(5)).build())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("client excludes");
+      assertThatThrownBy(() -> S3ArtifactBackend.builder().bucket("b").client(client)
+              .readTimeout(java.time.Duration.ofSeconds(5)).build())
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("client excludes");
     }
   }

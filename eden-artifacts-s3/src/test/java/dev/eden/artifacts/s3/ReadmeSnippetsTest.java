@@ -48,6 +48,20 @@ class ReadmeSnippetsTest {
   }
 
   @Test
+  void timeouts() {
+    // snippet: timeouts
+    S3ArtifactBackend backend = S3ArtifactBackend.builder()
+        .region("eu-west-1")
+        .bucket("my-artifacts")
+        .requestTimeout(Duration.ofSeconds(30)) // a part upload then needs at least 8 MiB in 30 s
+        .readTimeout(Duration.ofSeconds(10))
+        .build();
+    // end snippet
+    assertThat(backend.bucket()).isEqualTo("my-artifacts");
+    backend.close();
+  }
+
+  @Test
   void anS3CompatibleServer() throws Exception {
     URI endpoint = TestStorage.server().endpoint();
     String accessKey = TestStorage.server().credentials().resolveCredentials().accessKeyId();
@@ -103,7 +117,7 @@ class ReadmeSnippetsTest {
     Map<String, String> blocks = matches(BLOCK, read(Path.of("README.md")));
     Map<String, String> regions = matches(REGION,
         read(Path.of("src/test/java/dev/eden/artifacts/s3/ReadmeSnippetsTest.java")));
-    assertThat(blocks.keySet()).containsExactlyInAnyOrder("aws", "compatible", "own-client");
+    assertThat(blocks.keySet()).containsExactlyInAnyOrder("aws", "compatible", "own-client", "timeouts");
     blocks.forEach((name, text) ->
         assertThat(text).as("README block '%s' against its region", name).isEqualTo(regions.get(name)));
   }

@@ -73,11 +73,16 @@ import software.amazon.awssdk.services.s3.S3Client;
  * }
  * }</pre>
  *
+ * <p>A test that needs the object store to go away and come back starts a server of its own with
+ * {@link #startPrivate(Path)}, which it may {@linkplain #stop() stop} and {@linkplain #restart()
+ * restart} (same port, same data) and closes; {@link TcpProxy} in front of either makes it slow or
+ * silent instead.
+ *
  * <p>If the server cannot be started, {@link #shared()} fails the test when the environment
  * variable {@code CI} is set (to anything but {@code false}), and otherwise skips it with the
  * reason; every later call answers the same without trying again. Thread-safe.
  */
-public final class S3TestServer {
+public final class S3TestServer implements AutoCloseable {
   /** System property: the s3proxy {@code jar-with-dependencies} to run. */
   public static final String JAR_PROPERTY = "eden.test.s3.server.jar";
   /** System property: a directory for the server's data and log; default a temporary one. */
@@ -94,17 +99,27 @@ public final class S3TestServer {
   private static RuntimeException startFailure;
 
   private final URI endpoint;
-  private final Process process;
   private final Path dataDir;
   private final String version;
   private final S3Client client;
+  /** How to start the process again; null for the shared server, which is never stopped. */
+  private final Launch launch;
+  private volatile Process process; // null while a private server is stopped
 
-  private S3TestServer(URI endpoint, Process process, Path dataDir, String version) {
+  private S3TestServer(URI endpoint, Process process, Path dataDir, String version, Launch launch) {
     this.endpoint = endpoint;
     this.process = process;
     this.dataDir = dataDir;
     this.version = version;
+    this.launch = launch;
     this.client = newClient();
+  }
+
+  /** The jar, properties and log of one server, and its port: all a restart needs. */
+  private record Launch(Path jar, Path properties, Path log, int port) {
+    Process start() throws IOException {
+      return launch(jar, properties, log);
+    }
   }
 
   /**
@@ -205,14 +220,7 @@ public final class S3TestServer {
   // ---- the process -----------------------------------------------------------------------------
 
   private static S3TestServer start() throws IOException {
-    String jarProperty = System.getProperty(JAR_PROPERTY);
-    if (jarProperty == null || jarProperty.isBlank()) {
-      throw new IllegalStateException("system property " + JAR_PROPERTY + " is not set");
-    }
-    Path jar = Path.of(jarProperty);
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("no server jar at " + jar);
-    }
+    Path jar = serverJar();
     String dirProperty = System.getProperty(DIR_PROPERTY);
     Path base = dirProperty == null || dirProperty.isBlank()
         ? Files.createTempDirectory("s3-test-server")
@@ -226,8 +234,8 @@ public final class S3TestServer {
       Process process = launch(jar, writeProperties(run, port, data), log);
       if (awaitPort(process, port)) {
         URI endpoint = URI.create("http://127.0.0.1:" + port);
-        S3TestServer server = new S3TestServer(endpoint, process, data, versionOf(jar));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "s3-test-server-stop"));
+        S3TestServer server = new S3TestServer(endpoint, process, data, versionOf(jar), null);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stopAndDelete, "s3-test-server-stop"));
         return server;
       }
       kill(process);
@@ -320,7 +328,111 @@ public final class S3TestServer {
     }
   }
 
-  private void stop() {
+  private static Path serverJar() {
+    String jarProperty = System.getProperty(JAR_PROPERTY);
+    if (jarProperty == null || jarProperty.isBlank()) {
+      throw new IllegalStateException("system property " + JAR_PROPERTY + " is not set");
+    }
+    Path jar = Path.of(jarProperty);
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("no server jar at " + jar);
+    }
+    return jar;
+  }
+
+  // ---- private servers -------------------------------------------------------------------------
+
+  /**
+   * A server of the caller's own, which it may {@linkplain #stop() stop} and {@linkplain #restart()
+   * start again} on the same port with the same data — to see what a client of the object store
+   * does while it is gone. s3proxy as for {@link #shared()}, on a free loopback port, keeping its
+   * data, properties and log in {@code directory} (created if missing); it dies with the test JVM
+   * like the shared one. The caller {@linkplain #close() closes} it.
+   *
+   * @throws IllegalStateException if the server jar is not configured or the server does not
+   *     answer within 60 s (never a skip: a test that asks for a private server needs it)
+   */
+  public static S3TestServer startPrivate(Path directory) throws IOException {
+    Path jar = serverJar();
+    Path run = Files.createDirectories(directory);
+    Path data = Files.createDirectories(run.resolve("data"));
+    int port = freePort();
+    Launch launch = new Launch(jar, writeProperties(run, port, data), run.resolve("s3proxy-" + port + ".log"), port);
+    Process process = launch.start();
+    if (!awaitPort(process, port)) {
+      kill(process);
+      throw new IllegalStateException("s3proxy did not answer on port " + port + " within "
+          + START_TIMEOUT_MILLIS / 1000 + " s: " + tail(launch.log()));
+    }
+    S3TestServer server = new S3TestServer(URI.create("http://127.0.0.1:" + port), process, data, versionOf(jar), launch);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::kill, "s3-test-server-stop"));
+    return server;
+  }
+
+  /**
+   * Kills a private server's process at once (SIGKILL, as a crash or a pulled plug would end it),
+   * keeping its data; connections to it are reset and new ones refused until {@link #restart()}.
+   * Does nothing if it is stopped already.
+   *
+   * @throws IllegalStateException on the {@linkplain #shared() shared} server
+   */
+  public synchronized void stop() {
+    requirePrivate();
+    kill();
+  }
+
+  /**
+   * Starts a stopped private server again, on the same port with the same data, and waits until it
+   * accepts connections (up to 60 s). Does nothing if it is running.
+   *
+   * @throws IllegalStateException on the shared server, or if the server does not come back
+   */
+  public synchronized void restart() throws IOException {
+    requirePrivate();
+    if (process != null && process.isAlive()) {
+      return;
+    }
+    Process started = launch.start();
+    if (!awaitPort(started, launch.port())) {
+      kill(started);
+      throw new IllegalStateException("s3proxy did not come back on port " + launch.port() + ": " + tail(launch.log()));
+    }
+    process = started;
+  }
+
+  /** Whether the server's process is alive. */
+  public boolean isRunning() {
+    Process p = process;
+    return p != null && p.isAlive();
+  }
+
+  /**
+   * Stops a private server and closes its client, leaving its data in the directory it was
+   * started with. Idempotent.
+   *
+   * @throws IllegalStateException on the shared server, which lives as long as the test JVM
+   */
+  @Override
+  public synchronized void close() {
+    requirePrivate();
+    kill();
+    client.close();
+  }
+
+  private void requirePrivate() {
+    if (launch == null) {
+      throw new IllegalStateException("the shared S3 test server lives as long as the test JVM: use startPrivate(...)");
+    }
+  }
+
+  private synchronized void kill() {
+    if (process != null) {
+      kill(process);
+      process = null;
+    }
+  }
+
+  private void stopAndDelete() {
     client.close();
     kill(process);
     try (Stream<Path> files = Files.walk(dataDir)) {

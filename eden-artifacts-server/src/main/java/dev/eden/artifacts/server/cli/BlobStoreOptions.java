@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -48,6 +49,22 @@ final class BlobStoreOptions {
   @Option(names = "--s3-max-connections", paramLabel = "<n>", defaultValue = "" + S3ArtifactBackend.DEFAULT_MAX_CONNECTIONS, description = {
       "Connections to S3 kept open at most; every fetch holds one while it streams (default: ${DEFAULT-VALUE})."})
   int s3MaxConnections;
+
+  /** What {@code --s3-request-timeout} defaults to: {@link S3ArtifactBackend#DEFAULT_REQUEST_TIMEOUT}. */
+  static final String DEFAULT_S3_REQUEST_TIMEOUT = "PT2M";
+  /** What {@code --s3-read-timeout} defaults to: {@link S3ArtifactBackend#DEFAULT_READ_TIMEOUT}. */
+  static final String DEFAULT_S3_READ_TIMEOUT = "PT30S";
+
+  @Option(names = "--s3-request-timeout", paramLabel = "<ISO-8601 duration>", defaultValue = DEFAULT_S3_REQUEST_TIMEOUT, description = {
+      "The longest a request to S3 may take, retries included (a fetch: until the object's first bytes; its reading is bounded by --s3-read-timeout);"
+          + " each part upload (8 MiB) is one request, so this is also the slowest upload rate accepted. A deposit whose request"
+          + " runs out fails with a 500 (default: ${DEFAULT-VALUE})."})
+  Duration s3RequestTimeout;
+
+  @Option(names = "--s3-read-timeout", paramLabel = "<ISO-8601 duration>", defaultValue = DEFAULT_S3_READ_TIMEOUT, description = {
+      "The longest a read from S3 waits for the next bytes (an answer, or the next bytes of an object a fetch streams);"
+          + " a fetch that stalls this long is cut off (default: ${DEFAULT-VALUE})."})
+  Duration s3ReadTimeout;
 
   /** Whether the blob store is a bucket rather than a directory. */
   boolean isS3() {
@@ -140,6 +157,8 @@ final class BlobStoreOptions {
         .keyPrefix(slash < 0 ? "" : location.substring(slash + 1)));
     option("--s3-buffer-budget", () -> builder.bufferBudget(s3BufferBudget));
     option("--s3-max-connections", () -> builder.maxConnections(s3MaxConnections));
+    option("--s3-request-timeout", () -> builder.requestTimeout(s3RequestTimeout));
+    option("--s3-read-timeout", () -> builder.readTimeout(s3ReadTimeout));
     if (s3Endpoint != null) {
       option("--s3-endpoint", () -> builder.endpoint(s3Endpoint));
     }
