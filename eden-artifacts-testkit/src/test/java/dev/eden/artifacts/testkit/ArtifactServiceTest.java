@@ -24,6 +24,7 @@ import dev.eden.artifacts.backend.InMemoryArtifactBackend;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
 import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.spi.ArtifactStore;
+import dev.eden.artifacts.spi.RowNotWrittenException;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -398,6 +399,21 @@ class ArtifactServiceTest {
     assertThatThrownBy(() -> deposit(ALICE, new byte[100_000]))
         .isInstanceOf(ArtifactStorageException.class)
         .hasRootCauseMessage(FaultyArtifactStore.MESSAGE + ": create");
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void storeThatWroteNothingIsNotAskedToDeleteTheRowButTheBlobGoes() {
+    // The store knows it wrote nothing (it gave up on a locked or dead database): asking it to
+    // delete the row would wait on that database a second time. A delete is made to fail here, so
+    // that asking shows up as a suppressed failure.
+    store.failOn(FaultyArtifactStore.Operation.CREATE,
+        new RowNotWrittenException("injected: gave up waiting for the database", null));
+    store.failOn(FaultyArtifactStore.Operation.DELETE);
+    assertThatThrownBy(() -> deposit(ALICE, new byte[10]))
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasCauseInstanceOf(RowNotWrittenException.class)
+        .satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
     assertNothingLeftBehind();
   }
 
