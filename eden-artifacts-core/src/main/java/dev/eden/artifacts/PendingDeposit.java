@@ -106,10 +106,10 @@ public final class PendingDeposit implements Closeable {
   /**
    * Makes the bytes durable, then records the metadata row, and returns what was recorded. If the
    * row cannot be recorded, the row is deleted in case it was written all the same, then the blob
-   * (best effort), so no metadata ever points at missing bytes; when the store reports that it wrote
-   * nothing ({@link RowNotWrittenException}) only the blob is deleted, so a store that is down or
-   * locked is not waited for a second time. A blob whose delete fails is an orphan for garbage
-   * collection. If recording the row took {@link GarbageCollector#DEPOSIT_ROW_DEADLINE} or longer
+   * (best effort), so no metadata ever points at missing bytes: should the row's delete fail, the
+   * blob is kept. When the store reports that it wrote nothing ({@link RowNotWrittenException}) only
+   * the blob is deleted, so a store that is down or locked is not waited for a second time. A blob
+   * left behind without a row is an orphan for garbage collection. If recording the row took {@link GarbageCollector#DEPOSIT_ROW_DEADLINE} or longer
    * after the bytes were committed, the deposit fails too and removes its row and blob again: a garbage
    * collection may have taken the bytes for an orphan meanwhile.
    *
@@ -182,12 +182,18 @@ public final class PendingDeposit implements Closeable {
     return new DepositResult(metadata);
   }
 
-  /** Removes what a failed commit may have recorded, the row first, then the blob (best effort). */
+  /**
+   * Removes what a failed commit may have recorded, the row first, then the blob (best effort). If
+   * the row cannot be deleted (the store is down), the blob stays: the row may have been recorded
+   * after all, and its bytes must then be there; if it was not, the blob is an orphan that garbage
+   * collection removes once it finds no row.
+   */
   private ArtifactStorageException undo(ArtifactStorageException reason) {
     try {
       service.store().delete(blob.id());
     } catch (IOException | RuntimeException suppressed) {
       reason.addSuppressed(suppressed);
+      return reason;
     }
     return deleteBlob(reason);
   }

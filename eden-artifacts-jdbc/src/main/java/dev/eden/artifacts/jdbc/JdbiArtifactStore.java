@@ -86,9 +86,8 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
    * given up as dead: the server's own statement timeout fires first whenever it can still answer.
    */
   private static final Duration DEAD_CONNECTION_MARGIN = Duration.ofSeconds(5);
-  private static final int DEFAULT_WRITE_SECONDS = 10;
-  /** The default {@linkplain Builder#writeTimeout write timeout}, {@value #DEFAULT_WRITE_SECONDS} seconds. */
-  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(DEFAULT_WRITE_SECONDS);
+  /** The default {@linkplain Builder#writeTimeout write timeout}: 10 seconds. */
+  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
 
   private final Jdbi jdbi;
   private final Dialect dialect;
@@ -572,8 +571,8 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
 
     /**
      * The longest a {@code create} or {@code delete} waits in total before it fails with an {@link
-     * IOException} (a {@link RowNotWrittenException} when nothing was written); default {@value
-     * #DEFAULT_WRITE_SECONDS} seconds. It covers every wait of the call: this store's queue of
+     * IOException} (a {@link RowNotWrittenException} when nothing was written); default 10 seconds
+     * ({@link JdbiArtifactStore#DEFAULT_WRITE_TIMEOUT}). It covers every wait of the call: this store's queue of
      * writers and its SQLite write lock, a connection from the pool, another process's SQLite lock,
      * a PostgreSQL lock or statement ({@code statement_timeout}), and a PostgreSQL server that
      * stopped answering (given up a few seconds later). A failed group of rows is retried row by

@@ -56,11 +56,21 @@ class CommandLineTest {
     Run run = run("serve", "--help");
     assertThat(run.exit()).isZero();
     for (String option : List.of("--host", "--port", "--data-dir", "--experiment-id", "--max-artifact-bytes",
-        "--db", "--idle-timeout-seconds", "--stop-timeout-seconds", "--sweep-temps-older-than")) {
+        "--db", "--idle-timeout-seconds", "--stop-timeout-seconds", "--sweep-temps-older-than",
+        "--metadata-write-timeout")) {
       assertThat(run.out()).contains(option);
     }
     assertThat(run.out()).contains("EDEN_ADMIN_TOKEN").contains("/healthz");
     assertThat(run.out()).contains("--[no-]console").contains("/admin/v1/").contains("loopback");
+  }
+
+  @Test
+  void aMetadataWriteTimeoutBelowOneMillisecondIsAUsageError() {
+    for (String bad : List.of("PT0S", "-PT1S", "PT0.0001S")) {
+      Run run = run("serve", "--data-dir", dir.toString(), "--metadata-write-timeout", bad);
+      assertThat(run.exit()).as(bad).isEqualTo(2);
+      assertThat(run.err()).as(bad).contains("--metadata-write-timeout must be at least PT0.001S");
+    }
   }
 
   @Test
