@@ -30,11 +30,11 @@ final class DepositLoad implements AutoCloseable {
 
   /**
    * One deposit: when it began and ended ({@link System#nanoTime()}), the status (-1 for a
-   * transport failure), the answer's content type, and the artifact URI of a 201 or the problem
-   * type of an error.
+   * transport failure), the answer's content type, the artifact URI of a 201 or the problem type
+   * of an error, the seed and size of its bytes, and whether it was the {@link #warmUp} deposit.
    */
   record Attempt(long began, long ended, int status, String contentType, String uriOrProblemType,
-      long seed, int size) {
+      long seed, int size, boolean warmUp) {
     Duration took() {
       return Duration.ofNanos(ended - began);
     }
@@ -65,6 +65,27 @@ final class DepositLoad implements AutoCloseable {
         .retryOnConnectionFailure(false)
         .readTimeout(Duration.ofSeconds(120))
         .build();
+  }
+
+  /**
+   * Deposits (unrecorded) until one gets its 201, at most for {@code limit}: the server then knows
+   * the worker (a worker enrolled while it runs is looked up on its first request) and has paid the
+   * slow hash of its secret once, so the clients' waits are the deposits' own. The 201 is
+   * recorded as an attempt.
+   */
+  DepositLoad warmUp(Duration limit) throws InterruptedException {
+    long giveUp = System.nanoTime() + limit.toNanos();
+    Attempt last;
+    do {
+      last = deposit(1, 1);
+      if (last.created()) {
+        attempts.add(new Attempt(last.began(), last.ended(), last.status(), last.contentType(),
+            last.uriOrProblemType(), last.seed(), last.size(), true));
+        return this;
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < giveUp);
+    throw new IllegalStateException("no deposit succeeded within " + limit + "; the last: " + last);
   }
 
   /** Starts {@code count} clients, each depositing until {@link #stop()}. */
@@ -129,9 +150,9 @@ final class DepositLoad implements AutoCloseable {
       String contentType = response.header("Content-Type", "");
       JsonNode json = JSON.readTree(body);
       String uriOrType = response.code() == 201 ? json.path("artifacts_uri").asText() : json.path("type").asText();
-      return new Attempt(began, System.nanoTime(), response.code(), contentType, uriOrType, seed, size);
+      return new Attempt(began, System.nanoTime(), response.code(), contentType, uriOrType, seed, size, false);
     } catch (IOException e) {
-      return new Attempt(began, System.nanoTime(), -1, "", e.toString(), seed, size);
+      return new Attempt(began, System.nanoTime(), -1, "", e.toString(), seed, size, false);
     }
   }
 
