@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.eden.artifacts.internal.DigestFields;
 import dev.eden.artifacts.maintenance.GarbageCollector;
 import dev.eden.artifacts.spi.PendingBlob;
+import dev.eden.artifacts.spi.RowNotWrittenException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,9 +105,12 @@ public final class PendingDeposit implements Closeable {
 
   /**
    * Makes the bytes durable, then records the metadata row, and returns what was recorded. If the
-   * row cannot be recorded the blob is deleted (best effort), so no metadata ever points at missing
-   * bytes. If recording the row took {@link GarbageCollector#DEPOSIT_ROW_DEADLINE} or longer after the
-   * bytes were committed, the deposit fails too and removes its row and blob again: a garbage
+   * row cannot be recorded, the row is deleted in case it was written all the same, then the blob
+   * (best effort), so no metadata ever points at missing bytes: should the row's delete fail, the
+   * blob is kept. When the store reports that it wrote nothing ({@link RowNotWrittenException}) only
+   * the blob is deleted, so a store that is down or locked is not waited for a second time. A blob
+   * left behind without a row is an orphan for garbage collection. If recording the row took {@link GarbageCollector#DEPOSIT_ROW_DEADLINE} or longer
+   * after the bytes were committed, the deposit fails too and removes its row and blob again: a garbage
    * collection may have taken the bytes for an orphan meanwhile.
    *
    * @throws ArtifactStorageException if the backend or store fails
@@ -159,6 +163,9 @@ public final class PendingDeposit implements Closeable {
         contentType, service.clock().instant(), sha256Hex, filename);
     try {
       service.store().create(metadata);
+    } catch (RowNotWrittenException e) {
+      // Nothing was recorded: deleting the row too would only wait on the same unavailable store again.
+      throw deleteBlob(new ArtifactStorageException("could not record the artifact", e));
     } catch (IOException | RuntimeException e) {
       // The row may have been written all the same (a connection lost after the commit): remove it too.
       throw undo(new ArtifactStorageException("could not record the artifact", e));
@@ -175,13 +182,27 @@ public final class PendingDeposit implements Closeable {
     return new DepositResult(metadata);
   }
 
-  /** Removes what a failed commit may have recorded, the row first, then the blob (best effort). */
+  /**
+   * Removes what a failed commit may have recorded, the row first, then the blob (best effort). If
+   * the row cannot be deleted (the store is down), the blob stays: the row may have been recorded
+   * after all, and its bytes must then be there; if it was not, the blob is an orphan that garbage
+   * collection removes once it finds no row.
+   */
   private ArtifactStorageException undo(ArtifactStorageException reason) {
     try {
       service.store().delete(blob.id());
     } catch (IOException | RuntimeException suppressed) {
       reason.addSuppressed(suppressed);
+      return reason;
     }
+    return deleteBlob(reason);
+  }
+
+  /**
+   * Removes the committed blob of a deposit that has no row (best effort); a blob left behind is
+   * an orphan that garbage collection removes later.
+   */
+  private ArtifactStorageException deleteBlob(ArtifactStorageException reason) {
     try {
       service.backend().delete(blob.id());
     } catch (IOException | RuntimeException suppressed) {

@@ -48,6 +48,9 @@ public interface ArtifactStore {
    *
    * @throws ArtifactAlreadyExistsException if a row with the same id exists (in any experiment);
    *     the existing row is untouched
+   * @throws RowNotWrittenException if the store knows that nothing was recorded (it gave up waiting
+   *     for a lock, a connection or the database, or failed before committing); a caller has no row
+   *     to undo. Any other {@code IOException} leaves open whether the row was written.
    */
   void create(ArtifactMetadata metadata) throws IOException;
 

@@ -17,10 +17,12 @@ import dev.eden.artifacts.spi.ArtifactPage;
 import dev.eden.artifacts.spi.ArtifactStore;
 import dev.eden.artifacts.spi.ArtifactSummary;
 import dev.eden.artifacts.spi.PageRequest;
+import dev.eden.artifacts.spi.RowNotWrittenException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +31,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -60,7 +63,14 @@ import org.jdbi.v3.core.JdbiException;
  * within the process: writes go one at a time through an in-process lock, so its callers queue
  * instead of seeing {@code SQLITE_BUSY}, and creates that queue up meanwhile are committed together
  * in one transaction (one fsync for the group). Writers in other processes are waited for up to
- * the busy timeout.
+ * the busy timeout, and never past the write timeout.
+ *
+ * <p><b>Bounded writes.</b> A {@link #create} or {@link #delete} waits at most the {@linkplain
+ * Builder#writeTimeout write timeout} in total — for this store's queue, a pooled connection,
+ * another process's SQLite lock, a PostgreSQL lock or statement, a database that does not answer
+ * — and then fails with an {@link IOException}; no retry waits that long again. A {@code create}
+ * that gave up before committing throws a {@link RowNotWrittenException}: nothing was recorded.
+ * Once the database is free or back, the next call succeeds; nothing needs a restart.
  *
  * <p><b>Errors.</b> A duplicate id is an {@link ArtifactAlreadyExistsException}; every other
  * database failure (unreachable, closed, constraint, corrupt row) is an {@link IOException}
@@ -71,6 +81,13 @@ import org.jdbi.v3.core.JdbiException;
 public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
   /** Most rows one SQLite transaction commits for queued creates; bounds a caller's wait. */
   private static final int MAX_GROUP = 256;
+  /**
+   * How much longer than the write timeout a PostgreSQL connection may stay silent before it is
+   * given up as dead: the server's own statement timeout fires first whenever it can still answer.
+   */
+  private static final Duration DEAD_CONNECTION_MARGIN = Duration.ofSeconds(5);
+  /** The default {@linkplain Builder#writeTimeout write timeout}: 10 seconds. */
+  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
 
   private final Jdbi jdbi;
   private final Dialect dialect;
@@ -80,11 +97,15 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
   private final ReentrantLock writeLock; // null unless SQLite
   private final GroupCommitter<ArtifactMetadata> groupCommitter; // null unless SQLite
   private final String sqlitePragmas; // per-handle settings when the store did not configure the connections
+  private final Duration busyTimeout;
+  private final Duration writeTimeout;
   private volatile boolean closed;
 
-  private JdbiArtifactStore(
-      Jdbi jdbi, Dialect dialect, TableNames names, HikariDataSource ownedPool, Duration busyTimeout) {
+  private JdbiArtifactStore(Jdbi jdbi, Dialect dialect, TableNames names, HikariDataSource ownedPool,
+      Duration busyTimeout, Duration writeTimeout) {
     this.jdbi = jdbi;
+    this.busyTimeout = busyTimeout;
+    this.writeTimeout = writeTimeout;
     this.dialect = dialect;
     this.names = names;
     this.table = new ArtifactTable(names);
@@ -92,7 +113,9 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     boolean sqlite = dialect == Dialect.SQLITE;
     this.writeLock = sqlite ? new ReentrantLock(true) : null;
     this.groupCommitter =
-        sqlite ? new GroupCommitter<>(writeLock, MAX_GROUP, this::insertAll, this::insertOne) : null;
+        sqlite
+            ? new GroupCommitter<>(writeLock, MAX_GROUP, writeTimeout, this::insertAll, this::insertOne)
+            : null;
     this.sqlitePragmas =
         sqlite && ownedPool == null
             ? "PRAGMA busy_timeout = " + OwnedPools.busyTimeoutMillis(busyTimeout)
@@ -140,8 +163,12 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
   /**
    * {@inheritDoc}
    *
-   * <p>On SQLite, creates that queue up behind the write lock are committed together.
+   * <p>On SQLite, creates that queue up behind the write lock are committed together. Waits at
+   * most the {@linkplain Builder#writeTimeout write timeout} in total.
    *
+   * @throws RowNotWrittenException if it gave up (the write timeout passed) or failed before the
+   *     commit: no row was recorded
+   * @throws IOException if the commit itself failed: the row may or may not have been recorded
    * @throws IllegalArgumentException if {@code createdAt} is outside the epoch-millisecond range
    */
   @Override
@@ -149,29 +176,26 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     requireNonNull(metadata, "metadata");
     ArtifactTable.storable(metadata.createdAt()); // reject before queueing, not inside someone else's batch
     checkOpen();
-    boolean inserted =
-        groupCommitter == null ? insertOne(metadata) : groupCommitter.submit(metadata);
+    boolean inserted = groupCommitter == null
+        ? insertOne(metadata, System.nanoTime() + writeTimeout.toNanos())
+        : groupCommitter.submit(metadata);
     if (!inserted) {
       throw new ArtifactAlreadyExistsException(metadata.id());
     }
   }
 
-  private boolean insertOne(ArtifactMetadata metadata) throws IOException {
-    return withHandle("create " + metadata.id(), handle -> table.insert(handle, metadata));
+  private boolean insertOne(ArtifactMetadata metadata, long deadline) throws IOException {
+    return write("create " + metadata.id(), deadline, handle -> table.insert(handle, metadata));
   }
 
-  private List<Boolean> insertAll(List<ArtifactMetadata> rows) throws IOException {
-    return withHandle(
-        "create " + rows.size() + " rows",
-        handle ->
-            handle.inTransaction(
-                h -> {
-                  List<Boolean> outcomes = new ArrayList<>(rows.size());
-                  for (ArtifactMetadata row : rows) {
-                    outcomes.add(table.insert(h, row));
-                  }
-                  return outcomes;
-                }));
+  private List<Boolean> insertAll(List<ArtifactMetadata> rows, long deadline) throws IOException {
+    return write("create " + rows.size() + " rows", deadline, handle -> {
+      List<Boolean> outcomes = new ArrayList<>(rows.size());
+      for (ArtifactMetadata row : rows) {
+        outcomes.add(table.insert(handle, row));
+      }
+      return outcomes;
+    });
   }
 
   @Override
@@ -235,10 +259,25 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     return withHandle("summarize " + experimentId, handle -> table.summarize(handle, experimentId));
   }
 
+  /** {@inheritDoc} Waits at most the {@linkplain Builder#writeTimeout write timeout} in total. */
   @Override
   public boolean delete(ArtifactId id) throws IOException {
     requireNonNull(id, "id");
-    return withWriteLock("delete " + id, handle -> table.delete(handle, id));
+    String what = "delete " + id;
+    long deadline = System.nanoTime() + writeTimeout.toNanos();
+    try {
+      if (writeLock == null) {
+        return write(what, deadline, handle -> table.delete(handle, id));
+      }
+      lockWithin(what, deadline);
+      try {
+        return write(what, deadline, handle -> table.delete(handle, id));
+      } finally {
+        writeLock.unlock();
+      }
+    } catch (RowNotWrittenException e) {
+      throw new IOException(e.getMessage(), e.getCause()); // the row, if any, is still there
+    }
   }
 
   /**
@@ -299,23 +338,139 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     }
   }
 
-  /** Like {@link #withHandle}, holding this store's SQLite write lock (none on PostgreSQL). */
+  /**
+   * Like {@link #withHandle}, holding this store's SQLite write lock (none on PostgreSQL), waited
+   * for at most the write timeout.
+   */
   <R> R withWriteLock(String what, Work<R> work) throws IOException {
     checkOpen();
     if (writeLock == null) {
       return withHandle(what, work);
     }
-    try {
-      writeLock.lockInterruptibly();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting to write (" + what + ")");
-    }
+    lockWithin(what, System.nanoTime() + writeTimeout.toNanos());
     try {
       return withHandle(what, work);
     } finally {
       writeLock.unlock();
     }
+  }
+
+  private void lockWithin(String what, long deadline) throws IOException {
+    try {
+      if (!writeLock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        throw new RowNotWrittenException("gave up after waiting " + writeTimeout
+            + " for the metadata store's write lock (" + what + ")", null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting to write (" + what + ")");
+    }
+  }
+
+  /**
+   * Runs {@code work} in one transaction that gives up at {@code deadline} (a {@link
+   * System#nanoTime()} value): it waits for a pooled connection, another process's SQLite lock
+   * ({@code busy_timeout}) and a PostgreSQL statement or lock ({@code statement_timeout}, and a
+   * network timeout for a server that went silent) only until then. Whatever fails before the
+   * {@code COMMIT} is sent rolls back and throws a {@link RowNotWrittenException}; a failing {@code
+   * COMMIT} leaves the outcome unknown and throws a plain {@link IOException}.
+   */
+  private <R> R write(String what, long deadline, Work<R> work) throws IOException {
+    checkOpen();
+    Handle handle;
+    try {
+      handle = jdbi.open(); // waits for a pooled connection no longer than the pool's time-out
+    } catch (JdbiException e) {
+      throw notWritten(what, e);
+    }
+    int previousNetworkTimeout = -1;
+    boolean applied = false;
+    try {
+      R result;
+      try {
+        long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (remainingMillis < 1) {
+          throw new RowNotWrittenException("gave up after waiting " + writeTimeout
+              + " to write to the metadata store (" + what + ")", null);
+        }
+        applied = true;
+        previousNetworkTimeout = applyWriteSettings(handle, remainingMillis);
+        handle.begin();
+        if (dialect == Dialect.POSTGRESQL) {
+          // Scoped to this transaction, so a caller's pooled connection keeps its own setting.
+          handle.execute("SET LOCAL statement_timeout = " + remainingMillis);
+        }
+        result = work.run(handle);
+      } catch (JdbiException | SQLException | IllegalArgumentException e) {
+        rollbackQuietly(handle);
+        throw notWritten(what, e);
+      }
+      try {
+        handle.commit();
+      } catch (JdbiException e) {
+        throw failure(what, e); // the commit may have reached the database: outcome unknown
+      }
+      return result;
+    } finally {
+      if (applied) {
+        restoreWriteSettings(handle, previousNetworkTimeout);
+      }
+      closeQuietly(handle);
+    }
+  }
+
+  /**
+   * Sets one connection up for a write with {@code remainingMillis} left: SQLite waits for another
+   * process's lock only that long ({@code busy_timeout}); PostgreSQL gives up on a server that went
+   * silent a margin after that (the network timeout; its statement timeout fires first whenever
+   * it can still answer). Returns the network timeout to put back, or -1.
+   */
+  private int applyWriteSettings(Handle handle, long remainingMillis) throws SQLException {
+    if (dialect == Dialect.SQLITE) {
+      prepare(handle);
+      handle.execute("PRAGMA busy_timeout = " + Math.min(OwnedPools.busyTimeoutMillis(busyTimeout), remainingMillis));
+      return -1;
+    }
+    Connection connection = handle.getConnection();
+    int previous = connection.getNetworkTimeout();
+    long silence = remainingMillis + DEAD_CONNECTION_MARGIN.toMillis();
+    connection.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, silence));
+    return previous;
+  }
+
+  /** Puts back what {@link #applyWriteSettings} changed; a connection broken meanwhile is left to its pool. */
+  private void restoreWriteSettings(Handle handle, int previousNetworkTimeout) {
+    try {
+      if (dialect == Dialect.SQLITE) {
+        handle.execute("PRAGMA busy_timeout = " + OwnedPools.busyTimeoutMillis(busyTimeout));
+      } else if (previousNetworkTimeout >= 0) {
+        handle.getConnection().setNetworkTimeout(Runnable::run, previousNetworkTimeout);
+      }
+    } catch (JdbiException | SQLException e) {
+      // the connection broke; its pool replaces it
+    }
+  }
+
+  private static void rollbackQuietly(Handle handle) {
+    try {
+      if (handle.isInTransaction()) {
+        handle.rollback();
+      }
+    } catch (JdbiException e) {
+      // the connection broke: the database rolls the transaction back itself
+    }
+  }
+
+  private static void closeQuietly(Handle handle) {
+    try {
+      handle.close();
+    } catch (JdbiException e) {
+      // a broken connection: its pool replaces it
+    }
+  }
+
+  private static RowNotWrittenException notWritten(String what, Exception e) {
+    return new RowNotWrittenException("metadata store failure, nothing written (" + what + "): " + e.getMessage(), e);
   }
 
   private void prepare(Handle handle) {
@@ -347,6 +502,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     private String postgresUrl;
     private String tablePrefix = "eden_";
     private Duration busyTimeout = Duration.ofSeconds(30);
+    private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
     private int maximumPoolSize = 0;
     private boolean existingSchemaOnly;
 
@@ -398,8 +554,9 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     }
 
     /**
-     * How long a SQLite write waits for another process's write lock before failing; default 30
-     * seconds. Ignored for PostgreSQL.
+     * How long a SQLite statement waits for another process's write lock before failing; default 30
+     * seconds. A {@code create} or {@code delete} waits no longer than the {@linkplain #writeTimeout
+     * write timeout} all the same. Ignored for PostgreSQL.
      *
      * @throws IllegalArgumentException if negative
      */
@@ -409,6 +566,29 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
         throw new IllegalArgumentException("busyTimeout must not be negative: " + busyTimeout);
       }
       this.busyTimeout = busyTimeout;
+      return this;
+    }
+
+    /**
+     * The longest a {@code create} or {@code delete} waits in total before it fails with an {@link
+     * IOException} (a {@link RowNotWrittenException} when nothing was written); default 10 seconds
+     * ({@link JdbiArtifactStore#DEFAULT_WRITE_TIMEOUT}). It covers every wait of the call: this store's queue of
+     * writers and its SQLite write lock, a connection from the pool, another process's SQLite lock,
+     * a PostgreSQL lock or statement ({@code statement_timeout}), and a PostgreSQL server that
+     * stopped answering (given up a few seconds later). A failed group of rows is retried row by
+     * row only within each row's own time, so no wait ever adds up to a multiple of it. A pool the
+     * store builds also waits no longer than this for a connection (at least 250 ms, HikariCP's
+     * least), for reads too. Keep it well below a minute: a deposit whose row takes {@code
+     * GarbageCollector.DEPOSIT_ROW_DEADLINE} fails anyway.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder writeTimeout(Duration writeTimeout) {
+      requireNonNull(writeTimeout, "writeTimeout");
+      if (writeTimeout.isNegative() || writeTimeout.toMillis() < 1) {
+        throw new IllegalArgumentException("writeTimeout must be at least 1 ms: " + writeTimeout);
+      }
+      this.writeTimeout = writeTimeout;
       return this;
     }
 
@@ -463,14 +643,14 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
       }
       HikariDataSource owned = null;
       if (sqliteFile != null) {
-        owned = OwnedPools.sqlite(sqliteFile, busyTimeout, maximumPoolSize > 0 ? maximumPoolSize : 4);
+        owned = OwnedPools.sqlite(sqliteFile, busyTimeout, writeTimeout, maximumPoolSize > 0 ? maximumPoolSize : 4);
       } else if (postgresUrl != null) {
-        owned = OwnedPools.postgres(postgresUrl, maximumPoolSize > 0 ? maximumPoolSize : 10);
+        owned = OwnedPools.postgres(postgresUrl, writeTimeout, maximumPoolSize > 0 ? maximumPoolSize : 10);
       }
       Jdbi target = jdbi != null ? jdbi : Jdbi.create(owned != null ? owned : dataSource);
       try {
         Dialect dialect = target.withHandle(handle -> Dialect.of(handle.getConnection()));
-        JdbiArtifactStore store = new JdbiArtifactStore(target, dialect, names, owned, busyTimeout);
+        JdbiArtifactStore store = new JdbiArtifactStore(target, dialect, names, owned, busyTimeout, writeTimeout);
         if (existingSchemaOnly) {
           store.requireCurrentSchema();
         } else {

@@ -8,6 +8,7 @@ import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ExperimentId;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
+import dev.eden.artifacts.spi.RowNotWrittenException;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -286,9 +287,9 @@ abstract class JdbiArtifactStoreBehaviour {
     assertThatThrownBy(() -> store.idsCreatedBefore(experiment, Instant.MAX, 1))
         .isExactlyInstanceOf(IOException.class);
     assertThatThrownBy(() -> store.delete(row.id())).isExactlyInstanceOf(IOException.class);
+    // It failed before its commit: nothing written, and the store says so.
     assertThatThrownBy(() -> store.create(row(experiment, Instant.EPOCH)))
-        .isExactlyInstanceOf(IOException.class)
-        .isNotInstanceOf(ArtifactAlreadyExistsException.class);
+        .isExactlyInstanceOf(RowNotWrittenException.class);
   }
 
   @Test

@@ -4,7 +4,14 @@ import dev.eden.artifacts.jdbc.internal.Migrations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static dev.eden.artifacts.jdbc.TestRows.row;
+
+import dev.eden.artifacts.ArtifactMetadata;
+import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.spi.RowNotWrittenException;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -80,6 +87,57 @@ class PostgresArtifactStoreTest extends JdbiArtifactStoreBehaviour {
         .isExactlyInstanceOf(IOException.class)
         .hasMessageStartingWith("cannot open connection pool eden-artifacts-postgres")
         .hasRootCauseInstanceOf(java.net.ConnectException.class);
+  }
+
+  @Test
+  void writesWaitingForALockedTableGiveUpWithinTheWriteTimeoutAndRecoverOnRelease() throws Exception {
+    // Without a statement timeout an INSERT waits for the lock forever.
+    Duration writeTimeout = Duration.ofMillis(800);
+    JdbiArtifactStore store = opened(JdbiArtifactStore.builder()
+        .postgresUrl(database.url()).writeTimeout(writeTimeout).maximumPoolSize(8).build());
+    ArtifactMetadata kept = row(ExperimentId.mint(), Instant.EPOCH);
+    store.create(kept);
+    List<ArtifactMetadata> tried;
+    try (Connection other = connect();
+        Statement statement = other.createStatement()) {
+      other.setAutoCommit(false);
+      statement.execute("LOCK TABLE eden_artifacts IN EXCLUSIVE MODE");
+      tried = LockedWrites.createsGiveUpWithinTheWriteTimeout(store, writeTimeout, 6);
+      long began = System.nanoTime();
+      assertThatThrownBy(() -> store.delete(kept.id()))
+          .isExactlyInstanceOf(IOException.class)
+          .hasMessageContaining("statement timeout");
+      assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(writeTimeout.plus(LockedWrites.SLACK));
+      other.rollback();
+    }
+    for (ArtifactMetadata row : tried) {
+      assertThat(store.find(row.experimentId(), row.id())).isEmpty();
+      store.create(row);
+      assertThat(store.find(row.experimentId(), row.id())).contains(row);
+    }
+    assertThat(store.delete(kept.id())).isTrue();
+  }
+
+  @Test
+  void aCreateWaitingForAnotherTransactionsRowGivesUpWithinTheWriteTimeout() throws Exception {
+    Duration writeTimeout = Duration.ofMillis(800);
+    JdbiArtifactStore store = opened(JdbiArtifactStore.builder()
+        .postgresUrl(database.url()).writeTimeout(writeTimeout).build());
+    ArtifactMetadata row = row(ExperimentId.mint(), Instant.EPOCH);
+    try (Connection other = connect();
+        Statement statement = other.createStatement()) {
+      other.setAutoCommit(false);
+      // The same id inserted and not yet committed: ON CONFLICT must wait for that transaction.
+      statement.execute("INSERT INTO eden_artifacts (artifact_id, experiment_id, created_by, size_bytes,"
+          + " content_type, sha256, filename, created_at) VALUES ('" + row.id().value() + "', 'x', 'admin', 0,"
+          + " 'a/b', '" + row.sha256() + "', 'f', 0)");
+      long began = System.nanoTime();
+      assertThatThrownBy(() -> store.create(row)).isInstanceOf(RowNotWrittenException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(writeTimeout.plus(LockedWrites.SLACK));
+      other.rollback();
+    }
+    store.create(row);
+    assertThat(store.find(row.experimentId(), row.id())).contains(row);
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.ArtifactMetadata;
 import dev.eden.artifacts.ExperimentId;
+import dev.eden.artifacts.spi.RowNotWrittenException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -99,11 +100,53 @@ class SqliteArtifactStoreTest extends JdbiArtifactStoreBehaviour {
       statement.execute("BEGIN IMMEDIATE");
       statement.execute("INSERT INTO eden_schema_version VALUES (100, 'held', 0)");
       assertThatThrownBy(() -> store.create(row(ExperimentId.mint(), Instant.EPOCH)))
-          .isExactlyInstanceOf(IOException.class)
+          .isExactlyInstanceOf(RowNotWrittenException.class)
           .hasMessageContaining("SQLITE_BUSY")
           .hasCauseInstanceOf(JdbiException.class);
       statement.execute("ROLLBACK");
     }
+  }
+
+  @Test
+  void writesWaitingForAnotherProcesssLockGiveUpWithinTheWriteTimeoutAndRecoverOnRelease() throws Exception {
+    // The busy timeout stays at its 30 s default: the write timeout bounds every create's total
+    // wait, for the in-process queue and the other process's lock together. Before, a failed group
+    // was retried row by row with a full busy timeout each, so waits grew in multiples of it.
+    Duration writeTimeout = Duration.ofMillis(800);
+    JdbiArtifactStore store =
+        opened(JdbiArtifactStore.builder().sqliteFile(file()).writeTimeout(writeTimeout).build());
+    ArtifactMetadata kept = row(ExperimentId.mint(), Instant.EPOCH);
+    store.create(kept);
+    List<ArtifactMetadata> tried;
+    try (Connection other = connect();
+        Statement statement = other.createStatement()) {
+      statement.execute("BEGIN EXCLUSIVE");
+      statement.execute("INSERT INTO eden_schema_version VALUES (100, 'held', 0)");
+      tried = LockedWrites.createsGiveUpWithinTheWriteTimeout(store, writeTimeout, 8);
+      long began = System.nanoTime();
+      assertThatThrownBy(() -> store.delete(kept.id()))
+          .isExactlyInstanceOf(IOException.class)
+          .hasMessageContaining("SQLITE_BUSY");
+      assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(writeTimeout.plus(LockedWrites.SLACK));
+      statement.execute("ROLLBACK");
+    }
+    for (ArtifactMetadata row : tried) {
+      assertThat(store.find(row.experimentId(), row.id())).isEmpty();
+    }
+    // Recovered without reopening: the same rows go in now (nothing of them was written before).
+    for (ArtifactMetadata row : tried) {
+      store.create(row);
+      assertThat(store.find(row.experimentId(), row.id())).contains(row);
+    }
+    assertThat(store.delete(kept.id())).isTrue();
+    assertThat(ownPragma(store, "busy_timeout")).isEqualTo("30000"); // put back after each write
+  }
+
+  @Test
+  void writeTimeoutMustBePositive() {
+    assertThatThrownBy(() -> JdbiArtifactStore.builder().writeTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("writeTimeout must be at least 1 ms: PT0S");
   }
 
   @Test

@@ -24,6 +24,7 @@ import dev.eden.artifacts.backend.InMemoryArtifactBackend;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
 import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.spi.ArtifactStore;
+import dev.eden.artifacts.spi.RowNotWrittenException;
 import dev.eden.artifacts.store.InMemoryArtifactStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -36,6 +37,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -399,6 +401,64 @@ class ArtifactServiceTest {
         .isInstanceOf(ArtifactStorageException.class)
         .hasRootCauseMessage(FaultyArtifactStore.MESSAGE + ": create");
     assertNothingLeftBehind();
+  }
+
+  @Test
+  void storeThatWroteNothingIsNotAskedToDeleteTheRowButTheBlobGoes() {
+    // The store knows it wrote nothing (it gave up on a locked or dead database): asking it to
+    // delete the row would wait on that database a second time. A delete is made to fail here, so
+    // that asking shows up as a suppressed failure.
+    store.failOn(FaultyArtifactStore.Operation.CREATE,
+        new RowNotWrittenException("injected: gave up waiting for the database", null));
+    store.failOn(FaultyArtifactStore.Operation.DELETE);
+    assertThatThrownBy(() -> deposit(ALICE, new byte[10]))
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasCauseInstanceOf(RowNotWrittenException.class)
+        .satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+    assertNothingLeftBehind();
+  }
+
+  @Test
+  void rowRecordedDespiteAFailureThatCannotBeUndoneKeepsItsBlob() throws Exception {
+    // The commit reached the database but its answer was lost, then the database went down: the
+    // undo cannot delete the row, so it must not delete the bytes the row points at either.
+    InMemoryArtifactStore rows = new InMemoryArtifactStore();
+    ArtifactStore lostAnswer = new ArtifactStore() {
+      @Override
+      public void create(ArtifactMetadata metadata) throws IOException {
+        rows.create(metadata);
+        throw new IOException("injected: connection lost during the commit");
+      }
+
+      @Override
+      public Optional<ArtifactMetadata> find(ExperimentId experimentId, ArtifactId id) throws IOException {
+        return rows.find(experimentId, id);
+      }
+
+      @Override
+      public boolean contains(ArtifactId id) throws IOException {
+        return rows.contains(id);
+      }
+
+      @Override
+      public List<ArtifactId> idsCreatedBefore(ExperimentId experimentId, Instant cutoff, int limit)
+          throws IOException {
+        return rows.idsCreatedBefore(experimentId, cutoff, limit);
+      }
+
+      @Override
+      public boolean delete(ArtifactId id) throws IOException {
+        throw new IOException("injected: the database is down");
+      }
+    };
+    ArtifactService lossy = serviceWith(tracked, lostAnswer, AccessPolicy.depositorOrAdminClass());
+    assertThatThrownBy(() -> lossy.deposit(EXPERIMENT, ALICE, null, null, new ByteArrayInputStream(new byte[10])))
+        .isInstanceOf(ArtifactStorageException.class)
+        .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+            .satisfies(s -> assertThat(s).hasMessage("injected: the database is down")));
+    List<ArtifactId> recorded = rows.idsCreatedBefore(EXPERIMENT, Instant.MAX, 10);
+    assertThat(recorded).hasSize(1);
+    assertThat(blobIds()).containsExactlyElementsOf(recorded);
   }
 
   @Test

@@ -25,8 +25,8 @@ public final class OwnedPools {
    * connection uses WAL, {@code synchronous=FULL} so that a commit is on disk before it returns,
    * and a busy timeout so that a writer in another process makes us wait instead of fail.
    */
-  public static HikariDataSource sqlite(Path file, Duration busyTimeout, int maximumPoolSize)
-      throws IOException {
+  public static HikariDataSource sqlite(Path file, Duration busyTimeout, Duration connectionTimeout,
+      int maximumPoolSize) throws IOException {
     requireDriver("org.sqlite.SQLiteDataSource", "org.xerial:sqlite-jdbc");
     Path absolute = file.toAbsolutePath();
     if (absolute.getParent() != null) {
@@ -43,6 +43,7 @@ public final class OwnedPools {
     pool.setPoolName("eden-artifacts-sqlite");
     pool.setDataSource(dataSource);
     pool.setMaximumPoolSize(maximumPoolSize);
+    pool.setConnectionTimeout(connectionTimeoutMillis(connectionTimeout));
     return openWaitingForOtherOpeners(pool, busyTimeout);
   }
 
@@ -103,14 +104,26 @@ public final class OwnedPools {
     }
   }
 
-  /** A pool on the PostgreSQL database at {@code jdbcUrl}; fails fast if it cannot connect once. */
-  public static HikariDataSource postgres(String jdbcUrl, int maximumPoolSize) throws IOException {
+  /**
+   * A pool on the PostgreSQL database at {@code jdbcUrl}; fails fast if it cannot connect once. A
+   * caller waits at most {@code connectionTimeout} for a connection (HikariCP's default is 30 s),
+   * so a database that is down fails requests in bounded time; while it is down the pool keeps
+   * trying to connect in the background, so it serves again soon after the database is back.
+   */
+  public static HikariDataSource postgres(String jdbcUrl, Duration connectionTimeout, int maximumPoolSize)
+      throws IOException {
     requireDriver("org.postgresql.Driver", "org.postgresql:postgresql");
     HikariConfig pool = new HikariConfig();
     pool.setPoolName("eden-artifacts-postgres");
     pool.setJdbcUrl(jdbcUrl);
     pool.setMaximumPoolSize(maximumPoolSize);
+    pool.setConnectionTimeout(connectionTimeoutMillis(connectionTimeout));
     return open(pool);
+  }
+
+  /** HikariCP refuses less than 250 ms. */
+  private static long connectionTimeoutMillis(Duration connectionTimeout) {
+    return Math.max(250, connectionTimeout.toMillis());
   }
 
   public static int busyTimeoutMillis(Duration busyTimeout) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import dev.eden.artifacts.spi.RowNotWrittenException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -41,7 +43,8 @@ class GroupCommitterTest {
     return new GroupCommitter<>(
         lock,
         maxGroup,
-        rows -> {
+        Duration.ofSeconds(20),
+        (rows, deadline) -> {
           batches.add(List.copyOf(rows));
           if (rows.stream().anyMatch(r -> r.startsWith("bad"))) {
             throw new IOException("batch rejected: a row is bad");
@@ -52,7 +55,7 @@ class GroupCommitterTest {
           }
           return inserted;
         },
-        row -> {
+        (row, deadline) -> {
           singles.add(row);
           if (row.startsWith("bad")) {
             throw new IOException("bad row " + row);
@@ -118,10 +121,11 @@ class GroupCommitterTest {
         new GroupCommitter<>(
             lock,
             256,
-            rows -> {
+            Duration.ofSeconds(20),
+            (rows, deadline) -> {
               throw new IllegalStateException("batch broke");
             },
-            row -> {
+            (row, deadline) -> {
               if (row.equals("b")) {
                 throw new IllegalStateException("row broke");
               }
@@ -214,10 +218,94 @@ class GroupCommitterTest {
   }
 
   @Test
+  void aCallerQueuedBehindAWriterLongerThanMaxWaitGivesUpAndItsRowIsNeverWritten() throws Exception {
+    GroupCommitter<String> bounded = boundedByLock(Duration.ofMillis(300));
+    lock.lock(); // a write that takes longer than maxWait
+    Future<Boolean> outcome;
+    long started = System.nanoTime();
+    try {
+      outcome = callers.submit(() -> bounded.submit("a"));
+      assertThatThrownBy(outcome::get)
+          .cause()
+          .isInstanceOf(RowNotWrittenException.class)
+          .hasMessageContaining("gave up after waiting PT0.3S");
+    } finally {
+      lock.unlock();
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(3));
+
+    assertThat(bounded.submit("b")).isTrue();
+    assertThat(table).containsExactly("b");
+  }
+
+  @Test
+  void aBatchThatFailsAtItsDeadlineIsNotRetriedRowByRowPastTheRowsDeadlines() throws Exception {
+    // A database locked by another process: every write waits until the deadline it is handed,
+    // then fails. Before, each row of a failed batch was retried with the full wait again, so the
+    // last caller of a group of n waited (n + 1) times the bound.
+    Duration maxWait = Duration.ofMillis(400);
+    List<Long> deadlines = Collections.synchronizedList(new ArrayList<>());
+    GroupCommitter<String> locked = new GroupCommitter<>(lock, 256, maxWait,
+        (rows, deadline) -> {
+          deadlines.add(deadline);
+          sleepUntil(deadline);
+          throw new IOException("database is locked");
+        },
+        (row, deadline) -> {
+          singles.add(row);
+          deadlines.add(deadline);
+          sleepUntil(deadline);
+          throw new IOException("database is locked");
+        });
+    long started = System.nanoTime();
+    lock.lock();
+    List<Future<Boolean>> outcomes;
+    try {
+      outcomes = submitAll(locked, "a", "b", "c", "d");
+    } finally {
+      lock.unlock();
+    }
+    for (Future<Boolean> outcome : outcomes) {
+      assertThatThrownBy(outcome::get).cause().isInstanceOf(IOException.class);
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    // Every caller failed within its own bound (plus scheduling slack), not a multiple of it.
+    assertThat(took).isLessThan(maxWait.plusMillis(900));
+    for (long deadline : deadlines) {
+      assertThat(deadline - started).isLessThanOrEqualTo(maxWait.plusMillis(300).toNanos());
+    }
+    assertThat(table).isEmpty();
+  }
+
+  @Test
+  void maxWaitMustBePositive() {
+    assertThatThrownBy(() -> boundedByLock(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxWait must be positive: PT0S");
+  }
+
+  @Test
   void maxGroupBelowOneIsRejected() {
     assertThatThrownBy(() -> committer(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxGroup must be at least 1: 0");
+  }
+
+  private GroupCommitter<String> boundedByLock(Duration maxWait) {
+    return new GroupCommitter<>(lock, 256, maxWait,
+        (rows, deadline) -> rows.stream().map(table::add).toList(),
+        (row, deadline) -> table.add(row));
+  }
+
+  private static void sleepUntil(long deadline) {
+    long left = deadline - System.nanoTime();
+    if (left > 0) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Holds the lock until every row's caller waits on it, so all rows are queued together. */

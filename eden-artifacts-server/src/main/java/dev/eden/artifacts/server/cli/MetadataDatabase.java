@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * add-worker --db}, {@code import-workers}): which database a URL names, and how to print it.
  */
 final class MetadataDatabase {
-  private static final String SQLITE = "jdbc:sqlite:";
+  static final String SQLITE = "jdbc:sqlite:";
   private static final String POSTGRES = "jdbc:postgresql:";
 
   private MetadataDatabase() {}
@@ -27,31 +27,21 @@ final class MetadataDatabase {
    * @throws IOException if the database cannot be opened or migrated
    */
   static JdbiArtifactStore open(String jdbcUrl) throws IOException {
-    if (jdbcUrl.startsWith(POSTGRES)) {
-      return JdbiArtifactStore.postgres(jdbcUrl);
-    }
-    if (jdbcUrl.startsWith(SQLITE)) {
-      return JdbiArtifactStore.sqlite(Path.of(jdbcUrl.substring(SQLITE.length())));
-    }
-    throw new IllegalArgumentException("--db must be a jdbc:postgresql: or jdbc:sqlite: URL");
+    return builder(jdbcUrl).build();
   }
 
   /**
-   * A store on the existing database at {@code jdbcUrl}, which must hold this release's schema:
-   * nothing is created or migrated ({@link JdbiArtifactStore.Builder#existingSchemaOnly()}); the
-   * caller closes it.
+   * A store builder on the database at {@code jdbcUrl}, for more options.
    *
    * @throws IllegalArgumentException unless the URL starts with {@code jdbc:postgresql:} or {@code
    *     jdbc:sqlite:}
-   * @throws IOException if the database cannot be opened or holds no schema of this release
    */
-  static JdbiArtifactStore openExisting(String jdbcUrl) throws IOException {
-    JdbiArtifactStore.Builder builder = JdbiArtifactStore.builder().existingSchemaOnly();
+  static JdbiArtifactStore.Builder builder(String jdbcUrl) {
     if (jdbcUrl.startsWith(POSTGRES)) {
-      return builder.postgresUrl(jdbcUrl).build();
+      return JdbiArtifactStore.builder().postgresUrl(jdbcUrl);
     }
     if (jdbcUrl.startsWith(SQLITE)) {
-      return builder.sqliteFile(Path.of(jdbcUrl.substring(SQLITE.length()))).build();
+      return JdbiArtifactStore.builder().sqliteFile(Path.of(jdbcUrl.substring(SQLITE.length())));
     }
     throw new IllegalArgumentException("--db must be a jdbc:postgresql: or jdbc:sqlite: URL");
   }

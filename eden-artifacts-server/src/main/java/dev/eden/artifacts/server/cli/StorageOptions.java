@@ -5,6 +5,7 @@ import dev.eden.artifacts.server.cli.BlobStoreOptions.OpenedBlobStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,6 +27,12 @@ final class StorageOptions {
   @Option(names = "--db", paramLabel = "<jdbc url>", description = "Metadata database: jdbc:postgresql://... or jdbc:sqlite:<file> (default: SQLite at <data-dir>/metadata.db). With --db the workers are that database's too (add-worker --db), not <data-dir>/workers.json.")
   String db;
 
+  @Option(names = "--metadata-write-timeout", defaultValue = "PT10S", paramLabel = "<ISO-8601 duration>", description = {
+      "The longest a deposit waits to record its row (and a delete to remove one) in the metadata database, in total:",
+      "for a lock another process holds on the SQLite file, a pooled connection, a locked PostgreSQL table, a database that is down.",
+      "Then it fails with a 500 and leaves nothing behind; at least PT0.001S, keep it well below a minute (default: ${DEFAULT-VALUE})."})
+  Duration metadataWriteTimeout;
+
   @Mixin BlobStoreOptions blobStore;
 
   /**
@@ -38,6 +45,10 @@ final class StorageOptions {
     if (db != null && !MetadataDatabase.isSupported(db)) {
       throw new ParameterException(command.commandLine(), "--db must be a jdbc:postgresql: or jdbc:sqlite: URL");
     }
+    if (metadataWriteTimeout.isNegative() || metadataWriteTimeout.toMillis() < 1) {
+      throw new ParameterException(command.commandLine(), "--metadata-write-timeout must be at least PT0.001S: "
+          + metadataWriteTimeout);
+    }
   }
 
   /** The data directory, absolute and normalised. */
@@ -47,7 +58,7 @@ final class StorageOptions {
 
   /** The metadata store, its schema migrated; the caller closes it. */
   JdbiArtifactStore openStore() throws IOException {
-    return db == null ? JdbiArtifactStore.sqlite(data().resolve("metadata.db")) : MetadataDatabase.open(db);
+    return MetadataDatabase.builder(db == null ? sqliteUrl() : db).writeTimeout(metadataWriteTimeout).build();
   }
 
   /**
@@ -61,14 +72,19 @@ final class StorageOptions {
    */
   JdbiArtifactStore openExistingStore() throws StartupFailure {
     try {
-      return db == null
-          ? JdbiArtifactStore.builder().sqliteFile(data().resolve("metadata.db")).existingSchemaOnly().build()
-          : MetadataDatabase.openExisting(db);
+      return MetadataDatabase.builder(db == null ? sqliteUrl() : db)
+          .writeTimeout(metadataWriteTimeout)
+          .existingSchemaOnly()
+          .build();
     } catch (IOException e) {
       throw new StartupFailure(e.getMessage() + (db == null
           ? " (is --data-dir the servers'? --db names another database)"
           : " (is --db the servers' database?)"));
     }
+  }
+
+  private String sqliteUrl() {
+    return MetadataDatabase.SQLITE + data().resolve("metadata.db");
   }
 
   /** How to name the metadata database in an output line, without any password. */

@@ -58,7 +58,8 @@ class CommandLineTest {
     for (String option : List.of("--host", "--port", "--data-dir", "--experiment-id", "--max-artifact-bytes",
         "--db", "--idle-timeout-seconds", "--stop-timeout-seconds", "--sweep-temps-older-than",
         "--request-head-timeout-seconds", "--max-connections", "--max-threads", "--max-concurrent-deposits",
-        "--max-concurrent-deposits-per-worker", "--min-deposit-rate", "--min-deposit-rate-grace-seconds")) {
+        "--max-concurrent-deposits-per-worker", "--min-deposit-rate", "--min-deposit-rate-grace-seconds",
+        "--metadata-write-timeout")) {
       assertThat(run.out()).contains(option);
     }
     assertThat(run.out()).contains("EDEN_ADMIN_TOKEN").contains("/healthz");
@@ -78,6 +79,15 @@ class CommandLineTest {
     assertThat(rate.err()).contains("--min-deposit-rate");
     Run head = run("serve", "--data-dir", dir.toString(), "--port", "0", "--request-head-timeout-seconds", "0");
     assertThat(head.exit()).isEqualTo(2);
+  }
+
+  @Test
+  void aMetadataWriteTimeoutBelowOneMillisecondIsAUsageError() {
+    for (String bad : List.of("PT0S", "-PT1S", "PT0.0001S")) {
+      Run run = run("serve", "--data-dir", dir.toString(), "--metadata-write-timeout", bad);
+      assertThat(run.exit()).as(bad).isEqualTo(2);
+      assertThat(run.err()).as(bad).contains("--metadata-write-timeout must be at least PT0.001S");
+    }
   }
 
   @Test
