@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
@@ -41,7 +42,8 @@ import java.util.stream.Stream;
  * Blobs as files under a root directory, written crash-safely:
  *
  * <ol>
- *   <li>the bytes go to a uniquely named temp file ({@code .tmp-<id>-<random>}) in the root;
+ *   <li>the bytes go to a uniquely named temp file ({@code .tmp-<id>-<random>.locked}) in the root,
+ *       on which the writer holds an OS file lock for as long as it writes;
  *   <li>commit flushes and fsyncs it, then hard-links it to its final name
  *       {@code <root>/<first two hex chars>/<id>} — atomic, and failing if the name exists, so a
  *       commit can never overwrite;
@@ -54,10 +56,22 @@ import java.util.stream.Stream;
  * invisible to {@link #open}, {@link #ids()} and {@link #blobs()}; {@link #sweepStalePending(Duration)}
  * removes them.
  *
+ * <p><b>Whose temp file is dead.</b> The operating system releases a writer's lock when its
+ * process ends, however it ends, so {@link #stalePending} lists the temp files whose lock it can
+ * take at any age: their writer is gone, be it this process before a restart or another server
+ * sharing the root. A temp file whose lock is held is being written, and is listed only once it
+ * made no progress for the given time, like a temp file of an older release ({@code
+ * .tmp-<id>-<random>}, never locked) and every temp file where the file system has no working
+ * locks (then the writer keeps that older name). Servers on several machines sharing one root
+ * need a file system whose locks reach across machines (NFSv4 locks do; a mount with local-only
+ * locks does not).
+ *
  * <p>Thread-safe; several instances (or processes) may share one root.
  */
 public final class FileArtifactBackend implements ArtifactBackend {
   private static final String TEMP_PREFIX = ".tmp-";
+  /** Ends the name of a temp file whose writer holds its lock (see {@link TempFileLocks}). */
+  private static final String LOCKED_SUFFIX = ".locked";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<Capability> CAPABILITIES =
       Set.of(Capability.BLOB_LISTING, Capability.STALE_PENDING_SWEEP);
@@ -91,12 +105,42 @@ public final class FileArtifactBackend implements ArtifactBackend {
   @Override
   public PendingBlob begin(ArtifactId id) throws IOException {
     requireNonNull(id, "id");
-    Path temp = root.resolve(TEMP_PREFIX + id.value() + "-" + randomSuffix());
+    Path unlocked = root.resolve(TEMP_PREFIX + id.value() + "-" + randomSuffix());
     FileChannel channel = posix
-        ? FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        ? FileChannel.open(unlocked, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-        : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    return new FilePendingBlob(id, temp, channel);
+        : FileChannel.open(unlocked, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      return new FilePendingBlob(id, lockedName(unlocked, channel), channel);
+    } catch (IOException | RuntimeException e) {
+      try {
+        channel.close();
+      } finally {
+        Files.deleteIfExists(unlocked);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Takes the writer's lock of a new temp file, then gives it the name that says so: a sweep takes
+   * a lock it can get under that name for a sign that the writer is gone, so the name must never
+   * exist before the lock is held. Where the file system has no working locks the temp file keeps
+   * its unlocked name and is judged by its age.
+   */
+  private static Path lockedName(Path unlocked, FileChannel channel) throws IOException {
+    if (!TempFileLocks.lockForWriter(channel)) {
+      return unlocked;
+    }
+    Path locked = unlocked.resolveSibling(unlocked.getFileName() + LOCKED_SUFFIX);
+    TempFileLocks.held(locked);
+    try {
+      Files.move(unlocked, locked, StandardCopyOption.ATOMIC_MOVE);
+      return locked;
+    } catch (IOException | RuntimeException e) {
+      TempFileLocks.released(locked);
+      throw e;
+    }
   }
 
   @Override
@@ -223,9 +267,10 @@ public final class FileArtifactBackend implements ArtifactBackend {
   /**
    * {@inheritDoc}
    *
-   * <p>Here: the temp files ({@code .tmp-<id>-<random>} in the root) last modified more than {@code
+   * <p>Here: the temp files ({@code .tmp-*} in the root) whose writer is gone, whatever their age
+   * (their lock can be taken: see the class comment), and the others last modified more than {@code
    * olderThan} ago; a live writer touches its temp file with every write. Read eagerly, one
-   * directory listing.
+   * directory listing; the lock is asked for only of young temp files.
    */
   @Override
   public Stream<PendingLeftover> stalePending(Duration olderThan) throws IOException {
@@ -238,7 +283,8 @@ public final class FileArtifactBackend implements ArtifactBackend {
     try (DirectoryStream<Path> temps = Files.newDirectoryStream(root, TEMP_PREFIX + "*")) {
       for (Path temp : temps) {
         tempAttributes(temp)
-            .filter(attrs -> attrs.isRegularFile() && attrs.lastModifiedTime().compareTo(cutoff) < 0)
+            .filter(attrs -> attrs.isRegularFile()
+                && (attrs.lastModifiedTime().compareTo(cutoff) < 0 || writerGone(temp)))
             .ifPresent(attrs -> stale.add(new PendingLeftover(temp.getFileName().toString(),
                 attrs.size(), attrs.lastModifiedTime().toInstant())));
       }
@@ -250,7 +296,8 @@ public final class FileArtifactBackend implements ArtifactBackend {
    * {@inheritDoc}
    *
    * <p>Here: deletes the temp file named by {@link PendingLeftover#location()} only if its
-   * modification time is still the listed one, so a writer that resumed keeps its file.
+   * modification time is still the listed one, so a writer that resumed keeps its file. (A writer
+   * found gone stays gone: its lock is its process's, and no process writes under its name again.)
    */
   @Override
   public boolean removeStalePending(PendingLeftover leftover) throws IOException {
@@ -265,6 +312,11 @@ public final class FileArtifactBackend implements ArtifactBackend {
       return false;
     }
     return Files.deleteIfExists(temp);
+  }
+
+  /** Whether {@code temp} was named as locked by its writer and its lock can be taken now. */
+  private static boolean writerGone(Path temp) {
+    return temp.getFileName().toString().endsWith(LOCKED_SUFFIX) && TempFileLocks.writerGone(temp);
   }
 
   /** A temp file's attributes, or empty if it is gone (its writer or another sweeper removed it). */
@@ -396,7 +448,8 @@ public final class FileArtifactBackend implements ArtifactBackend {
         // so an orphan sweep's grace counts from the commit (the fsync below makes it durable).
         Files.setLastModifiedTime(temp, FileTime.from(clock.instant()));
         channel.force(true);
-        channel.close();
+        // The channel stays open, and with it the writer's lock, until the temp is removed: a
+        // sweep must not take this temp file for a dead writer's before the link.
         Path target = finalPath(id);
         createDirectory(target.getParent());
         try {
@@ -425,11 +478,16 @@ public final class FileArtifactBackend implements ArtifactBackend {
       abort();
     }
 
+    /** Removes the temp file, then closes it, which releases the writer's lock. */
     private void deleteTemp() throws IOException {
       try {
-        channel.close();
-      } finally {
         Files.deleteIfExists(temp);
+      } finally {
+        try {
+          channel.close();
+        } finally {
+          TempFileLocks.released(temp);
+        }
       }
     }
   }
