@@ -72,6 +72,9 @@ public final class FileArtifactBackend implements ArtifactBackend {
   private static final String TEMP_PREFIX = ".tmp-";
   /** Ends the name of a temp file whose writer holds its lock (see {@link TempFileLocks}). */
   private static final String LOCKED_SUFFIX = ".locked";
+  /** Marks the location of a leftover listed because its writer is gone, not for its age. */
+  private static final String WRITER_GONE = " (writer gone)";
+  private static final int MAX_TEMP_ATTEMPTS = 3;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<Capability> CAPABILITIES =
       Set.of(Capability.BLOB_LISTING, Capability.STALE_PENDING_SWEEP);
@@ -105,40 +108,57 @@ public final class FileArtifactBackend implements ArtifactBackend {
   @Override
   public PendingBlob begin(ArtifactId id) throws IOException {
     requireNonNull(id, "id");
-    Path unlocked = root.resolve(TEMP_PREFIX + id.value() + "-" + randomSuffix());
-    FileChannel channel = posix
-        ? FileChannel.open(unlocked, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-        : FileChannel.open(unlocked, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    try {
-      return new FilePendingBlob(id, lockedName(unlocked, channel), channel);
-    } catch (IOException | RuntimeException e) {
-      try {
-        channel.close();
-      } finally {
-        Files.deleteIfExists(unlocked);
+    for (int attempt = 1; ; attempt++) {
+      Optional<FilePendingBlob> pending = beginLocked(id);
+      if (pending.isPresent()) {
+        return pending.get();
       }
-      throw e;
+      if (attempt == MAX_TEMP_ATTEMPTS) {
+        throw new IOException("sweeps of another process removed " + attempt + " new temp files of " + id
+            + " before they could be locked");
+      }
     }
   }
 
   /**
-   * Takes the writer's lock of a new temp file, then gives it the name that says so: a sweep takes
-   * a lock it can get under that name for a sign that the writer is gone, so the name must never
-   * exist before the lock is held. Where the file system has no working locks the temp file keeps
-   * its unlocked name and is judged by its age.
+   * Creates a temp file under the locked name and takes its lock; empty if a sweep of another
+   * process took the lock first (between the creation and the lock) and removed the file. So a
+   * writer that dies at any moment leaves at most a temp file whose lock is free. Where the file
+   * system has no working locks, the temp file is renamed to the unlocked name and judged by its
+   * age.
    */
-  private static Path lockedName(Path unlocked, FileChannel channel) throws IOException {
-    if (!TempFileLocks.lockForWriter(channel)) {
-      return unlocked;
-    }
-    Path locked = unlocked.resolveSibling(unlocked.getFileName() + LOCKED_SUFFIX);
-    TempFileLocks.held(locked);
+  private Optional<FilePendingBlob> beginLocked(ArtifactId id) throws IOException {
+    String name = TEMP_PREFIX + id.value() + "-" + randomSuffix();
+    Path temp = root.resolve(name + LOCKED_SUFFIX);
+    TempFileLocks.held(temp); // before the name exists: sweeps of this process leave it alone
+    FileChannel channel = null;
     try {
-      Files.move(unlocked, locked, StandardCopyOption.ATOMIC_MOVE);
-      return locked;
+      channel = posix
+          ? FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+          : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      switch (TempFileLocks.lockForWriter(channel, temp)) {
+        case HELD:
+          return Optional.of(new FilePendingBlob(id, temp, channel));
+        case SWEPT:
+          channel.close();
+          TempFileLocks.released(temp);
+          return Optional.empty();
+        default:
+          Path unlocked = root.resolve(name);
+          Files.move(temp, unlocked, StandardCopyOption.ATOMIC_MOVE);
+          TempFileLocks.released(temp);
+          return Optional.of(new FilePendingBlob(id, unlocked, channel));
+      }
     } catch (IOException | RuntimeException e) {
-      TempFileLocks.released(locked);
+      try {
+        if (channel != null) {
+          channel.close();
+        }
+        Files.deleteIfExists(temp);
+      } finally {
+        TempFileLocks.released(temp);
+      }
       throw e;
     }
   }
@@ -268,9 +288,10 @@ public final class FileArtifactBackend implements ArtifactBackend {
    * {@inheritDoc}
    *
    * <p>Here: the temp files ({@code .tmp-*} in the root) whose writer is gone, whatever their age
-   * (their lock can be taken: see the class comment), and the others last modified more than {@code
-   * olderThan} ago; a live writer touches its temp file with every write. Read eagerly, one
-   * directory listing; the lock is asked for only of young temp files.
+   * (their lock can be taken: see the class comment; listed as {@code "<name> (writer gone)"}), and
+   * the others last modified more than {@code olderThan} ago; a live writer touches its temp file
+   * with every write. Read eagerly, one directory listing; the lock is asked for only of young temp
+   * files.
    */
   @Override
   public Stream<PendingLeftover> stalePending(Duration olderThan) throws IOException {
@@ -282,11 +303,17 @@ public final class FileArtifactBackend implements ArtifactBackend {
     List<PendingLeftover> stale = new ArrayList<>();
     try (DirectoryStream<Path> temps = Files.newDirectoryStream(root, TEMP_PREFIX + "*")) {
       for (Path temp : temps) {
-        tempAttributes(temp)
-            .filter(attrs -> attrs.isRegularFile()
-                && (attrs.lastModifiedTime().compareTo(cutoff) < 0 || writerGone(temp)))
-            .ifPresent(attrs -> stale.add(new PendingLeftover(temp.getFileName().toString(),
-                attrs.size(), attrs.lastModifiedTime().toInstant())));
+        Optional<BasicFileAttributes> found = tempAttributes(temp).filter(BasicFileAttributes::isRegularFile);
+        if (found.isEmpty()) {
+          continue;
+        }
+        BasicFileAttributes attrs = found.get();
+        String name = temp.getFileName().toString();
+        if (attrs.lastModifiedTime().compareTo(cutoff) < 0) {
+          stale.add(new PendingLeftover(name, attrs.size(), attrs.lastModifiedTime().toInstant()));
+        } else if (writerGone(temp)) {
+          stale.add(new PendingLeftover(name + WRITER_GONE, attrs.size(), attrs.lastModifiedTime().toInstant()));
+        }
       }
     }
     return stale.stream();
@@ -296,13 +323,16 @@ public final class FileArtifactBackend implements ArtifactBackend {
    * {@inheritDoc}
    *
    * <p>Here: deletes the temp file named by {@link PendingLeftover#location()} only if its
-   * modification time is still the listed one, so a writer that resumed keeps its file. (A writer
-   * found gone stays gone: its lock is its process's, and no process writes under its name again.)
+   * modification time is still the listed one, so a writer that resumed keeps its file; one listed
+   * because its writer is gone ({@code "<name> (writer gone)"}) only while its lock can still be
+   * taken, so a writer that was just creating it keeps it.
    */
   @Override
   public boolean removeStalePending(PendingLeftover leftover) throws IOException {
     requireNonNull(leftover, "leftover");
-    String name = leftover.location();
+    String location = leftover.location();
+    boolean writerGone = location.endsWith(WRITER_GONE);
+    String name = writerGone ? location.substring(0, location.length() - WRITER_GONE.length()) : location;
     if (!name.startsWith(TEMP_PREFIX) || name.contains("/") || name.contains(root.getFileSystem().getSeparator())) {
       throw new IllegalArgumentException("not a temp file of this backend: " + name);
     }
@@ -311,7 +341,7 @@ public final class FileArtifactBackend implements ArtifactBackend {
     if (attrs.isEmpty() || !attrs.get().lastModifiedTime().toInstant().equals(leftover.lastModified())) {
       return false;
     }
-    return Files.deleteIfExists(temp);
+    return writerGone ? TempFileLocks.deleteIfWriterGone(temp) : Files.deleteIfExists(temp);
   }
 
   /** Whether {@code temp} was named as locked by its writer and its lock can be taken now. */

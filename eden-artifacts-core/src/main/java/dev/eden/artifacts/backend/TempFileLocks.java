@@ -1,9 +1,12 @@
 package dev.eden.artifacts.backend;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLockInterruptionException;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -31,21 +34,38 @@ final class TempFileLocks {
 
   private TempFileLocks() {}
 
-  /**
-   * Takes the writer's lock on a temp file it just created and has not named as locked yet.
-   *
-   * @return whether the lock is held; false where the file system has no working locks (some
-   *     network file systems), and the temp file is then judged by its age alone
-   */
-  static boolean lockForWriter(FileChannel channel) {
-    try {
-      return channel.tryLock() != null;
-    } catch (IOException | UnsupportedOperationException | OverlappingFileLockException e) {
-      return false;
-    }
+  /** What became of a writer's attempt to lock the temp file it just created. */
+  enum WriterLock {
+    /** The writer holds the lock of its temp file. */
+    HELD,
+    /**
+     * A sweep of another process took the lock between the file's creation and the writer's lock,
+     * and removed the file: the writer starts over under another name.
+     */
+    SWEPT,
+    /** The file system has no working locks (some network file systems). */
+    UNAVAILABLE,
   }
 
-  /** Records that a writer of this process holds the lock of {@code temp} (before the name appears). */
+  /**
+   * Takes the writer's (exclusive) lock on {@code temp}, which it just created through {@code
+   * channel} under the locked name, waiting while a sweep holds its shared lock for a moment.
+   *
+   * @throws IOException if the channel was closed or the thread interrupted meanwhile
+   */
+  static WriterLock lockForWriter(FileChannel channel, Path temp) throws IOException {
+    try {
+      channel.lock();
+    } catch (ClosedChannelException | FileLockInterruptionException e) {
+      throw e;
+    } catch (IOException | UnsupportedOperationException e) {
+      return WriterLock.UNAVAILABLE;
+    }
+    // Only this writer ever creates this name, so a file there now is the one it locked.
+    return Files.exists(temp, LinkOption.NOFOLLOW_LINKS) ? WriterLock.HELD : WriterLock.SWEPT;
+  }
+
+  /** Records that a writer of this process locks {@code temp} (before the file is created). */
   static void held(Path temp) {
     HELD_HERE.add(temp);
   }
@@ -62,6 +82,25 @@ final class TempFileLocks {
    * process asking at the same moment): then the temp file is judged by its age.
    */
   static boolean writerGone(Path temp) {
+    return whileWriterGone(temp, () -> true);
+  }
+
+  /**
+   * Removes {@code temp} while holding its lock, if its writer is gone (see {@link #writerGone});
+   * a writer that created it a moment ago and waits for its lock then finds it removed and starts
+   * over.
+   *
+   * @return whether this call removed it
+   */
+  static boolean deleteIfWriterGone(Path temp) {
+    return whileWriterGone(temp, () -> Files.deleteIfExists(temp));
+  }
+
+  private interface LockedAction {
+    boolean run() throws IOException;
+  }
+
+  private static boolean whileWriterGone(Path temp, LockedAction action) {
     if (HELD_HERE.contains(temp)) {
       return false;
     }
@@ -71,8 +110,11 @@ final class TempFileLocks {
       if (lock == null) {
         return false;
       }
-      lock.release();
-      return true;
+      try {
+        return action.run();
+      } finally {
+        lock.release();
+      }
     } catch (NoSuchFileException e) {
       return false;
     } catch (IOException | UnsupportedOperationException | OverlappingFileLockException e) {

@@ -192,7 +192,7 @@ class FileArtifactBackendTest {
     Path unlocked = Files.write(root.resolve(".tmp-" + ArtifactId.mint().value() + "-00000000000000bb"),
         new byte[] {2});
     try (Stream<PendingLeftover> stale = backend.stalePending(Duration.ofHours(1))) {
-      assertThat(stale).extracting(PendingLeftover::location).containsExactly(crashed.getFileName().toString());
+      assertThat(stale).extracting(PendingLeftover::location).containsExactly(crashed.getFileName() + " (writer gone)");
     }
     assertThat(backend.sweepStalePending(Duration.ofHours(1))).isEqualTo(1);
     assertThat(crashed).doesNotExist();
@@ -216,6 +216,31 @@ class FileArtifactBackendTest {
     assertThat(temps()).as("what the killed writer left").hasSize(1);
     assertThat(backend.sweepStalePending(Duration.ofHours(1))).isEqualTo(1);
     assertThat(temps()).isEmpty();
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aTempListedAsItsWritersGoneIsKeptIfAWriterHoldsItsLockSince() throws Exception {
+    // A writer creates its temp file under the locked name, then locks it: a sweep that listed it
+    // in between must not remove it once the writer holds the lock.
+    Path temp = Files.write(root.resolve(".tmp-" + ArtifactId.mint().value() + "-00000000000000aa.locked"),
+        new byte[] {1});
+    List<PendingLeftover> listed;
+    try (Stream<PendingLeftover> stale = backend.stalePending(Duration.ofHours(1))) {
+      listed = stale.toList();
+    }
+    assertThat(listed).singleElement().extracting(PendingLeftover::location).asString().endsWith(" (writer gone)");
+    Process writer = TempWriterProcess.start("lock", temp.toString());
+    try {
+      awaitLine(writer, "locked");
+      assertThat(backend.removeStalePending(listed.get(0))).isFalse();
+      assertThat(temp).exists();
+    } finally {
+      writer.destroyForcibly();
+      writer.waitFor(30, TimeUnit.SECONDS);
+    }
+    assertThat(backend.removeStalePending(listed.get(0))).as("its writer is gone again").isTrue();
+    assertThat(temp).doesNotExist();
   }
 
   @Test

@@ -6,6 +6,8 @@ import dev.eden.artifacts.spi.PendingBlob;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -15,12 +17,22 @@ import java.util.List;
  * A {@link FileArtifactBackend} in a process of its own, for what only another process can show:
  * {@code write ROOT} begins a pending blob, writes to it, prints {@code writing}, and waits until
  * its standard input ends (or it is killed); {@code sweep ROOT SECONDS} prints how many leftovers
- * {@code sweepStalePending} of that age removed.
+ * {@code sweepStalePending} of that age removed; {@code lock FILE} takes the exclusive lock of an
+ * existing file as a writer does, prints {@code locked}, and waits like {@code write}.
  */
 final class TempWriterProcess {
   private TempWriterProcess() {}
 
   public static void main(String[] args) throws IOException {
+    if (args[0].equals("lock")) {
+      try (FileChannel channel = FileChannel.open(Paths.get(args[1]), StandardOpenOption.WRITE)) {
+        channel.lock();
+        System.out.println("locked");
+        System.out.flush();
+        System.in.readAllBytes();
+      }
+      return;
+    }
     FileArtifactBackend backend = new FileArtifactBackend(Paths.get(args[1]));
     switch (args[0]) {
       case "write" -> {

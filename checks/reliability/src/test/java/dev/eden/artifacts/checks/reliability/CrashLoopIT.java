@@ -73,7 +73,10 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashLoopIT {
   private static final String SCENARIO = "crash loop";
   private static final int CLIENTS = 8;
-  private static final int ROUNDS = Campaign.scale(3, 100);
+  /** Rounds per configuration; {@code -Deden.campaign.crash.rounds=N} overrides the profile's. */
+  private static final int ROUNDS = Integer.getInteger("eden.campaign.crash.rounds", Campaign.scale(2, 100));
+  /** How often a long run prints its figures so far. */
+  private static final int FIGURES_EVERY = 10;
   static final long MAX_SIZE = Campaign.scale(16L << 20, 64L << 20);
   /** How long the clients work before the kill: a random time in this range. */
   private static final long MIN_LOAD_MILLIS = 200;
@@ -236,10 +239,18 @@ class CrashLoopIT {
           server = start();
           verify(server, bearer, round);
           roundsSurvived = round;
+          if (round % FIGURES_EVERY == 0 && round < ROUNDS) {
+            figures(started, " (so far)");
+          }
         }
       } finally {
         server.close();
-        Campaign.figure(SCENARIO, name + ": rounds survived " + roundsSurvived + "/" + ROUNDS
+        figures(started, "");
+      }
+    }
+
+    private void figures(long started, String note) {
+      Campaign.figure(SCENARIO, name + note + ": rounds survived " + roundsSurvived + "/" + ROUNDS
             + ", artifacts acknowledged " + acknowledged.size() + " (of " + attempts.size() + " deposits begun)"
             + ", artifacts checked " + checked.get() + " (byte-exact fetches)"
             + ", rows without a 201 " + rowsWithout201 + ", orphans " + orphans
@@ -247,7 +258,6 @@ class CrashLoopIT {
             + ", non-201 answers " + refused.get()
             + ", max size " + (MAX_SIZE >> 20) + " MiB, " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)
             + " s (a start took " + TimeUnit.NANOSECONDS.toMillis(startNanos / Math.max(1, starts)) + " ms on average)");
-      }
     }
 
     private static String[] add(List<String> args) {
