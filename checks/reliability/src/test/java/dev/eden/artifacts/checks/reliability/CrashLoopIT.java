@@ -78,9 +78,13 @@ class CrashLoopIT {
   /** How often a long run prints its figures so far. */
   private static final int FIGURES_EVERY = 10;
   static final long MAX_SIZE = Campaign.scale(16L << 20, 64L << 20);
-  /** How long the clients work before the kill: a random time in this range. */
-  private static final long MIN_LOAD_MILLIS = 200;
-  private static final long MAX_LOAD_MILLIS = Campaign.scale(2_000L, 4_000L);
+  /**
+   * When the kill comes: a random time up to this long after the round's first 201, so that every
+   * round kills a server that is taking deposits (a fresh JVM takes a while to answer the first).
+   */
+  private static final long MAX_LOAD_MILLIS = Campaign.scale(1_500L, 3_000L);
+  /** How long a round waits for its first 201 at most. */
+  private static final Duration FIRST_ACK_TIMEOUT = Duration.ofSeconds(90);
   private static final int VERIFIERS = 4;
   private static final int UNKNOWN_IDS_PER_CHECK = 16;
   private static final String ADMIN_TOKEN = "crash-loop-admin-token-" + HexFormat.of().formatHex(randomBytes(8));
@@ -235,7 +239,7 @@ class CrashLoopIT {
       String bearer = RunnableServer.addWorker(environment, add(workerArgs));
       try {
         for (int round = 1; round <= ROUNDS; round++) {
-          load(server, bearer, ThreadLocalRandom.current().nextLong(MIN_LOAD_MILLIS, MAX_LOAD_MILLIS + 1));
+          load(server, bearer, ThreadLocalRandom.current().nextLong(MAX_LOAD_MILLIS + 1));
           server = start();
           verify(server, bearer, round);
           roundsSurvived = round;
@@ -288,9 +292,13 @@ class CrashLoopIT {
 
     // ---- the load, and the kill ------------------------------------------------------------------
 
-    /** {@value #CLIENTS} clients deposit and fetch for {@code millis}, then the server is killed under them. */
+    /**
+     * {@value #CLIENTS} clients deposit and fetch; {@code millis} after the first 201 the server is
+     * killed under them.
+     */
     private void load(RunnableServer server, String bearer, long millis) throws Exception {
       AtomicBoolean stop = new AtomicBoolean();
+      int before = acknowledged.size();
       ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
       try (StoreClient client = client(server, bearer)) {
         List<Future<?>> clients = new ArrayList<>();
@@ -301,6 +309,13 @@ class CrashLoopIT {
             }
             return null;
           }));
+        }
+        long deadline = System.nanoTime() + FIRST_ACK_TIMEOUT.toNanos();
+        while (acknowledged.size() == before && System.nanoTime() < deadline && failures.isEmpty()) {
+          Thread.sleep(5);
+        }
+        if (acknowledged.size() == before && failures.isEmpty()) {
+          failures.add("no deposit got its 201 within " + FIRST_ACK_TIMEOUT);
         }
         Thread.sleep(millis);
         server.kill();
