@@ -62,7 +62,9 @@ import java.util.stream.Stream;
  * sharing the root. A temp file whose lock is held is being written, and is listed only once it
  * made no progress for the given time, like a temp file of an older release ({@code
  * .tmp-<id>-<random>}, never locked) and every temp file where the file system has no working
- * locks (then the writer keeps that older name). Servers on several machines sharing one root
+ * locks (then the writer renames its temp file to that older name). A writer creates its temp file
+ * under the locked name and locks it at once, so one that dies in between leaves a temp file whose
+ * lock is free too. Servers on several machines sharing one root
  * need a file system whose locks reach across machines (NFSv4 locks do; a mount with local-only
  * locks does not).
  *
