@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
@@ -41,7 +42,8 @@ import java.util.stream.Stream;
  * Blobs as files under a root directory, written crash-safely:
  *
  * <ol>
- *   <li>the bytes go to a uniquely named temp file ({@code .tmp-<id>-<random>}) in the root;
+ *   <li>the bytes go to a uniquely named temp file ({@code .tmp-<id>-<random>.locked}) in the root,
+ *       on which the writer holds an OS file lock for as long as it writes;
  *   <li>commit flushes and fsyncs it, then hard-links it to its final name
  *       {@code <root>/<first two hex chars>/<id>} — atomic, and failing if the name exists, so a
  *       commit can never overwrite;
@@ -54,10 +56,27 @@ import java.util.stream.Stream;
  * invisible to {@link #open}, {@link #ids()} and {@link #blobs()}; {@link #sweepStalePending(Duration)}
  * removes them.
  *
+ * <p><b>Whose temp file is dead.</b> The operating system releases a writer's lock when its
+ * process ends, however it ends, so {@link #stalePending} lists the temp files whose lock it can
+ * take at any age: their writer is gone, be it this process before a restart or another server
+ * sharing the root. A temp file whose lock is held is being written, and is listed only once it
+ * made no progress for the given time, like a temp file of an older release ({@code
+ * .tmp-<id>-<random>}, never locked) and every temp file where the file system has no working
+ * locks (then the writer renames its temp file to that older name). A writer creates its temp file
+ * under the locked name and locks it at once, so one that dies in between leaves a temp file whose
+ * lock is free too. Servers on several machines sharing one root
+ * need a file system whose locks reach across machines (NFSv4 locks do; a mount with local-only
+ * locks does not).
+ *
  * <p>Thread-safe; several instances (or processes) may share one root.
  */
 public final class FileArtifactBackend implements ArtifactBackend {
   private static final String TEMP_PREFIX = ".tmp-";
+  /** Ends the name of a temp file whose writer holds its lock (see {@link TempFileLocks}). */
+  private static final String LOCKED_SUFFIX = ".locked";
+  /** Marks the location of a leftover listed because its writer is gone, not for its age. */
+  private static final String WRITER_GONE = " (writer gone)";
+  private static final int MAX_TEMP_ATTEMPTS = 3;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<Capability> CAPABILITIES =
       Set.of(Capability.BLOB_LISTING, Capability.STALE_PENDING_SWEEP);
@@ -91,12 +110,59 @@ public final class FileArtifactBackend implements ArtifactBackend {
   @Override
   public PendingBlob begin(ArtifactId id) throws IOException {
     requireNonNull(id, "id");
-    Path temp = root.resolve(TEMP_PREFIX + id.value() + "-" + randomSuffix());
-    FileChannel channel = posix
-        ? FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-        : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    return new FilePendingBlob(id, temp, channel);
+    for (int attempt = 1; ; attempt++) {
+      Optional<FilePendingBlob> pending = beginLocked(id);
+      if (pending.isPresent()) {
+        return pending.get();
+      }
+      if (attempt == MAX_TEMP_ATTEMPTS) {
+        throw new IOException("sweeps of another process removed " + attempt + " new temp files of " + id
+            + " before they could be locked");
+      }
+    }
+  }
+
+  /**
+   * Creates a temp file under the locked name and takes its lock; empty if a sweep of another
+   * process took the lock first (between the creation and the lock) and removed the file. So a
+   * writer that dies at any moment leaves at most a temp file whose lock is free. Where the file
+   * system has no working locks, the temp file is renamed to the unlocked name and judged by its
+   * age.
+   */
+  private Optional<FilePendingBlob> beginLocked(ArtifactId id) throws IOException {
+    String name = TEMP_PREFIX + id.value() + "-" + randomSuffix();
+    Path temp = root.resolve(name + LOCKED_SUFFIX);
+    TempFileLocks.held(temp); // before the name exists: sweeps of this process leave it alone
+    FileChannel channel = null;
+    try {
+      channel = posix
+          ? FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+          : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      switch (TempFileLocks.lockForWriter(channel, temp)) {
+        case HELD:
+          return Optional.of(new FilePendingBlob(id, temp, channel));
+        case SWEPT:
+          channel.close();
+          TempFileLocks.released(temp);
+          return Optional.empty();
+        default:
+          Path unlocked = root.resolve(name);
+          Files.move(temp, unlocked, StandardCopyOption.ATOMIC_MOVE);
+          TempFileLocks.released(temp);
+          return Optional.of(new FilePendingBlob(id, unlocked, channel));
+      }
+    } catch (IOException | RuntimeException e) {
+      try {
+        if (channel != null) {
+          channel.close();
+        }
+        Files.deleteIfExists(temp);
+      } finally {
+        TempFileLocks.released(temp);
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -223,9 +289,11 @@ public final class FileArtifactBackend implements ArtifactBackend {
   /**
    * {@inheritDoc}
    *
-   * <p>Here: the temp files ({@code .tmp-<id>-<random>} in the root) last modified more than {@code
-   * olderThan} ago; a live writer touches its temp file with every write. Read eagerly, one
-   * directory listing.
+   * <p>Here: the temp files ({@code .tmp-*} in the root) whose writer is gone, whatever their age
+   * (their lock can be taken: see the class comment; listed as {@code "<name> (writer gone)"}), and
+   * the others last modified more than {@code olderThan} ago; a live writer touches its temp file
+   * with every write. Read eagerly, one directory listing; the lock is asked for only of young temp
+   * files.
    */
   @Override
   public Stream<PendingLeftover> stalePending(Duration olderThan) throws IOException {
@@ -237,10 +305,17 @@ public final class FileArtifactBackend implements ArtifactBackend {
     List<PendingLeftover> stale = new ArrayList<>();
     try (DirectoryStream<Path> temps = Files.newDirectoryStream(root, TEMP_PREFIX + "*")) {
       for (Path temp : temps) {
-        tempAttributes(temp)
-            .filter(attrs -> attrs.isRegularFile() && attrs.lastModifiedTime().compareTo(cutoff) < 0)
-            .ifPresent(attrs -> stale.add(new PendingLeftover(temp.getFileName().toString(),
-                attrs.size(), attrs.lastModifiedTime().toInstant())));
+        Optional<BasicFileAttributes> found = tempAttributes(temp).filter(BasicFileAttributes::isRegularFile);
+        if (found.isEmpty()) {
+          continue;
+        }
+        BasicFileAttributes attrs = found.get();
+        String name = temp.getFileName().toString();
+        if (attrs.lastModifiedTime().compareTo(cutoff) < 0) {
+          stale.add(new PendingLeftover(name, attrs.size(), attrs.lastModifiedTime().toInstant()));
+        } else if (writerGone(temp)) {
+          stale.add(new PendingLeftover(name + WRITER_GONE, attrs.size(), attrs.lastModifiedTime().toInstant()));
+        }
       }
     }
     return stale.stream();
@@ -250,12 +325,16 @@ public final class FileArtifactBackend implements ArtifactBackend {
    * {@inheritDoc}
    *
    * <p>Here: deletes the temp file named by {@link PendingLeftover#location()} only if its
-   * modification time is still the listed one, so a writer that resumed keeps its file.
+   * modification time is still the listed one, so a writer that resumed keeps its file; one listed
+   * because its writer is gone ({@code "<name> (writer gone)"}) only while its lock can still be
+   * taken, so a writer that was just creating it keeps it.
    */
   @Override
   public boolean removeStalePending(PendingLeftover leftover) throws IOException {
     requireNonNull(leftover, "leftover");
-    String name = leftover.location();
+    String location = leftover.location();
+    boolean writerGone = location.endsWith(WRITER_GONE);
+    String name = writerGone ? location.substring(0, location.length() - WRITER_GONE.length()) : location;
     if (!name.startsWith(TEMP_PREFIX) || name.contains("/") || name.contains(root.getFileSystem().getSeparator())) {
       throw new IllegalArgumentException("not a temp file of this backend: " + name);
     }
@@ -264,7 +343,12 @@ public final class FileArtifactBackend implements ArtifactBackend {
     if (attrs.isEmpty() || !attrs.get().lastModifiedTime().toInstant().equals(leftover.lastModified())) {
       return false;
     }
-    return Files.deleteIfExists(temp);
+    return writerGone ? TempFileLocks.deleteIfWriterGone(temp) : Files.deleteIfExists(temp);
+  }
+
+  /** Whether {@code temp} was named as locked by its writer and its lock can be taken now. */
+  private static boolean writerGone(Path temp) {
+    return temp.getFileName().toString().endsWith(LOCKED_SUFFIX) && TempFileLocks.writerGone(temp);
   }
 
   /** A temp file's attributes, or empty if it is gone (its writer or another sweeper removed it). */
@@ -396,7 +480,8 @@ public final class FileArtifactBackend implements ArtifactBackend {
         // so an orphan sweep's grace counts from the commit (the fsync below makes it durable).
         Files.setLastModifiedTime(temp, FileTime.from(clock.instant()));
         channel.force(true);
-        channel.close();
+        // The channel stays open, and with it the writer's lock, until the temp is removed: a
+        // sweep must not take this temp file for a dead writer's before the link.
         Path target = finalPath(id);
         createDirectory(target.getParent());
         try {
@@ -425,11 +510,16 @@ public final class FileArtifactBackend implements ArtifactBackend {
       abort();
     }
 
+    /** Removes the temp file, then closes it, which releases the writer's lock. */
     private void deleteTemp() throws IOException {
       try {
-        channel.close();
-      } finally {
         Files.deleteIfExists(temp);
+      } finally {
+        try {
+          channel.close();
+        } finally {
+          TempFileLocks.released(temp);
+        }
       }
     }
   }

@@ -33,14 +33,15 @@ import java.util.stream.Stream;
 
 /**
  * Reclaims the space of what no artifact needs any more, in three classes, each only once older
- * than a grace period (default {@link #DEFAULT_GRACE}):
+ * than a grace period (default {@link #DEFAULT_GRACE}) unless said otherwise:
  *
  * <ol>
  *   <li><b>orphan blobs</b>: committed bytes without a metadata row — a deposit whose row never
  *       committed (a deposit stores its blob first, by design), judged by the blob's {@linkplain
  *       CommittedBlob#committedAt() commit time}; needs {@link Capability#BLOB_LISTING};
  *   <li><b>leftovers of crashed writers</b>: temporary files, incomplete multipart uploads
- *       ({@link ArtifactBackend#stalePending}), judged by their last progress; needs {@link
+ *       ({@link ArtifactBackend#stalePending}), judged by their last progress — or at any age,
+ *       where the backend knows their writer is gone (the file backend does); needs {@link
  *       Capability#STALE_PENDING_SWEEP};
  *   <li><b>unreferenced artifacts</b>: rows of the configured experiments, created before the
  *       grace, that the application's {@link ArtifactReferences} says nothing refers to any more;

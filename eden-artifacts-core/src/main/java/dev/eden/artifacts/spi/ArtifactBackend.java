@@ -135,7 +135,9 @@ public interface ArtifactBackend {
    * What writers that crashed left behind (temporary files, incomplete multipart uploads) and that
    * made no progress for more than {@code olderThan}: what {@link #sweepStalePending} removes and
    * garbage collection counts in a dry run. A pending blob still being written never appears while
-   * it keeps making progress within {@code olderThan}. The caller closes the stream; it may be
+   * it keeps making progress within {@code olderThan}. A backend that can tell for sure that a
+   * leftover's writer is gone (the file backend: the writer's process no longer holds the lock of
+   * its temp file) may list that leftover at any age. The caller closes the stream; it may be
    * lazy, and a storage failure met while it is consumed is an {@link
    * java.io.UncheckedIOException}.
    *
@@ -162,8 +164,9 @@ public interface ArtifactBackend {
 
   /**
    * Removes what writers that crashed left behind: every {@link #stalePending stale leftover}
-   * older than {@code olderThan}. Choose {@code olderThan} well above the longest pause of a live
-   * upload: a pending blob still being written that is swept fails at commit.
+   * older than {@code olderThan}, and those the backend knows to have no writer any more at any
+   * age. Choose {@code olderThan} well above the longest pause of a live upload: a pending blob
+   * still being written that is swept fails at commit.
    *
    * @return how many leftovers this call removed
    * @throws UnsupportedOperationException unless {@link #capabilities()} contains {@link

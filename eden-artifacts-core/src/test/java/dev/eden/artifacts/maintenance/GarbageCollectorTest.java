@@ -89,6 +89,29 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void onFilesATempWhoseWriterIsGoneGoesAtOnceWhileALiveWritersStays() throws IOException {
+    Path root = dir.resolve("blobs");
+    FileArtifactBackend backend = new FileArtifactBackend(root);
+    // A crashed writer's temp file: named as locked, and no process holds its lock any more.
+    Path crashed = Files.write(root.resolve(".tmp-" + ArtifactId.mint().value() + "-00000000000000aa.locked"),
+        new byte[40]);
+    GarbageCollector collector = GarbageCollector.builder().backend(backend).store(new InMemoryArtifactStore())
+        .recheckDelay(Duration.ZERO).build();
+    ArtifactId inFlight = ArtifactId.mint();
+    try (PendingBlob pending = backend.begin(inFlight)) {
+      pending.output().write(new byte[9]);
+
+      assertThat(collector.dryRun().stalePending()).isEqualTo(reclaimed(1, 40));
+      assertThat(crashed).exists();
+      assertThat(collector.collect().stalePending()).as("within the grace of 24 hours").isEqualTo(reclaimed(1, 40));
+      assertThat(crashed).doesNotExist();
+
+      pending.commit();
+    }
+    assertThat(read(backend, inFlight)).hasSize(9);
+  }
+
+  @Test
   void mostOldBlobsWithoutARowStopTheRunUnlessAllowed() throws IOException {
     Path root = dir.resolve("blobs");
     FileArtifactBackend backend = new FileArtifactBackend(root);

@@ -14,6 +14,7 @@ import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.backend.FileArtifactBackend;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
 import dev.eden.artifacts.spi.PendingBlob;
+import dev.eden.artifacts.spi.PendingLeftover;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -94,7 +95,7 @@ class FileArtifactBackendTest {
     ArtifactId id = ArtifactId.mint();
     try (PendingBlob blob = backend.begin(id)) {
       blob.output().write(new byte[] {1, 2, 3});
-      assertThat(listRoot()).singleElement().asString().startsWith(".tmp-" + id.value());
+      assertThat(listRoot()).singleElement().asString().startsWith(".tmp-" + id.value()).endsWith(".locked");
       assertThat(ids(backend)).isEmpty();
       assertThat(backend.open(id, 0)).isEmpty();
     }
@@ -180,6 +181,121 @@ class FileArtifactBackendTest {
     assertThat(read(backend, committed)).hasValueSatisfying(b -> assertThat(b).containsExactly(4));
     assertThat(read(backend, inFlight)).hasValueSatisfying(b -> assertThat(b).containsExactly(5));
     assertThat(backend.sweepStalePending(Duration.ofHours(1))).isZero();
+  }
+
+  @Test
+  void aTempWhoseWriterIsGoneIsSweptAtAnyAge() throws IOException {
+    // What a writer killed mid-deposit leaves: its temp file under the locked name, and no process
+    // holding the lock.
+    Path crashed = Files.write(root.resolve(".tmp-" + ArtifactId.mint().value() + "-00000000000000aa.locked"),
+        new byte[] {1});
+    Path unlocked = Files.write(root.resolve(".tmp-" + ArtifactId.mint().value() + "-00000000000000bb"),
+        new byte[] {2});
+    try (Stream<PendingLeftover> stale = backend.stalePending(Duration.ofHours(1))) {
+      assertThat(stale).extracting(PendingLeftover::location).containsExactly(crashed.getFileName() + " (writer gone)");
+    }
+    assertThat(backend.sweepStalePending(Duration.ofHours(1))).isEqualTo(1);
+    assertThat(crashed).doesNotExist();
+    assertThat(unlocked).as("a temp file of an older release, never locked: judged by its age").exists();
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aTempOfAWriterKilledInAnotherProcessIsSweptAtOnceAndNotBefore() throws Exception {
+    Process writer = TempWriterProcess.start("write", root.toString());
+    try {
+      awaitLine(writer, "writing");
+      List<String> temps = temps();
+      assertThat(temps).singleElement().asString().endsWith(".locked");
+      assertThat(backend.sweepStalePending(Duration.ofHours(1))).as("the writer lives").isZero();
+      assertThat(temps()).isEqualTo(temps);
+    } finally {
+      writer.destroyForcibly(); // SIGKILL: no clean-up of its own
+      writer.waitFor(30, TimeUnit.SECONDS);
+    }
+    assertThat(temps()).as("what the killed writer left").hasSize(1);
+    assertThat(backend.sweepStalePending(Duration.ofHours(1))).isEqualTo(1);
+    assertThat(temps()).isEmpty();
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aTempListedAsItsWritersGoneIsKeptIfAWriterHoldsItsLockSince() throws Exception {
+    // A writer creates its temp file under the locked name, then locks it: a sweep that listed it
+    // in between must not remove it once the writer holds the lock.
+    Path temp = Files.write(root.resolve(".tmp-" + ArtifactId.mint().value() + "-00000000000000aa.locked"),
+        new byte[] {1});
+    List<PendingLeftover> listed;
+    try (Stream<PendingLeftover> stale = backend.stalePending(Duration.ofHours(1))) {
+      listed = stale.toList();
+    }
+    assertThat(listed).singleElement().extracting(PendingLeftover::location).asString().endsWith(" (writer gone)");
+    Process writer = TempWriterProcess.start("lock", temp.toString());
+    try {
+      awaitLine(writer, "locked");
+      assertThat(backend.removeStalePending(listed.get(0))).isFalse();
+      assertThat(temp).exists();
+    } finally {
+      writer.destroyForcibly();
+      writer.waitFor(30, TimeUnit.SECONDS);
+    }
+    assertThat(backend.removeStalePending(listed.get(0))).as("its writer is gone again").isTrue();
+    assertThat(temp).doesNotExist();
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void sweepsOfTheWritersOwnProcessLeaveItsLockHeld() throws Exception {
+    FileArtifactBackend other = new FileArtifactBackend(root);
+    ArtifactId id = ArtifactId.mint();
+    try (PendingBlob pending = backend.begin(id)) {
+      pending.output().write(1);
+      assertThat(other.sweepStalePending(Duration.ofHours(1))).isZero();
+      assertThat(backend.sweepStalePending(Duration.ofHours(1))).isZero();
+      // Closing any descriptor of a file drops every POSIX lock its process holds on it: had a
+      // sweep of this process opened the temp file, another process would now find it unlocked.
+      assertThat(sweepInAnotherProcess()).isZero();
+      pending.output().write(2);
+      pending.commit();
+    }
+    assertThat(read(backend, id)).hasValueSatisfying(b -> assertThat(b).containsExactly(1, 2));
+    assertThat(temps()).isEmpty();
+  }
+
+  @Test
+  void aStalledLiveWriterIsStillSweptByItsAge() throws IOException {
+    try (PendingBlob pending = backend.begin(ArtifactId.mint())) {
+      pending.output().write(1);
+      Files.setLastModifiedTime(root.resolve(temps().get(0)), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+      assertThat(backend.sweepStalePending(Duration.ofHours(1))).isEqualTo(1);
+      assertThatThrownBy(pending::commit).isInstanceOf(IOException.class);
+    }
+    assertThat(ids(backend)).isEmpty();
+    assertThat(temps()).isEmpty();
+  }
+
+  private List<String> temps() throws IOException {
+    return listRoot().stream().filter(name -> name.startsWith(".tmp-")).toList();
+  }
+
+  private int sweepInAnotherProcess() throws Exception {
+    Process sweeper = TempWriterProcess.start("sweep", root.toString(), Long.toString(Duration.ofHours(1).toSeconds()));
+    String out = new String(sweeper.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(sweeper.waitFor()).as(out).isZero();
+    return Integer.parseInt(out.strip());
+  }
+
+  private static void awaitLine(Process process, String expected) throws IOException {
+    java.io.BufferedReader lines = new java.io.BufferedReader(
+        new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+      if (line.equals(expected)) {
+        return;
+      }
+      seen.append(line).append('\n');
+    }
+    throw new AssertionError("the process ended without printing '" + expected + "':\n" + seen);
   }
 
   @Test

@@ -21,7 +21,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -53,9 +52,13 @@ import org.slf4j.LoggerFactory;
  *   <li>The registry is re-checked ({@link WorkerRegistry#refresh()}: a file stamp, or one
  *       single-row query in the database) at most once per re-check interval, and whenever an
  *       unknown worker presents itself, so newly enrolled workers work at once, without a restart.
- *   <li>At most one re-check runs at a time: a request that would start another while one is
- *       under way (a slow database, a flood of unknown worker ids) goes on with the registry as
- *       last read instead of waiting. A re-check that fails (unreadable file, database down) keeps
+ *   <li>At most one re-check runs at a time. A periodic re-check that finds one under way is
+ *       skipped. A request of an unknown worker waits for a re-check that began after it arrived
+ *       (sharing it with the others that wait), so the concurrent first requests of a worker
+ *       enrolled a moment ago all get in; at most {@value #MAX_WAITING_FOR_RECHECK} requests wait,
+ *       each at most {@link #MAX_RECHECK_WAIT}, so a flood of unknown worker ids against a slow
+ *       database cannot take every request thread: beyond that a request goes on with the registry
+ *       as last read. A re-check that fails (unreadable file, database down) keeps
  *       the registry as last read and logs a warning (at most one per ten seconds); it never lets
  *       anyone in and never fails the request.
  * </ul>
@@ -68,6 +71,10 @@ public final class FileAuthenticator implements Authenticator {
 
   private static final long WARNING_INTERVAL_NANOS = 10_000_000_000L;
   private static final long FOLLOWER_MARGIN_NANOS = 10_000_000_000L;
+  /** How many requests of unknown workers may wait for a re-check of the registry at once. */
+  static final int MAX_WAITING_FOR_RECHECK = 32;
+  /** How long a request of an unknown worker waits for a re-check of the registry at most. */
+  static final Duration MAX_RECHECK_WAIT = Duration.ofSeconds(2);
 
   private final WorkerRegistry registry;
   private final byte[] adminDigest;
@@ -82,7 +89,7 @@ public final class FileAuthenticator implements Authenticator {
   private final long verificationWaitNanos;
   private final AtomicInteger inVerification = new AtomicInteger();
   private final ConcurrentHashMap<String, CompletableFuture<Boolean>> verifying = new ConcurrentHashMap<>();
-  private final AtomicBoolean rechecking = new AtomicBoolean();
+  private final RegistryRechecks rechecks;
   private volatile long lastCheck;
   private volatile long lastWarning;
 
@@ -99,6 +106,7 @@ public final class FileAuthenticator implements Authenticator {
     this.verificationWaitNanos = builder.verificationWait.toNanos();
     this.lastCheck = System.nanoTime();
     this.lastWarning = lastCheck - WARNING_INTERVAL_NANOS;
+    this.rechecks = new RegistryRechecks(this::recheck, MAX_WAITING_FOR_RECHECK, MAX_RECHECK_WAIT);
   }
 
   public static Builder builder() {
@@ -126,7 +134,7 @@ public final class FileAuthenticator implements Authenticator {
       return Optional.of(hit.principal);
     }
     if (!registry.contains(name)) {
-      recheckNow(); // it may have been enrolled a moment ago
+      rechecks.recheckSinceNow(); // it may have been enrolled a moment ago
       if (!registry.contains(name)) {
         return Optional.empty();
       }
@@ -246,15 +254,12 @@ public final class FileAuthenticator implements Authenticator {
 
   private void recheckIfDue() {
     if (System.nanoTime() - lastCheck >= recheckNanos) {
-      recheckNow();
+      rechecks.recheckUnlessRunning();
     }
   }
 
-  /** Refreshes the registry unless another request is doing so (then this one goes on without). */
-  private void recheckNow() {
-    if (!rechecking.compareAndSet(false, true)) {
-      return;
-    }
+  /** Refreshes the registry; one at a time ({@link RegistryRechecks}). Never throws. */
+  private void recheck() {
     try {
       lastCheck = System.nanoTime();
       if (registry.refresh()) {
@@ -268,8 +273,6 @@ public final class FileAuthenticator implements Authenticator {
       } else {
         LOG.debug("could not re-read the worker registry {}: {}", registry, e.toString());
       }
-    } finally {
-      rechecking.set(false);
     }
   }
 

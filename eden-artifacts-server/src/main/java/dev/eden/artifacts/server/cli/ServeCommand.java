@@ -107,7 +107,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--sweep-temps-older-than", defaultValue = "PT15M", paramLabel = "<ISO-8601 duration>", description = {
       "At start, remove what crashed deposits left in the blob store (temp files; incomplete S3 multipart uploads) once older than this;",
-      "when several servers share the store, keep it well above the longest upload (default: ${DEFAULT-VALUE})."})
+      "a blob directory's temp files whose writing process is gone (a server killed before this start) go at any age.",
+      "When several servers share a bucket, keep it well above the longest upload (default: ${DEFAULT-VALUE})."})
   Duration sweepTempsOlderThan;
 
   @Option(names = "--gc-interval", paramLabel = "<ISO-8601 duration>", description = {

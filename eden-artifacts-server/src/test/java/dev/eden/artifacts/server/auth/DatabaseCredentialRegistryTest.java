@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -69,6 +71,35 @@ class DatabaseCredentialRegistryTest {
     assertThat(auth.authenticate(BearerCredential.of(w.workerId(), w.secret() + "x"))).isEmpty();
     assertThat(auth.authenticate(BearerCredential.of(Principal.mintWorkerId(), w.secret()))).isEmpty();
     assertThat(auth.authenticate(BearerCredential.of("admin", "tok"))).contains(Principal.admin());
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void concurrentFirstRequestsOfAWorkerEnrolledByAnotherInstanceAllGetIn() throws Exception {
+    // Only an unknown worker makes this authenticator re-check: its interval is an hour.
+    FileAuthenticator auth = authenticator(instance(), Duration.ofHours(1));
+    DatabaseCredentialRegistry addWorker = instance(); // as add-worker --db in another process
+    int clients = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      for (int round = 1; round <= 10; round++) {
+        WorkerCredential w = addWorker.addWorker(List.of());
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Optional<Principal>>> firsts = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+          firsts.add(pool.submit(() -> {
+            start.await();
+            return auth.authenticate(bearer(w));
+          }));
+        }
+        start.countDown();
+        for (Future<Optional<Principal>> first : firsts) {
+          assertThat(first.get(60, TimeUnit.SECONDS)).as("round %d", round).contains(Principal.worker(w.workerId()));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
