@@ -14,8 +14,10 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -42,11 +44,14 @@ import org.slf4j.LoggerFactory;
  *   <li>The registry is re-checked ({@link WorkerRegistry#refresh()}: a file stamp, or one
  *       single-row query in the database) at most once per re-check interval, and whenever an
  *       unknown worker presents itself, so newly enrolled workers work at once, without a restart.
- *   <li>At most one re-check runs at a time: a request that would start another while one is
- *       under way (a slow database, a flood of unknown worker ids) goes on with the registry as
- *       last read instead of waiting. A re-check that fails (unreadable file, database down) keeps
- *       the registry as last read and logs a warning (at most one per ten seconds); it never lets
- *       anyone in and never fails the request.
+ *   <li>At most one re-check runs at a time. A request that finds one under way on the steady path
+ *       goes on with the registry as last read instead of waiting. A request naming a worker the
+ *       registry does not know waits for a re-check that began after it arrived — joining the one
+ *       under way, for at most {@value #UNKNOWN_WORKER_WAIT_MILLIS} ms in all — so that a worker
+ *       enrolled a moment ago is let in even when its first requests arrive together, while a flood
+ *       of unknown worker ids still runs one re-check at a time. A re-check that fails (unreadable
+ *       file, database down) keeps the registry as last read and logs a warning (at most one per
+ *       ten seconds); it never lets anyone in and never fails the request.
  * </ul>
  *
  * <p>Thread-safe.
@@ -56,6 +61,8 @@ public final class FileAuthenticator implements Authenticator {
   private static final String HMAC = "HmacSHA256";
 
   private static final long WARNING_INTERVAL_NANOS = 10_000_000_000L;
+  /** The longest a request naming an unknown worker waits for re-checks of the registry. */
+  static final long UNKNOWN_WORKER_WAIT_MILLIS = 2_000;
 
   private final WorkerRegistry registry;
   private final byte[] adminDigest;
@@ -66,7 +73,7 @@ public final class FileAuthenticator implements Authenticator {
   private final ThreadLocal<Mac> macs;
   private final ConcurrentHashMap<String, Verified> cache = new ConcurrentHashMap<>();
   private final Semaphore slowHashPermits;
-  private final AtomicBoolean rechecking = new AtomicBoolean();
+  private final AtomicReference<Recheck> recheck = new AtomicReference<>();
   private volatile long lastCheck;
   private volatile long lastWarning;
 
@@ -100,6 +107,7 @@ public final class FileAuthenticator implements Authenticator {
     if (!Principal.isWorkerId(name)) {
       return Optional.empty();
     }
+    long arrived = System.nanoTime();
     recheckIfDue();
     String key = cacheKey(credential);
     long now = System.nanoTime();
@@ -108,7 +116,7 @@ public final class FileAuthenticator implements Authenticator {
       return Optional.of(hit.principal);
     }
     if (!registry.contains(name)) {
-      recheckNow(); // it may have been enrolled a moment ago
+      recheckSince(arrived); // it may have been enrolled a moment ago
       if (!registry.contains(name)) {
         return Optional.empty();
       }
@@ -167,17 +175,40 @@ public final class FileAuthenticator implements Authenticator {
 
   private void recheckIfDue() {
     if (System.nanoTime() - lastCheck >= recheckNanos) {
-      recheckNow();
+      recheckUnlessRunning();
     }
   }
 
-  /** Refreshes the registry unless another request is doing so (then this one goes on without). */
-  private void recheckNow() {
-    if (!rechecking.compareAndSet(false, true)) {
-      return;
+  /**
+   * Waits until a re-check that began at or after {@code since} (a {@link System#nanoTime()}) has
+   * ended, running one when none is under way, for at most {@link #UNKNOWN_WORKER_WAIT_MILLIS}.
+   */
+  private void recheckSince(long since) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(UNKNOWN_WORKER_WAIT_MILLIS);
+    Recheck running;
+    while ((running = recheckUnlessRunning()) != null) {
+      // One that began before this request arrived may have read the registry too early: then wait
+      // for it to end and make sure of a later one.
+      boolean lateEnough = running.startedAt - since >= 0;
+      if (!running.awaitUntil(deadline) || lateEnough) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Refreshes the registry unless a re-check is already under way.
+   *
+   * @return the re-check under way, or null if this call ran one
+   */
+  private Recheck recheckUnlessRunning() {
+    Recheck mine = new Recheck(System.nanoTime(), new CountDownLatch(1));
+    Recheck running = recheck.compareAndExchange(null, mine);
+    if (running != null) {
+      return running;
     }
     try {
-      lastCheck = System.nanoTime();
+      lastCheck = mine.startedAt;
       if (registry.refresh()) {
         cache.clear();
       }
@@ -190,7 +221,22 @@ public final class FileAuthenticator implements Authenticator {
         LOG.debug("could not re-read the worker registry {}: {}", registry, e.toString());
       }
     } finally {
-      rechecking.set(false);
+      recheck.set(null);
+      mine.ended.countDown();
+    }
+    return null;
+  }
+
+  /** A re-check of the registry: when it began (a {@link System#nanoTime()}), and whether it ended. */
+  private record Recheck(long startedAt, CountDownLatch ended) {
+    /** Whether it ended before {@code deadline} (a {@link System#nanoTime()}). */
+    boolean awaitUntil(long deadline) {
+      try {
+        return ended.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
   }
 
