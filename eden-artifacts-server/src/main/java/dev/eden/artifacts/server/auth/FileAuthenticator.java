@@ -13,10 +13,13 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -36,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *   <li>The admin token is compared in constant time (as SHA-256 digests, so its length does not
  *       leak either).
  *   <li>A worker secret is checked against its PBKDF2 hash; at most a few such checks run at once,
- *       so a flood of wrong secrets cannot take every request thread.
+ *       so a flood of wrong secrets cannot take every request thread. Requests with one bearer that
+ *       arrive while it is being checked share that check's answer.
  *   <li>A verified bearer is cached under an HMAC of the bearer with a key drawn at random per
  *       process — the cache never holds a secret or an unkeyed hash of one. Entries live for the TTL
  *       and are dropped as soon as the registry changes, so a removed or re-keyed worker stops
@@ -72,6 +76,8 @@ public final class FileAuthenticator implements Authenticator {
   private final SecretKeySpec cacheKey;
   private final ThreadLocal<Mac> macs;
   private final ConcurrentHashMap<String, Verified> cache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<Optional<Principal>>> verifying = new ConcurrentHashMap<>();
+  private final AtomicLong slowHashChecks = new AtomicLong();
   private final Semaphore slowHashPermits;
   private final AtomicReference<Recheck> recheck = new AtomicReference<>();
   private volatile long lastCheck;
@@ -121,13 +127,41 @@ public final class FileAuthenticator implements Authenticator {
         return Optional.empty();
       }
     }
-    long generation = registry.generation();
-    if (!verifySlowly(name, credential.secret())) {
-      return Optional.empty();
+    return verifyOnce(key, name, credential.secret(), now);
+  }
+
+  /**
+   * Checks a bearer that is not cached. Requests with the same bearer that arrive while it is being
+   * checked wait for that check and share its answer instead of each paying the slow hash: a fleet
+   * starting at once with one bearer paid it once per request, a few at a time, so that the last
+   * ones waited longer than the idle time-out with their bodies unread.
+   */
+  private Optional<Principal> verifyOnce(String key, String name, String secret, long now) {
+    CompletableFuture<Optional<Principal>> mine = new CompletableFuture<>();
+    CompletableFuture<Optional<Principal>> running = verifying.putIfAbsent(key, mine);
+    if (running != null) {
+      try {
+        return running.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
     }
-    Principal worker = Principal.worker(name).withGroups(registry.groups(name));
-    remember(key, new Verified(worker, now + ttlNanos, generation));
-    return Optional.of(worker);
+    try {
+      long generation = registry.generation();
+      Optional<Principal> answer = Optional.empty();
+      if (verifySlowly(name, secret)) {
+        Principal worker = Principal.worker(name).withGroups(registry.groups(name));
+        remember(key, new Verified(worker, now + ttlNanos, generation));
+        answer = Optional.of(worker);
+      }
+      mine.complete(answer);
+      return answer;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      verifying.remove(key, mine);
+    }
   }
 
   /**
@@ -147,6 +181,11 @@ public final class FileAuthenticator implements Authenticator {
     return cache.size();
   }
 
+  /** How many slow-hash checks ran (for tests). */
+  long slowHashChecks() {
+    return slowHashChecks.get();
+  }
+
   private boolean verifySlowly(String workerId, String secret) {
     try {
       slowHashPermits.acquire();
@@ -154,6 +193,7 @@ public final class FileAuthenticator implements Authenticator {
       Thread.currentThread().interrupt();
       return false;
     }
+    slowHashChecks.incrementAndGet();
     try {
       return registry.verify(workerId, secret);
     } finally {

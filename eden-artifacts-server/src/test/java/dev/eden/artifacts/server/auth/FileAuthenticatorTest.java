@@ -111,6 +111,9 @@ class FileAuthenticatorTest {
     } finally {
       pool.shutdownNow();
     }
+    // ...and they shared one slow hash: paid once per request, a few at a time, the last ones
+    // waited past the server's idle time-out with their bodies unread.
+    assertThat(auth.slowHashChecks()).isEqualTo(1);
   }
 
   /** Adds {@code count} more workers to the file (copies of the first one's hash), replacing it at once. */
