@@ -21,6 +21,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -88,6 +89,7 @@ public final class FileAuthenticator implements Authenticator {
   private final int maxInVerification;
   private final long verificationWaitNanos;
   private final AtomicInteger inVerification = new AtomicInteger();
+  private final AtomicLong slowHashChecks = new AtomicLong();
   private final ConcurrentHashMap<String, CompletableFuture<Boolean>> verifying = new ConcurrentHashMap<>();
   private final RegistryRechecks rechecks;
   private volatile long lastCheck;
@@ -206,6 +208,11 @@ public final class FileAuthenticator implements Authenticator {
     }
   }
 
+  /** How many slow-hash checks ran (for tests). */
+  long slowHashChecks() {
+    return slowHashChecks.get();
+  }
+
   /**
    * The slow hash, within the bounds: a request that finds every verification slot and waiting
    * place taken, or whose wait runs out, is refused as busy rather than held.
@@ -226,6 +233,7 @@ public final class FileAuthenticator implements Authenticator {
         throw busy();
       }
       try {
+        slowHashChecks.incrementAndGet();
         return registry.verify(workerId, secret);
       } finally {
         slowHashPermits.release();

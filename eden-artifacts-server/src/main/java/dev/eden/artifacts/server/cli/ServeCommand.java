@@ -164,7 +164,8 @@ final class ServeCommand implements Callable<Integer> {
     ArtifactService service = ArtifactService.builder()
         .backend(backend)
         // rows never change once written: a short-lived cache spares repeat fetches a database trip
-        .store(new CachingArtifactStore(metered, Duration.ofSeconds(60), 100_000))
+        .store(new CachingArtifactStore(metered, Duration.ofSeconds(60),
+            CachingArtifactStore.maxEntriesForHeap(Runtime.getRuntime().maxMemory())))
         .maxArtifactBytes(maxArtifactBytes)
         .build();
     FileAuthenticator authenticator =

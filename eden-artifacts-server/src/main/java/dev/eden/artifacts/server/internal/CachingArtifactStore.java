@@ -24,18 +24,42 @@ import java.util.concurrent.ConcurrentHashMap;
  * does not pay a database round trip. Safe because rows never change once created (no overwrite,
  * ever); only deletion (orphan collection) can make an entry stale, which this instance sees at
  * once and another instance sees within the TTL — the fetch then fails on the missing blob instead
- * of answering 404. Absence is never cached. Thread-safe. Not API.
+ * of answering 404. Absence is never cached. Expired rows are dropped as the cache goes (a sweep at
+ * most once per TTL), so it holds only the rows found within about the last TTL, and never more
+ * than its bound ({@link #maxEntriesForHeap} sizes that bound for a heap). Thread-safe. Not API.
  */
 public final class CachingArtifactStore implements ArtifactStore {
+  /**
+   * Heap a cached row takes, rounded up: about 650 bytes in a heap histogram of the runnable
+   * server (the row's strings, ids, instant and principal, the entry and its map node).
+   */
+  static final int ENTRY_BYTES = 1024;
+  /** The share of the heap the cache may take: 1/{@value}. */
+  static final int HEAP_SHARE_DIVISOR = 16;
+  static final int MIN_ENTRIES = 1_000;
+  static final int MAX_ENTRIES = 100_000;
+
   private final ArtifactStore delegate;
   private final long ttlNanos;
   private final int maxEntries;
   private final ConcurrentHashMap<ArtifactId, Entry> rows = new ConcurrentHashMap<>();
+  private volatile long nextSweep;
 
   public CachingArtifactStore(ArtifactStore delegate, Duration ttl, int maxEntries) {
     this.delegate = requireNonNull(delegate, "delegate");
     this.ttlNanos = requireNonNull(ttl, "ttl").toNanos();
     this.maxEntries = maxEntries;
+    this.nextSweep = System.nanoTime() + ttlNanos;
+  }
+
+  /**
+   * A bound for a cache in a heap of at most {@code maxHeapBytes} (such as {@link
+   * Runtime#maxMemory()}): the rows that fit in 1/{@value #HEAP_SHARE_DIVISOR} of it, between
+   * {@value #MIN_ENTRIES} and {@value #MAX_ENTRIES}. A fixed bound of 100,000 rows took about 65 MB,
+   * more than the whole heap of a server run at {@code -Xmx64m}.
+   */
+  public static int maxEntriesForHeap(long maxHeapBytes) {
+    return (int) Math.max(MIN_ENTRIES, Math.min(MAX_ENTRIES, maxHeapBytes / HEAP_SHARE_DIVISOR / ENTRY_BYTES));
   }
 
   @Override
@@ -94,11 +118,17 @@ public final class CachingArtifactStore implements ArtifactStore {
   }
 
   private void remember(ArtifactId id, Entry entry) {
+    long now = System.nanoTime();
+    if (now - nextSweep >= 0) {
+      // Expired rows go at least once per TTL, not only when the cache is full: otherwise it holds
+      // every row found since it last filled up, however old.
+      nextSweep = now + ttlNanos;
+      rows.values().removeIf(e -> e.expiresAt - now <= 0);
+    }
     if (rows.size() >= maxEntries) {
       // Free a quarter of the capacity at once: the scan is then paid once per many new rows,
       // not on every request once the cache is full.
       int target = maxEntries - Math.max(1, maxEntries / 4);
-      long now = System.nanoTime();
       rows.values().removeIf(e -> e.expiresAt - now <= 0);
       for (Iterator<ArtifactId> it = rows.keySet().iterator(); rows.size() > target && it.hasNext(); ) {
         it.next();

@@ -3,15 +3,25 @@ package dev.eden.artifacts.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.server.BearerCredential;
 import dev.eden.artifacts.server.auth.CredentialRegistry.WorkerCredential;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +85,49 @@ class FileAuthenticatorTest {
     // another process (add-worker) writes the file
     WorkerCredential w = CredentialRegistry.open(file).addWorker(List.of());
     assertThat(auth.authenticate(bearer(w))).contains(Principal.worker(w.workerId()));
+  }
+
+  @Test
+  void workerEnrolledWhileRunningIsLetInWhenItsFirstRequestsArriveTogether() throws Exception {
+    Path file = dir.resolve("workers.json");
+    FileAuthenticator auth = FileAuthenticator.builder().registry(CredentialRegistry.open(file)).build();
+    WorkerCredential w = CredentialRegistry.open(file).addWorker(List.of());
+    growRegistry(file, 2_000);
+    // A fleet starting at once: all but the request that re-reads the (large) registry arrive while it does.
+    int requests = 32;
+    ExecutorService pool = Executors.newFixedThreadPool(requests);
+    CyclicBarrier together = new CyclicBarrier(requests);
+    try {
+      List<Future<Optional<Principal>>> answers = new ArrayList<>();
+      for (int i = 0; i < requests; i++) {
+        answers.add(pool.submit(() -> {
+          together.await();
+          return auth.authenticate(bearer(w));
+        }));
+      }
+      for (Future<Optional<Principal>> answer : answers) {
+        assertThat(answer.get(2, TimeUnit.MINUTES)).contains(Principal.worker(w.workerId()));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    // ...and they shared one slow hash: paid once per request, a few at a time, the last ones
+    // waited past the server's idle time-out with their bodies unread.
+    assertThat(auth.slowHashChecks()).isEqualTo(1);
+  }
+
+  /** Adds {@code count} more workers to the file (copies of the first one's hash), replacing it at once. */
+  private static void growRegistry(Path file, int count) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = (ObjectNode) json.readTree(file.toFile());
+    ObjectNode workers = (ObjectNode) root.get("workers");
+    JsonNode first = workers.elements().next();
+    for (int i = 0; i < count; i++) {
+      workers.set(Principal.mintWorkerId(), first.deepCopy());
+    }
+    Path grown = file.resolveSibling("workers.json.grown");
+    json.writeValue(grown.toFile(), root);
+    Files.move(grown, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   @Test

@@ -12,6 +12,9 @@ import dev.eden.artifacts.store.InMemoryArtifactStore;
 import dev.eden.artifacts.testkit.FaultyArtifactStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CachingArtifactStoreTest {
@@ -85,5 +88,69 @@ class CachingArtifactStoreTest {
     }
     backing.delete(newest);
     assertThat(cache.find(experiment, newest)).as("served from the cache").isPresent();
+  }
+
+  @Test
+  void expiredRowsAreDroppedBeforeTheCacheIsFull() throws Exception {
+    InMemoryArtifactStore backing = new InMemoryArtifactStore();
+    CachingArtifactStore cache = new CachingArtifactStore(backing, Duration.ofMillis(50), 1_000);
+    for (int i = 0; i < 10; i++) {
+      ArtifactId id = ArtifactId.mint();
+      cache.create(row(id));
+      assertThat(cache.find(experiment, id)).isPresent();
+    }
+    assertThat(cache.size()).isEqualTo(10);
+    Thread.sleep(120);
+    ArtifactId later = ArtifactId.mint();
+    cache.create(row(later));
+    assertThat(cache.find(experiment, later)).isPresent();
+    assertThat(cache.size()).as("only the row found after the others expired").isEqualTo(1);
+  }
+
+  @Test
+  void boundFollowsTheHeap() {
+    long heap = 64L << 20;
+    int bound = CachingArtifactStore.maxEntriesForHeap(heap);
+    assertThat((long) bound * CachingArtifactStore.ENTRY_BYTES).isLessThanOrEqualTo(heap / 16);
+    assertThat(bound).isEqualTo(4_096);
+    assertThat(CachingArtifactStore.maxEntriesForHeap(8L << 20)).isEqualTo(1_000);
+    assertThat(CachingArtifactStore.maxEntriesForHeap(64L << 30)).isEqualTo(100_000);
+  }
+
+  @Test
+  void entryBytesIsNotLessThanARowTakes() throws Exception {
+    // Rows as the runnable server caches them: distinct objects read from the database, held by the cache alone.
+    InMemoryArtifactStore backing = new InMemoryArtifactStore();
+    int rows = 20_000;
+    long empty = usedHeapAfterGc();
+    List<ArtifactId> ids = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      ArtifactId id = ArtifactId.mint();
+      ids.add(id);
+      backing.create(new ArtifactMetadata(ExperimentId.parse(experiment.value()), id,
+          Principal.worker(Principal.mintWorkerId()), i, "application/octet-stream", Instant.now(),
+          HexFormat.of().formatHex(new byte[32]).replace('0', 'a'), "artifact-" + i + ".bin"));
+    }
+    CachingArtifactStore cache = new CachingArtifactStore(backing, Duration.ofMinutes(1), rows);
+    for (ArtifactId id : ids) {
+      assertThat(cache.find(experiment, id)).isPresent();
+    }
+    for (ArtifactId id : ids) {
+      backing.delete(id);
+    }
+    long perRow = (usedHeapAfterGc() - empty - (long) ids.size() * 40) / rows; // less the id list itself
+    assertThat(cache.size()).isEqualTo(rows);
+    assertThat(perRow).isLessThanOrEqualTo(CachingArtifactStore.ENTRY_BYTES).isGreaterThan(CachingArtifactStore.ENTRY_BYTES / 8);
+  }
+
+  private static long usedHeapAfterGc() throws InterruptedException {
+    Runtime runtime = Runtime.getRuntime();
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(50);
+      used = Math.min(used, runtime.totalMemory() - runtime.freeMemory());
+    }
+    return used;
   }
 }

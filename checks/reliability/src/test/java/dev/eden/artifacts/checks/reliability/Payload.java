@@ -9,13 +9,28 @@ import java.util.HexFormat;
 import java.util.SplittableRandom;
 
 /**
- * The bytes of one deposit, made again from its seed whenever they are needed, so that no artifact
- * is ever held in memory: {@link #open()} streams them, {@link #sha256()} hashes them.
+ * The bytes of one deposit: {@code size} pseudo-random bytes drawn from {@code seed}, made again
+ * whenever they are needed, so that a scenario sends and checks artifacts of any size without
+ * holding them in memory: {@link #open()} streams them, {@link #sha256()} hashes them.
  *
  * @param seed what the bytes are drawn from
  * @param size how many bytes, {@code >= 0}
  */
 record Payload(long seed, long size) {
+
+  /** The bytes of ({@code seed}, {@code size}) as a fresh stream. */
+  static InputStream stream(long seed, long size) {
+    return new Payload(seed, size).open();
+  }
+
+  /** The SHA-256 of ({@code seed}, {@code size}), computed by streaming them. */
+  static byte[] sha256(long seed, long size) {
+    try {
+      return digest(stream(seed, size)).sha256();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   /** A fresh stream of the bytes; the caller closes it. */
   InputStream open() {
@@ -70,6 +85,21 @@ record Payload(long seed, long size) {
     }
     return HexFormat.of().formatHex(digest.digest());
   }
+
+  /** The SHA-256 of everything {@code in} yields, read to its end (not closed), and how many bytes. */
+  static Digested digest(InputStream in) throws IOException {
+    MessageDigest digest = newDigest();
+    byte[] buffer = new byte[64 * 1024];
+    long size = 0;
+    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+      digest.update(buffer, 0, n);
+      size += n;
+    }
+    return new Digested(size, digest.digest());
+  }
+
+  /** A stream's length and SHA-256. */
+  record Digested(long size, byte[] sha256) {}
 
   static MessageDigest newDigest() {
     try {

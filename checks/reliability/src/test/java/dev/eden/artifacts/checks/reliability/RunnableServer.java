@@ -165,21 +165,20 @@ final class RunnableServer implements AutoCloseable {
   }
 
   /**
-   * Bytes of heap in use right after a full collection: {@code jcmd PID GC.run}, then the used
-   * survivor, eden and old space of {@code jstat -gc PID}.
+   * Bytes of heap in use right after a full collection: the total of {@code jcmd PID
+   * GC.class_histogram}, which collects first and then counts only the objects that survived. (The
+   * used spaces of {@code jstat -gc} after {@code GC.run} also count whatever a loaded server
+   * allocated in between: up to a whole young generation more.)
    */
   long heapAfterGcBytes() throws IOException, InterruptedException {
-    tool("jcmd", Long.toString(pid()), "GC.run");
-    String[] lines = tool("jstat", "-gc", Long.toString(pid())).strip().split("\n");
-    String[] names = lines[0].strip().split("\\s+");
-    String[] values = lines[lines.length - 1].strip().split("\\s+");
-    double kib = 0;
-    for (int i = 0; i < names.length; i++) {
-      if (List.of("S0U", "S1U", "EU", "OU").contains(names[i])) {
-        kib += Double.parseDouble(values[i]);
+    String histogram = tool("jcmd", Long.toString(pid()), "GC.class_histogram");
+    for (String line : histogram.split("\n")) {
+      String[] fields = line.strip().split("\\s+");
+      if (fields.length == 3 && fields[0].equals("Total")) {
+        return Long.parseLong(fields[2]);
       }
     }
-    return (long) (kib * 1024);
+    throw new IOException("no Total in the class histogram:\n" + histogram);
   }
 
   /** SIGKILL: no shutdown hook, no flush, nothing; waits for the process to be gone. */
