@@ -146,7 +146,7 @@ public final class ArtifactHandler {
   }
 
   private void route(ObservedExchange exchange) throws IOException {
-    SingleHeader.HOST.valueIn(exchange);
+    RequestHead.check(exchange);
     String path = exchange.rawPath();
     switch (exchange.operation()) {
       case HEALTH:
