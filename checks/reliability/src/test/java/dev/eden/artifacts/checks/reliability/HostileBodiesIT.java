@@ -35,8 +35,10 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
@@ -56,8 +58,9 @@ import org.sqlite.SQLiteConfig;
  */
 class HostileBodiesIT {
   private static final String SCENARIO = "hostile bodies";
-  private static final int SHORT_TRIES = 400;
-  private static final int LONG_TRIES = 6_000;
+  private static final int SHORT_TRIES = 200;
+  private static final int LONG_TRIES = 5_000;
+  private static final int WARM_UP = 10;
   private static final String PROBLEM_JSON = "application/problem+json; charset=utf-8";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -100,13 +103,15 @@ class HostileBodiesIT {
     readOnly.setReadOnly(true);
     metadata = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("metadata.db"), readOnly.toProperties());
     // Warm up (JIT, pools, caches) with a valid and a broken deposit, so the samples compare like with like.
-    for (int i = 0; i < 30; i++) {
+    for (int i = 0; i < WARM_UP; i++) {
       HostileDeposit valid = new HostileDeposit(new byte[i * 100], "w.bin", "application/octet-stream",
           "warm" + i, i % 2 == 0, 512, List.of());
       HostileDeposit broken = new HostileDeposit(new byte[i * 100], "w.bin", "application/octet-stream",
           "warm" + i, i % 2 == 0, 512, List.of(new Mutation(Kind.TRUNCATE, i * 37, 0)));
-      assertThat(send(valid.wire(head)).status).isEqualTo(201);
-      assertThat(send(broken.wire(head)).status).isEqualTo(400);
+      Answer stored = send(valid.wire(head), false);
+      assertThat(stored.status).as(stored.toString()).isEqualTo(201);
+      Answer refused = send(broken.wire(head), false);
+      assertThat(refused.status).as(refused.toString()).isEqualTo(400);
     }
     before = Sample.of(server);
     startedNanos = System.nanoTime();
@@ -132,7 +137,7 @@ class HostileBodiesIT {
       throws Exception {
     long rowsBefore = rows();
     long blobsBefore = blobFiles();
-    Answer answer = send(deposit.wire(head));
+    Answer answer = send(deposit.wire(head), deposit.framingPromisesMore());
     long rowsAdded = rows() - rowsBefore;
     long blobsAdded = blobFiles() - blobsBefore;
     record(deposit, answer.status);
@@ -165,7 +170,7 @@ class HostileBodiesIT {
    * After the last try: the server's heap after a full GC, its threads and open descriptors stayed
    * flat. A leak of one buffer, thread or descriptor per request would show after a few hundred.
    */
-  @net.jqwik.api.lifecycle.AfterProperty
+  @AfterProperty
   void heapThreadsAndDescriptorsStayFlat() throws Exception {
     double seconds = (System.nanoTime() - startedNanos) / 1e9;
     Sample after = Sample.of(server);
@@ -173,7 +178,7 @@ class HostileBodiesIT {
         tries / seconds, byExpectation));
     Campaign.figure(SCENARIO, "statuses " + byStatus);
     Campaign.figure(SCENARIO, "mutations applied " + byKind);
-    Campaign.figure(SCENARIO, "rows " + rows() + ", blob files " + blobFiles() + " (30 of them from the warm-up)");
+    Campaign.figure(SCENARIO, "rows " + rows() + ", blob files " + blobFiles() + " (" + WARM_UP + " of each from the warm-up)");
     Campaign.figure(SCENARIO, "before: " + before);
     Campaign.figure(SCENARIO, "after:  " + after);
     assertThat(after.heapBytes()).as("heap after GC, before %s", before).isLessThanOrEqualTo(before.heapBytes() + (16L << 20));
@@ -184,8 +189,8 @@ class HostileBodiesIT {
   @Provide
   Arbitrary<HostileDeposit> deposits() {
     Arbitrary<byte[]> payload = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(8, Arbitraries.bytes().array(byte[].class).ofMaxSize(2048)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMinSize(2048).ofMaxSize(20_000)));
+        Tuple.of(8, Arbitraries.bytes().array(byte[].class).ofMaxSize(2048)),
+        Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMinSize(2048).ofMaxSize(20_000)));
     Arbitrary<String> filename = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789._-")
         .ofMaxLength(30).map(s -> "f" + s);
     Arbitrary<String> partType = Arbitraries.of("application/octet-stream", "text/plain",
@@ -193,10 +198,15 @@ class HostileBodiesIT {
     Arbitrary<String> boundary = Arbitraries.strings()
         .withChars("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'_+.-")
         .ofMinLength(1).ofMaxLength(70);
+    // Kinds without edge cases: jqwik's would favour the first and last kind of the enum.
     Arbitrary<Mutation> mutation = Combinators.combine(
-        Arbitraries.of(Kind.class), Arbitraries.integers(), Arbitraries.integers()).as(Mutation::new);
+        Arbitraries.of(Kind.class).withoutEdgeCases(), Arbitraries.integers(), Arbitraries.integers())
+        .as(Mutation::new);
+    Arbitrary<List<Mutation>> mutations = Arbitraries.frequencyOf(
+        Tuple.of(1, Arbitraries.just(List.<Mutation>of())),
+        Tuple.of(6, mutation.list().ofMinSize(1).ofMaxSize(4)));
     return Combinators.combine(payload, filename, partType, boundary, Arbitraries.of(true, false),
-        Arbitraries.integers().between(1, 5000), mutation.list().ofMaxSize(3))
+        Arbitraries.integers().between(1, 5000), mutations)
         .as(HostileDeposit::new);
   }
 
@@ -248,17 +258,23 @@ class HostileBodiesIT {
   }
 
   /**
-   * Sends {@code request} on a new connection, half-closes it (a body shorter than its framing
-   * then ends instead of stalling until the idle time-out), and reads the answer to its end.
+   * Sends {@code request} on a new connection and reads the answer to its end (every request says
+   * {@code Connection: close}). With {@code halfClose} the client then shuts its side down, so a
+   * body shorter than its framing ends instead of stalling until the idle time-out. Only then: a
+   * complete request followed at once by a half-close was seen answered, now and then, with a 400
+   * "ended early" on a loaded machine (Jetty notices the end of the stream before the last chunk
+   * was handed over); that is left to its own test.
    */
-  private static Answer send(byte[] request) throws IOException {
+  private static Answer send(byte[] request, boolean halfClose) throws IOException {
     ByteArrayOutputStream seen = new ByteArrayOutputStream();
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(server.baseUri.getHost(), server.baseUri.getPort()), 5_000);
       socket.setSoTimeout(20_000);
       try {
         socket.getOutputStream().write(request);
-        socket.shutdownOutput();
+        if (halfClose) {
+          socket.shutdownOutput();
+        }
       } catch (SocketException refusedEarly) {
         // The server answered and closed before taking every byte (413): read what it said.
       }

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -100,12 +102,21 @@ record HostileDeposit(byte[] payload, String filename, String partType, String b
     return breaks ? Expectation.REFUSED : Expectation.STORED;
   }
 
+  /**
+   * Whether the framing announces more body than is sent (a {@code Content-Length} above the
+   * length, a chunk larger than its bytes, no last chunk): the server can only learn that the body
+   * ended when the client half-closes the connection.
+   */
+  boolean framingPromisesMore() {
+    return has(Kind.CONTENT_LENGTH_LONGER_THAN_BODY) || has(Kind.CHUNK_SIZE_TOO_LARGE) || has(Kind.NO_LAST_CHUNK);
+  }
+
   /** The payload as the server must store it when the request stays valid: with lookalikes inserted. */
   byte[] storedPayload() {
     return render(null).content;
   }
 
-  /** The request head and body, exactly as sent; {@code hostHeader} and the rest of the head come from {@code head}. */
+  /** The request (head and body) exactly as sent to the server that {@code head} describes. */
   byte[] wire(Head head) {
     return render(head).wire;
   }
@@ -163,7 +174,7 @@ record HostileDeposit(byte[] payload, String filename, String partType, String b
       partHeaders.set(line, text.substring(0, at) + (char) Math.floorMod(m.b() >> 8, 32) + text.substring(at));
     }
     if (has(Kind.REORDER_PART_HEADERS)) {
-      java.util.Collections.reverse(partHeaders);
+      Collections.reverse(partHeaders);
     }
 
     ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -297,7 +308,7 @@ record HostileDeposit(byte[] payload, String filename, String partType, String b
     for (int i = 0; i < count; i++) {
       int next = content.length == 0 ? 0 : at + random.nextInt(content.length - at + 1);
       out.write(content, at, next - at);
-      // A CR right before would make "x\n" or "\r\n" ... still no delimiter: every lookalike starts with x or CRLF.
+      // Whatever byte precedes it, no lookalike completes CRLF "--" boundary: each starts with x or CRLF.
       write(out, lookalikes[random.nextInt(lookalikes.length)]);
       at = next;
     }
@@ -381,7 +392,7 @@ record HostileDeposit(byte[] payload, String filename, String partType, String b
   /** Cuts the body somewhere before the closing delimiter's last dash. */
   private static byte[] truncate(byte[] bytes, Mutation m, int closeEnd) {
     int limit = closeEnd < 0 ? bytes.length : closeEnd - 1;
-    return java.util.Arrays.copyOf(bytes, Math.floorMod(m.a(), Math.max(1, limit)));
+    return Arrays.copyOf(bytes, Math.floorMod(m.a(), Math.max(1, limit)));
   }
 
   private static void write(ByteArrayOutputStream out, String text) {
