@@ -129,7 +129,7 @@ public final class AdminHandler {
   }
 
   private void route(ObservedExchange exchange) throws IOException {
-    SingleHeader.HOST.valueIn(exchange);
+    RequestHead.check(exchange);
     String method = exchange.method();
     if (!method.equals("GET") && !method.equals("HEAD")) {
       ProblemResponses.methodNotAllowed(exchange, ALLOW);

@@ -48,7 +48,9 @@ import java.util.function.Predicate;
  * the handler reads must be sent at most once (RFC 9110 §5.3, RFC 9112 §3.2): a repeated
  * {@code Authorization} is 401, a repeated {@value #EXPERIMENT_HEADER} 400
  * {@code experiment-id-mismatch}, a repeated {@code Host} or deposit {@code Content-Type} 400
- * {@code bad-request}.
+ * {@code bad-request}. A {@code Transfer-Encoding} other than {@code chunked} alone (RFC 9112 §6.1;
+ * {@code gzip, chunked}, say) is 400 {@code bad-request} and closes the connection: no endpoint
+ * decodes transfer codings, and a transport that de-chunks such a body hands it over undecoded.
  *
  * <p>Thread-safe and stateless per request: build one and share it.
  */
@@ -158,7 +160,7 @@ public final class ArtifactHandler {
   }
 
   private void route(ObservedExchange exchange) throws IOException {
-    SingleHeader.HOST.valueIn(exchange);
+    RequestHead.check(exchange);
     String path = exchange.rawPath();
     switch (exchange.operation()) {
       case HEALTH:

@@ -319,6 +319,41 @@ class DepositRulesTest extends ServerTest {
     }
   }
 
+  @Test
+  void bareLineFeedBeforeTheBoundaryIsContentNotADelimiter() throws Exception {
+    // RFC 2046 §5.1.1: only CRLF "--" boundary ends a part; each of these is stored byte for byte.
+    for (String content : List.of("a\n--raw0--\r\nmore", "a\n--raw0\r\nContent-Disposition: x\r\n\r\n",
+        "\n--raw0--", "a\n--raw0zz")) {
+      byte[] bytes = content.getBytes(StandardCharsets.US_ASCII);
+      JsonNode created = depositRaw("lf.bin", "application/octet-stream", bytes);
+      assertThat(created.get("size_bytes").asLong()).as(content).isEqualTo(bytes.length);
+      assertThat(fetchBytes(ServerFixture.workerA(), created.get("artifacts_uri").asText())).as(content)
+          .isEqualTo(bytes);
+    }
+  }
+
+  @Test
+  void transferCodingOtherThanChunkedAloneIsBadRequestAndStoresNothing() throws Exception {
+    // Sent plain although declared gzip: stored as sent before no endpoint decoded transfer codings.
+    byte[] body = ("--raw0\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\n"
+        + "hello\r\n--raw0--\r\n").getBytes(StandardCharsets.US_ASCII);
+    String chunked = Integer.toHexString(body.length) + "\r\n" + new String(body, StandardCharsets.US_ASCII)
+        + "\r\n0\r\n\r\n";
+    for (String codings : List.of("gzip, chunked", "identity, chunked", "gzip\r\nTransfer-Encoding: chunked",
+        "chunked\r\nTransfer-Encoding: chunked")) {
+      String head = RawHttp.depositHead(fixture, ServerFixture.workerA(), "multipart/form-data; boundary=raw0", null)
+          .replace("Transfer-Encoding: chunked", "Transfer-Encoding: " + codings);
+      try (RawHttp raw = new RawHttp(fixture.baseUri(), 10_000)) {
+        raw.write(head + chunked);
+        RawHttp.Reply reply = raw.readReply();
+        assertThat(reply.status()).as(codings + ": " + reply.body()).isEqualTo(400);
+        assertThat(reply.body()).contains(BAD_REQUEST);
+        assertThat(reply.headers().get("connection")).as(codings).isEqualTo("close");
+      }
+    }
+    assertNothingStored();
+  }
+
   /** Deposits with a hand-written part so the declared type reaches the server untouched. */
   private JsonNode depositRaw(String filename, String contentType, byte[] bytes) throws Exception {
     StringBuilder head = new StringBuilder("--raw0\r\nContent-Disposition: form-data; name=\"file\"; filename=\"")

@@ -112,6 +112,35 @@ class RunnableJarIT {
   }
 
   @Test
+  void jarAnswersEveryMalformedHeadWithAProblemWhateverTheMethod() throws Exception {
+    // The embedded server's matrix is MalformedHeadForEveryMethodTest; this is the jar as operators run it.
+    List<String> malformations = List.of("NoColonHere\r\n", "Content-Length: abc\r\n", "Transfer-Encoding: bogus\r\n",
+        "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n", "X-Big: " + "a".repeat(20_000) + "\r\n");
+    try (ForkedServer server = ForkedServer.startJar(JAR, "jar-admin-token",
+        "--data-dir", dir.resolve("data").toString(), "--port", "0")) {
+      for (String method : MalformedHeadForEveryMethodTest.METHODS) {
+        for (String malformed : malformations) {
+          String request = method + " /healthz HTTP/1.1\r\nHost: a\r\n" + malformed + "\r\n";
+          MalformedRequestHeadTest.Answer answer;
+          try (java.net.Socket socket = new java.net.Socket(server.baseUri.getHost(), server.baseUri.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            answer = MalformedRequestHeadTest.Answer.read(socket.getInputStream());
+          }
+          String what = method + " with " + malformed.substring(0, Math.min(30, malformed.length())) + ": " + answer.text();
+          assertThat(answer.status()).as(what).isIn(400, 431);
+          assertThat(answer.header("content-type")).as(what).isEqualTo("application/problem+json; charset=utf-8");
+          assertThat(answer.header("connection")).as(what).isEqualTo("close");
+          assertThat(answer.closed()).as(what).isTrue();
+          if (!method.equals("HEAD")) {
+            WireBodies.check(answer.status(), answer.header("content-type"), answer.body());
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void jarKeepsItsBlobsInAnS3BucketConfiguredFromTheEnvironmentAlone() throws Exception {
     S3TestServer s3 = S3TestServer.shared();
     String bucket = s3.createBucket();

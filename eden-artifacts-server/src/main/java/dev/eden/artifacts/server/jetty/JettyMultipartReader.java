@@ -7,36 +7,34 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.SearchPattern;
 
 /**
- * A {@link MultipartReader} whose part content is scanned by Jetty's {@link MultiPart.Parser},
- * which searches for the boundary a buffer at a time (several GiB/s) where FileUpload's part
- * stream goes byte by byte.
+ * A {@link MultipartReader} whose part content is scanned a buffer at a time with Jetty's
+ * Boyer–Moore–Horspool {@link SearchPattern} (several GiB/s), where FileUpload's part stream goes
+ * byte by byte.
  *
- * <p>Two phases. The preamble and the first part's header block are read by FileUpload
+ * <p>Three phases. The preamble and the first part's header block are read by FileUpload
  * ({@link MultipartForm}), exactly as the default reader does: same preamble rules, same header
  * bound, same tolerance for control characters in header values (which the contract strips from
  * the content type, while Jetty's header tokenizer rejects them). FileUpload is fed one byte per
  * read from this class's buffer, so it never consumes anything past the blank line ending the
- * headers. Jetty's parser is then primed with a synthetic boundary line and an empty header block
- * and given the rest of the body, so it starts right inside the part's content.
+ * headers. The content is then scanned for the delimiter {@code CRLF "--" boundary} (RFC 2046
+ * §5.1.1) by this class. What follows the delimiter (the closing {@code "--"}, or transport padding
+ * and a line break that begin another part) goes to Jetty's {@link MultiPart.Parser}.
  *
- * <p>Jetty's parser is push-style: it is handed a chunk and calls a listener back. This class turns
- * it into the pull interface on the calling thread: whenever the caller needs something (content
- * bytes, the next part) and the listener has not reported it yet, it reads up to
- * {@value #CHUNK_BYTES} bytes of the body and parses them. Content arrives as slices of that one
- * input buffer, which is refilled only after every slice was consumed, so memory stays at one chunk
- * however large the part. The chunks wrap plain heap buffers this class owns (no pool), so they are
- * simply dropped once read, never released. Once a second part begins, everything after it is
- * ignored and nothing more is read; the parser itself stops at a third part.
+ * <p>Why the content is not scanned by Jetty's parser: it also ends a part at a bare LF before the
+ * boundary ({@code "\n--" boundary}), which RFC 2046 does not count as a delimiter. Content holding
+ * {@code "\n--" boundary "--"} was then stored cut at that point and acknowledged with a 201. Here
+ * only {@code CRLF "--" boundary} ends the part, as with the FileUpload reader, so such content is
+ * stored byte for byte.
  *
- * <p>One leniency comes with Jetty's parser: it also accepts a bare LF (without CR) before a
- * boundary, so content holding {@code "\n--"} followed by the boundary ends the part there (and
- * the deposit is then refused as malformed, unless a valid closing delimiter follows). Clients
- * pick boundaries that never occur in the content, as RFC 2046 requires.
+ * <p>Memory stays at one {@value #CHUNK_BYTES}-byte buffer however large the part: content is
+ * handed out from that buffer, and only a possible partial delimiter at its end is carried over
+ * when it is refilled. Once a second part begins, everything after it is ignored and nothing more
+ * is read.
  *
  * <p>Not thread-safe: one instance per request.
  */
@@ -49,13 +47,17 @@ final class JettyMultipartReader implements MultipartReader {
 
   private final InputStream body;
   private final String boundary;
-  private final MultiPart.Parser parser;
+  /** {@code CRLF "--" boundary}: the only thing that ends a part's content. */
+  private final SearchPattern delimiter;
   private final byte[] input = new byte[CHUNK_BYTES];
-  private final Events events = new Events();
   private final MultipartForm head;
-  /** The head phase's window into {@link #input}. */
-  private int headPosition;
-  private int headLimit;
+  /** The unread window of {@link #input}: {@code [position, limit)}. */
+  private int position;
+  private int limit;
+  /** Bytes from {@link #position} up to here are known to be content. */
+  private int contentEnd;
+  /** Whether the delimiter starts at {@link #contentEnd}. */
+  private boolean delimiterFound;
   private boolean bodyEnded;
   private boolean partRead;
 
@@ -63,11 +65,8 @@ final class JettyMultipartReader implements MultipartReader {
       throws IOException {
     this.body = body;
     this.boundary = new String(boundary, StandardCharsets.US_ASCII);
+    this.delimiter = SearchPattern.compile("\r\n--" + this.boundary);
     this.head = MultipartForm.open(new HeadStream(), boundary, maxPartHeaderBytes);
-    this.parser = new MultiPart.Parser(this.boundary, events);
-    parser.setPartHeadersMaxLength(maxPartHeaderBytes);
-    // The deposit needs only to know that a second part exists; a third is never worth parsing.
-    parser.setMaxParts(2);
   }
 
   static MultipartReader open(InputStream body, byte[] boundary, int maxPartHeaderBytes)
@@ -91,108 +90,113 @@ final class JettyMultipartReader implements MultipartReader {
       throw new IllegalStateException("readPart() is for the first part only");
     }
     partRead = true;
-    String headerBlock = head.readHeaderBlock();
-    // Put Jetty's parser where FileUpload stopped: at the start of a part's content.
-    parser.parse(Content.Chunk.from(
-        ByteBuffer.wrap(("--" + boundary + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)), false));
-    parseContentStart();
-    return MultipartForm.part(headerBlock, new PartContent());
+    // The head phase left the bytes after the header block in [position, limit): content.
+    return MultipartForm.part(head.readHeaderBlock(), new PartContent());
   }
 
   @Override
   public boolean nextPart() throws IOException {
-    events.discardContent();
-    while (!events.partEnded) {
-      failIfStuck();
-      parseMore();
-      events.discardContent();
+    if (!partRead) {
+      throw new IllegalStateException("nextPart() follows readPart()");
     }
-    while (events.partsBegun < 2) {
-      if (events.complete) {
+    while (nextContent()) {
+      position = contentEnd; // content the caller left unread
+    }
+    // Jetty's parser starts at "--" boundary, as at the start of a body, and reads the rest.
+    Framing framing = new Framing();
+    MultiPart.Parser parser = new MultiPart.Parser(boundary, framing);
+    int start = contentEnd + 2; // after the delimiter's CRLF
+    parser.parse(Content.Chunk.from(ByteBuffer.wrap(input, start, limit - start), false));
+    while (true) {
+      if (framing.partBegun) {
+        return true;
+      }
+      if (framing.failure != null) {
+        // Jetty's message is not passed on: the detail is ours, and never repeats body bytes.
+        throw new MalformedMultipartException(bodyEnded
+            ? MalformedMultipartException.ENDED_EARLY
+            : "the multipart framing after the file part's content is malformed", framing.failure);
+      }
+      if (framing.complete) {
         return false;
       }
-      failIfStuck();
-      parseMore();
+      if (bodyEnded) {
+        // The parser reports completion or failure on the last chunk, so this cannot loop.
+        throw new MalformedMultipartException(MalformedMultipartException.ENDED_EARLY);
+      }
+      int n = readBody(0);
+      parser.parse(n < 0
+          ? Content.Chunk.from(NO_BYTES, true)
+          : Content.Chunk.from(ByteBuffer.wrap(input, 0, n), false));
+    }
+  }
+
+  /**
+   * Makes content available at {@link #position} (up to {@link #contentEnd}): false once the
+   * delimiter is reached. Scans the unread window for the delimiter; a possible partial delimiter
+   * at its end is kept back and carried to the front of the buffer when more bytes are read.
+   *
+   * @throws MalformedMultipartException if the body ends before the delimiter
+   */
+  private boolean nextContent() throws IOException {
+    while (position == contentEnd) {
+      if (delimiterFound) {
+        return false;
+      }
+      int match = delimiter.match(input, position, limit - position);
+      if (match >= 0) {
+        contentEnd = match;
+        delimiterFound = true;
+        continue;
+      }
+      contentEnd = limit - delimiter.endsWith(input, position, limit - position);
+      if (contentEnd == position) {
+        int kept = limit - position;
+        System.arraycopy(input, position, input, 0, kept);
+        position = contentEnd = 0;
+        limit = kept;
+        if (readBody(kept) < 0) {
+          throw new MalformedMultipartException(MalformedMultipartException.ENDED_EARLY);
+        }
+      }
     }
     return true;
   }
 
   /**
-   * Hands the parser the first content bytes in one piece at least as long as {@code --boundary}
-   * (or up to the end of the body): Jetty's parser, when a boundary-like prefix at the very start
-   * of a part's content is split between two chunks, emits a stray LF on the mismatch.
+   * Reads the body into {@link #input} from {@code offset} on, extending {@link #limit}: how many
+   * bytes came, or -1 (and {@code bodyEnded}) at its end.
    */
-  private void parseContentStart() throws IOException {
-    int wanted = boundary.length() + 2;
-    int length = headLimit - headPosition;
-    System.arraycopy(input, headPosition, input, 0, length);
-    while (length < wanted && !bodyEnded) {
-      int n = body.read(input, length, input.length - length);
-      if (n < 0) {
-        bodyEnded = true;
-      } else {
-        length += n;
-      }
-    }
-    headPosition = headLimit = 0;
-    parser.parse(Content.Chunk.from(ByteBuffer.wrap(input, 0, length), bodyEnded));
-  }
-
-  /** Jetty's parser reports the body's early end, like any other fault, as a failure or completion. */
-  private void failIfStuck() throws IOException {
-    if (events.failure != null) {
-      // Jetty's message is not passed on: the detail is ours, and never repeats body bytes.
-      throw new MalformedMultipartException(bodyEnded
-          ? MalformedMultipartException.ENDED_EARLY
-          : "the multipart framing after the file part's content is malformed", events.failure);
-    }
-    if (events.complete) {
-      throw new MalformedMultipartException(MalformedMultipartException.ENDED_EARLY);
-    }
-  }
-
-  /** Feeds the parser the next chunk of the body; only once the previous one was consumed. */
-  private void parseMore() throws IOException {
-    if (bodyEnded) {
-      // The parser reports completion or failure on the last chunk, so this cannot loop.
-      throw new MalformedMultipartException(MalformedMultipartException.ENDED_EARLY);
-    }
-    int n = readBody();
-    if (n < 0) {
-      parser.parse(Content.Chunk.from(NO_BYTES, true));
-    } else {
-      parser.parse(Content.Chunk.from(ByteBuffer.wrap(input, 0, n), false));
-    }
-  }
-
-  /** Refills {@link #input} from the body: how many bytes came, or -1 (and {@code bodyEnded}) at its end. */
-  private int readBody() throws IOException {
+  private int readBody(int offset) throws IOException {
     int n;
     do {
-      n = body.read(input, 0, input.length);
+      n = body.read(input, offset, input.length - offset);
     } while (n == 0);
     if (n < 0) {
       bodyEnded = true;
+    } else {
+      limit = offset + n;
     }
     return n;
   }
 
   /**
    * The body for FileUpload's phase: one byte per read, so FileUpload's own buffer never runs
-   * ahead of the header block; what this class buffered beyond it goes to Jetty's parser.
+   * ahead of the header block; what this class buffered beyond it is the content.
    */
   private final class HeadStream extends InputStream {
     @Override
     public int read() throws IOException {
-      if (headPosition == headLimit) {
-        int n = readBody();
-        if (n < 0) {
+      if (position == limit) {
+        position = 0;
+        if (readBody(0) < 0) {
+          limit = 0;
           return -1;
         }
-        headPosition = 0;
-        headLimit = n;
       }
-      return input[headPosition++] & 0xFF;
+      int c = input[position++] & 0xFF;
+      contentEnd = position; // nothing after the header block is known to be content yet
+      return c;
     }
 
     @Override
@@ -209,7 +213,7 @@ final class JettyMultipartReader implements MultipartReader {
     }
   }
 
-  /** The first part's bytes, pulled from the parser's content slices. */
+  /** The first part's bytes: the content found by {@link #nextContent()}. */
   private final class PartContent extends InputStream {
     @Override
     public int read() throws IOException {
@@ -223,51 +227,25 @@ final class JettyMultipartReader implements MultipartReader {
       if (len == 0) {
         return 0;
       }
-      while (true) {
-        Content.Chunk head = events.content.peek();
-        if (head != null) {
-          ByteBuffer bytes = head.getByteBuffer();
-          int n = Math.min(len, bytes.remaining());
-          bytes.get(b, off, n);
-          if (!bytes.hasRemaining()) {
-            events.content.poll();
-          }
-          return n;
-        }
-        if (events.partEnded) {
-          return -1;
-        }
-        failIfStuck();
-        parseMore();
+      if (!nextContent()) {
+        return -1;
       }
+      int n = Math.min(len, contentEnd - position);
+      System.arraycopy(input, position, b, off, n);
+      position += n;
+      return n;
     }
   }
 
-  /** What the parser reported so far; the callbacks only record, they never throw. */
-  private static final class Events implements MultiPart.Parser.Listener {
-    final ArrayDeque<Content.Chunk> content = new ArrayDeque<>();
-    int partsBegun;
-    boolean partEnded;
+  /** What Jetty's parser reported of the framing after the first part; the callbacks only record. */
+  private static final class Framing implements MultiPart.Parser.Listener {
+    boolean partBegun;
     boolean complete;
     Throwable failure;
 
     @Override
     public void onPartBegin() {
-      partsBegun++;
-    }
-
-    @Override
-    public void onPartContent(Content.Chunk chunk) {
-      if (partsBegun == 1 && !partEnded && chunk.hasRemaining()) {
-        content.add(chunk);
-      }
-    }
-
-    @Override
-    public void onPartEnd() {
-      if (partsBegun == 1) {
-        partEnded = true;
-      }
+      partBegun = true;
     }
 
     @Override
@@ -280,10 +258,6 @@ final class JettyMultipartReader implements MultipartReader {
       if (this.failure == null) {
         this.failure = failure;
       }
-    }
-
-    void discardContent() {
-      content.clear();
     }
   }
 }
