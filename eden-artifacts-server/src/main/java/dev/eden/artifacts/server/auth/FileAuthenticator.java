@@ -312,7 +312,7 @@ public final class FileAuthenticator implements Authenticator {
     // Half the CPUs: a flood of wrong secrets then leaves the other half to everyone else.
     private int maxConcurrentVerifications = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     private int maxWaitingVerifications = 32;
-    private Duration verificationWait = Duration.ofSeconds(1);
+    private Duration verificationWait = Duration.ofSeconds(5);
 
     private Builder() {}
 
@@ -380,8 +380,9 @@ public final class FileAuthenticator implements Authenticator {
     /**
      * How many more requests may wait for a verification slot (or for the result of the same
      * bearer's verification under way), and how long each waits for a slot at most; defaults 32
-     * and 1 s. A request beyond them gets {@link ServerBusyException} (503 with {@code
-     * Retry-After}). So at most {@code maxConcurrentVerifications + maxWaiting} request threads
+     * and 5 s (a fleet of workers starting at once pays one slow hash per worker, one or two at a
+     * time, and must not be refused for it). A request beyond them gets {@link ServerBusyException}
+     * (503 with {@code Retry-After}). So at most {@code maxConcurrentVerifications + maxWaiting} request threads
      * are ever busy with the slow hash.
      *
      * @param maxWaiting 0 or more

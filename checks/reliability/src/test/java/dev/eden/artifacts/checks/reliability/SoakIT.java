@@ -27,6 +27,7 @@ class SoakIT {
   private static final Duration LOAD = Duration.ofMinutes(Campaign.scale(3, 30));
   private static final Duration SAMPLE_EVERY = Duration.ofSeconds(10);
   private static final int CLIENTS = 32;
+  private static final int WORKERS = 4;
   private static final String ADMIN_TOKEN = "soak-admin-token";
   /** Slack of "flat": what a steady server may still add between the first third and the last. */
   private static final long HEAP_SLACK_BYTES = 8L << 20;
@@ -45,10 +46,15 @@ class SoakIT {
     BlobDirectory blobs = new BlobDirectory(data.resolve("blobs"));
     try (RunnableServer server = RunnableServer.start(List.of("-Xmx64m"), Map.of("EDEN_ADMIN_TOKEN", ADMIN_TOKEN),
         "--data-dir", data.toString(), "--port", "0", "--access-log", "off")) {
-      String bearer = RunnableServer.addWorker(Map.of(), "--data-dir", data.toString());
-      SoakLoad load = new SoakLoad(server.baseUri, server.experimentId(), bearer, CLIENTS);
-      Campaign.figure(SCENARIO, String.format("%d clients, %d min of deposits (25 %%) and fetches (75 %%), 0 B - 4 MiB,"
-          + " server -Xmx64m (SQLite, file blobs), sampled every %d s", CLIENTS, LOAD.toMinutes(), SAMPLE_EVERY.toSeconds()));
+      // A fleet of workers, 8 connections each (within the server's default cap of deposits in
+      // flight per worker), all in 'admins' so that any of them may fetch what another deposited.
+      List<String> bearers = new ArrayList<>();
+      for (int i = 0; i < WORKERS; i++) {
+        bearers.add(RunnableServer.addWorker(Map.of(), "--data-dir", data.toString(), "--group", "admins"));
+      }
+      SoakLoad load = new SoakLoad(server.baseUri, server.experimentId(), bearers, CLIENTS);
+      Campaign.figure(SCENARIO, String.format("%d clients of %d workers, %d min of deposits (25 %%) and fetches (75 %%), 0 B - 4 MiB,"
+          + " server -Xmx64m (SQLite, file blobs), sampled every %d s", CLIENTS, WORKERS, LOAD.toMinutes(), SAMPLE_EVERY.toSeconds()));
       List<Sample> samples = new ArrayList<>();
       long start = System.nanoTime();
       load.start();

@@ -22,7 +22,7 @@ import okhttp3.OkHttpClient;
 
 /**
  * The soak's mixed load: {@code clients} threads, each with its own {@link StoreClient} on its own
- * connection, deposit and fetch artifacts of mixed sizes (0 B to 4 MiB, mostly small) until told to
+ * connection and one of the fleet's bearers in turn, deposit and fetch artifacts of mixed sizes (0 B to 4 MiB, mostly small) until told to
  * stop. Every deposit streams {@link Payload} bytes and every fetch hashes the bytes as they arrive
  * and compares them with what was sent, so neither side ever holds a large artifact. Nothing is
  * retried: every failure counts as an error.
@@ -44,7 +44,7 @@ final class SoakLoad {
   private final AtomicLong seeds = new AtomicLong();
   private volatile boolean stopping;
 
-  SoakLoad(URI baseUri, String experiment, String bearer, int clientCount) {
+  SoakLoad(URI baseUri, String experiment, List<String> bearers, int clientCount) {
     OkHttpClient shared = new OkHttpClient.Builder()
         .retryOnConnectionFailure(false)
         .readTimeout(Duration.ofSeconds(60))
@@ -54,7 +54,7 @@ final class SoakLoad {
       clients.add(StoreClient.builder()
           .baseUrl(baseUri.toString())
           .experimentId(experiment)
-          .bearer(bearer)
+          .bearer(bearers.get(i % bearers.size()))
           // One connection per client, kept: 32 clients are 32 steady connections.
           .okHttpClient(shared.newBuilder().connectionPool(new ConnectionPool(1, 5, TimeUnit.MINUTES)).build())
           .fetchRetryPolicy(RetryPolicy.none())
