@@ -347,7 +347,7 @@ public final class FileArtifactBackend implements ArtifactBackend {
   }
 
   /** Whether {@code temp} was named as locked by its writer and its lock can be taken now. */
-  private static boolean writerGone(Path temp) {
+  private static boolean writerGone(Path temp) throws IOException {
     return temp.getFileName().toString().endsWith(LOCKED_SUFFIX) && TempFileLocks.writerGone(temp);
   }
 

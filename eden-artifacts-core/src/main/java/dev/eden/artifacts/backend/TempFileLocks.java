@@ -8,7 +8,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
@@ -24,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A process must never open a temp file it is writing itself: closing any descriptor of a file
  * releases every POSIX lock the process holds on it. So the writers of this process register their
- * temp files here, and the sweeps of this process leave registered files alone.
+ * temp files here, and the sweeps of this process leave registered files alone; a sweep registers
+ * the file it looks at in the same way, so that two sweeps of this process never open one file at
+ * once (the second one's close would release the first one's lock).
  *
  * <p>Thread-safe; static because the rule above is per process, not per backend instance.
  */
@@ -80,8 +81,10 @@ final class TempFileLocks {
    * lock can be taken. False if its writer holds it, if it is a writer's of this process, if it is
    * gone, and whenever the lock cannot be asked for (no working locks, another thread of this
    * process asking at the same moment): then the temp file is judged by its age.
+   *
+   * @throws IOException only if closing the file fails
    */
-  static boolean writerGone(Path temp) {
+  static boolean writerGone(Path temp) throws IOException {
     return whileWriterGone(temp, () -> true);
   }
 
@@ -91,8 +94,9 @@ final class TempFileLocks {
    * over.
    *
    * @return whether this call removed it
+   * @throws IOException if removing it fails
    */
-  static boolean deleteIfWriterGone(Path temp) {
+  static boolean deleteIfWriterGone(Path temp) throws IOException {
     return whileWriterGone(temp, () -> Files.deleteIfExists(temp));
   }
 
@@ -100,25 +104,36 @@ final class TempFileLocks {
     boolean run() throws IOException;
   }
 
-  private static boolean whileWriterGone(Path temp, LockedAction action) {
-    if (HELD_HERE.contains(temp)) {
-      return false;
+  private static boolean whileWriterGone(Path temp, LockedAction action) throws IOException {
+    if (!HELD_HERE.add(temp)) {
+      return false; // a writer of this process writes it, or another sweep of this process looks at it
     }
-    // A shared lock needs only read access, and conflicts with the writer's exclusive one.
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
-      if (lock == null) {
-        return false;
-      }
+    try {
+      FileChannel channel;
       try {
-        return action.run();
-      } finally {
-        lock.release();
+        // A shared lock needs only read access, and conflicts with the writer's exclusive one.
+        channel = FileChannel.open(temp, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+      } catch (IOException | UnsupportedOperationException e) {
+        return false; // gone, or not readable: judged by its age
       }
-    } catch (NoSuchFileException e) {
-      return false;
-    } catch (IOException | UnsupportedOperationException | OverlappingFileLockException e) {
-      return false;
+      try (channel) {
+        FileLock lock;
+        try {
+          lock = channel.tryLock(0, Long.MAX_VALUE, true);
+        } catch (IOException | UnsupportedOperationException | OverlappingFileLockException e) {
+          return false; // no working locks here: judged by its age
+        }
+        if (lock == null) {
+          return false; // its writer holds it
+        }
+        try {
+          return action.run();
+        } finally {
+          lock.release();
+        }
+      }
+    } finally {
+      HELD_HERE.remove(temp);
     }
   }
 }

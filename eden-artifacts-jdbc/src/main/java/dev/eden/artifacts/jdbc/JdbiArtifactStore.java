@@ -266,15 +266,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     String what = "delete " + id;
     long deadline = System.nanoTime() + writeTimeout.toNanos();
     try {
-      if (writeLock == null) {
-        return write(what, deadline, handle -> table.delete(handle, id));
-      }
-      lockWithin(what, deadline);
-      try {
-        return write(what, deadline, handle -> table.delete(handle, id));
-      } finally {
-        writeLock.unlock();
-      }
+      return underWriteLock(what, deadline, () -> write(what, deadline, handle -> table.delete(handle, id)));
     } catch (RowNotWrittenException e) {
       throw new IOException(e.getMessage(), e.getCause()); // the row, if any, is still there
     }
@@ -344,18 +336,17 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
    */
   <R> R withWriteLock(String what, Work<R> work) throws IOException {
     checkOpen();
-    if (writeLock == null) {
-      return withHandle(what, work);
-    }
-    lockWithin(what, System.nanoTime() + writeTimeout.toNanos());
-    try {
-      return withHandle(what, work);
-    } finally {
-      writeLock.unlock();
-    }
+    return underWriteLock(what, System.nanoTime() + writeTimeout.toNanos(), () -> withHandle(what, work));
   }
 
-  private void lockWithin(String what, long deadline) throws IOException {
+  /**
+   * Runs {@code work} holding this store's SQLite write lock (none on PostgreSQL), waited for until
+   * {@code deadline}.
+   */
+  private <R> R underWriteLock(String what, long deadline, LockedWork<R> work) throws IOException {
+    if (writeLock == null) {
+      return work.run();
+    }
     try {
       if (!writeLock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
         throw new RowNotWrittenException("gave up after waiting " + writeTimeout
@@ -365,6 +356,15 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting to write (" + what + ")");
     }
+    try {
+      return work.run();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private interface LockedWork<R> {
+    R run() throws IOException;
   }
 
   /**
@@ -377,6 +377,9 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
    */
   private <R> R write(String what, long deadline, Work<R> work) throws IOException {
     checkOpen();
+    if (deadline - System.nanoTime() <= 0) {
+      throw gaveUp(what);
+    }
     Handle handle;
     try {
       handle = jdbi.open(); // waits for a pooled connection no longer than the pool's time-out
@@ -390,8 +393,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
       try {
         long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (remainingMillis < 1) {
-          throw new RowNotWrittenException("gave up after waiting " + writeTimeout
-              + " to write to the metadata store (" + what + ")", null);
+          throw gaveUp(what);
         }
         applied = true;
         previousNetworkTimeout = applyWriteSettings(handle, remainingMillis);
@@ -438,7 +440,7 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     return previous;
   }
 
-  /** Puts back what {@link #applyWriteSettings} changed; a connection broken meanwhile is left to its pool. */
+  /** Puts back what {@link #applyWriteSettings} changed; a connection where that fails is aborted. */
   private void restoreWriteSettings(Handle handle, int previousNetworkTimeout) {
     try {
       if (dialect == Dialect.SQLITE) {
@@ -447,7 +449,13 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
         handle.getConnection().setNetworkTimeout(Runnable::run, previousNetworkTimeout);
       }
     } catch (JdbiException | SQLException e) {
-      // the connection broke; its pool replaces it
+      // It must not serve another caller with this write's short time-outs: abort it, so that its
+      // pool replaces it (best effort: a driver may not support abort).
+      try {
+        handle.getConnection().abort(Runnable::run);
+      } catch (SQLException | RuntimeException ignored) {
+        // the connection is broken anyway
+      }
     }
   }
 
@@ -467,6 +475,11 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     } catch (JdbiException e) {
       // a broken connection: its pool replaces it
     }
+  }
+
+  private RowNotWrittenException gaveUp(String what) {
+    return new RowNotWrittenException("gave up after waiting " + writeTimeout
+        + " to write to the metadata store (" + what + ")", null);
   }
 
   private static RowNotWrittenException notWritten(String what, Exception e) {
@@ -572,13 +585,15 @@ public final class JdbiArtifactStore implements ArtifactStore, AutoCloseable {
     /**
      * The longest a {@code create} or {@code delete} waits in total before it fails with an {@link
      * IOException} (a {@link RowNotWrittenException} when nothing was written); default 10 seconds
-     * ({@link JdbiArtifactStore#DEFAULT_WRITE_TIMEOUT}). It covers every wait of the call: this store's queue of
-     * writers and its SQLite write lock, a connection from the pool, another process's SQLite lock,
-     * a PostgreSQL lock or statement ({@code statement_timeout}), and a PostgreSQL server that
-     * stopped answering (given up a few seconds later). A failed group of rows is retried row by
-     * row only within each row's own time, so no wait ever adds up to a multiple of it. A pool the
-     * store builds also waits no longer than this for a connection (at least 250 ms, HikariCP's
-     * least), for reads too. Keep it well below a minute: a deposit whose row takes {@code
+     * ({@link JdbiArtifactStore#DEFAULT_WRITE_TIMEOUT}). It covers every wait of the call but one:
+     * this store's queue of writers and its SQLite write lock, another process's SQLite lock, a
+     * PostgreSQL lock or statement ({@code statement_timeout}), and a PostgreSQL server that stopped
+     * answering (given up a few seconds later). The one it cannot cut short is the wait for a
+     * pooled connection, which is the pool's own time-out: a pool the store builds waits no longer
+     * than this write timeout (at least 250 ms, HikariCP's least, for reads too), so a call waits at
+     * most about twice it when the pool is exhausted too; a caller's pool keeps its own. A failed
+     * group of rows is retried row by row only within each row's own time, so no other wait adds up
+     * to a multiple of it. Keep it well below a minute: a deposit whose row takes {@code
      * GarbageCollector.DEPOSIT_ROW_DEADLINE} fails anyway.
      *
      * @throws IllegalArgumentException if not positive

@@ -11,9 +11,9 @@ import java.util.function.Function;
  * Every request header the endpoints act on, and the problem it is to send one of them twice. The
  * handler reads request headers only through this type, so a header it starts to read must be
  * listed here; the one exception is {@code Transfer-Encoding}, a list rather than a singleton,
- * checked by {@link RequestHead}. Each is a singleton field (RFC 9110 §5.3): with two copies, which one counts is a
- * guess — Jetty, Tomcat and the JDK take the first, a proxy in front may have checked the last —
- * so a repeat is refused, even of an identical value.
+ * checked by {@link RequestHead}. Each is a singleton field (RFC 9110 §5.3): with two copies,
+ * which one counts is a guess — Jetty, Tomcat and the JDK take the first, a proxy in front may
+ * have checked the last — so a repeat is refused, even of an identical value.
  */
 enum SingleHeader {
   /** Repeated: 401 {@code unauthorized} (contract: malformed bearer). */

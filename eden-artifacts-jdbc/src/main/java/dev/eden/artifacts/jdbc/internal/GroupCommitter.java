@@ -38,7 +38,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class GroupCommitter<T> {
   /**
    * Writes rows in one transaction, giving up at {@code deadlineNanos} (a {@link System#nanoTime()}
-   * value); returns, per row and in order, whether it was inserted.
+   * value); returns, per row and in order, whether it was inserted. Throws {@link
+   * RowNotWrittenException} if nothing was written, any other {@link IOException} if the outcome is
+   * unknown (the commit failed).
    */
   @FunctionalInterface
   public interface BatchWrite<T> {
@@ -139,19 +141,23 @@ public final class GroupCommitter<T> {
       group.add(next);
     }
     try {
-      if (group.size() > 1 && writeAsBatch(group)) {
+      // Rows past their deadline fail first, so that one of them cannot break up the others' batch.
+      List<Pending<T>> live = new ArrayList<>(group.size());
+      for (Pending<T> pending : group) {
+        if (pastDeadline(pending)) {
+          pending.fail(gaveUp());
+        } else {
+          live.add(pending);
+        }
+      }
+      Batch outcome = live.size() > 1 ? writeAsBatch(live) : Batch.NOT_TRIED;
+      if (outcome == Batch.WRITTEN) {
         return;
       }
-      for (Pending<T> pending : group) {
-        if (System.nanoTime() - pending.deadline >= 0) {
-          pending.fail(new RowNotWrittenException("gave up after waiting " + Duration.ofNanos(maxWaitNanos)
-              + " to write to the metadata store", null));
-          continue;
-        }
-        try {
-          pending.succeed(single.write(pending.row, pending.deadline));
-        } catch (IOException | RuntimeException e) {
-          pending.fail(e instanceof IOException io ? io : new IOException(e.getMessage(), e));
+      for (Pending<T> pending : live) {
+        IOException failure = writeAlone(pending, outcome == Batch.OUTCOME_UNKNOWN);
+        if (failure != null) {
+          pending.fail(failure);
         }
       }
     } finally {
@@ -163,8 +169,51 @@ public final class GroupCommitter<T> {
     }
   }
 
-  /** False if the batch failed as a whole (nothing was written); its rows are then retried alone. */
-  private boolean writeAsBatch(List<Pending<T>> group) {
+  /**
+   * Writes one row by itself; returns the failure to record, or null once it succeeded. After a
+   * batch whose outcome is unknown the row may be in already, so a failure never says that
+   * nothing was written: the caller then undoes the row too.
+   */
+  private IOException writeAlone(Pending<T> pending, boolean mayBeWritten) {
+    IOException failure;
+    if (pastDeadline(pending)) {
+      failure = gaveUp();
+    } else {
+      try {
+        pending.succeed(single.write(pending.row, pending.deadline));
+        return null;
+      } catch (IOException | RuntimeException e) {
+        failure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+      }
+    }
+    if (mayBeWritten && failure instanceof RowNotWrittenException) {
+      return new IOException(failure.getMessage() + " (after a batch of rows whose commit may have succeeded)",
+          failure.getCause());
+    }
+    return failure;
+  }
+
+  private static boolean pastDeadline(Pending<?> pending) {
+    return System.nanoTime() - pending.deadline >= 0;
+  }
+
+  private RowNotWrittenException gaveUp() {
+    return new RowNotWrittenException("gave up after waiting " + Duration.ofNanos(maxWaitNanos)
+        + " to write to the metadata store", null);
+  }
+
+  /** How a batch went. */
+  private enum Batch {
+    NOT_TRIED,
+    WRITTEN,
+    /** It failed before its commit: nothing was written. */
+    NOTHING_WRITTEN,
+    /** Its commit failed: the rows may or may not be in. */
+    OUTCOME_UNKNOWN,
+  }
+
+  /** Writes {@code group} in one batch; if that fails as a whole, its rows are retried alone. */
+  private Batch writeAsBatch(List<Pending<T>> group) {
     List<T> rows = new ArrayList<>(group.size());
     long deadline = group.get(0).deadline;
     for (Pending<T> pending : group) {
@@ -174,8 +223,10 @@ public final class GroupCommitter<T> {
     List<Boolean> inserted;
     try {
       inserted = batch.writeAll(rows, deadline);
+    } catch (RowNotWrittenException e) {
+      return Batch.NOTHING_WRITTEN; // one bad row must not fail its neighbours
     } catch (IOException | RuntimeException e) {
-      return false; // one bad row must not fail its neighbours
+      return Batch.OUTCOME_UNKNOWN;
     }
     for (int i = 0; i < group.size(); i++) {
       if (inserted.size() == group.size()) {
@@ -185,7 +236,7 @@ public final class GroupCommitter<T> {
             "batch reported " + inserted.size() + " outcomes for " + group.size() + " rows"));
       }
     }
-    return true;
+    return Batch.WRITTEN;
   }
 
   /** A row waiting for the write lock; completed under the lock by whichever caller holds it. */

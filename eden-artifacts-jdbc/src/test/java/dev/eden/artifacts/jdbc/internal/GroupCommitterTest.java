@@ -278,6 +278,54 @@ class GroupCommitterTest {
   }
 
   @Test
+  void aRowRetriedAfterABatchWhoseCommitFailedNeverSaysNothingWasWritten() throws Exception {
+    // The batch's commit failed: its rows may be in. A retry that then writes nothing must not let
+    // the caller believe the row is absent (it would delete the blob a row may point at).
+    GroupCommitter<String> unknown = new GroupCommitter<>(lock, 256, Duration.ofSeconds(20),
+        (rows, deadline) -> {
+          table.addAll(rows);
+          throw new IOException("commit failed: connection reset");
+        },
+        (row, deadline) -> {
+          throw new RowNotWrittenException("database went away before the insert", null);
+        });
+    lock.lock();
+    List<Future<Boolean>> outcomes;
+    try {
+      outcomes = submitAll(unknown, "a", "b");
+    } finally {
+      lock.unlock();
+    }
+    for (Future<Boolean> outcome : outcomes) {
+      assertThatThrownBy(outcome::get).cause()
+          .isInstanceOf(IOException.class)
+          .isNotInstanceOf(RowNotWrittenException.class)
+          .hasMessageContaining("may have succeeded");
+    }
+  }
+
+  @Test
+  void aRowRetriedAfterABatchThatWroteNothingStillSaysSo() throws Exception {
+    GroupCommitter<String> nothing = new GroupCommitter<>(lock, 256, Duration.ofSeconds(20),
+        (rows, deadline) -> {
+          throw new RowNotWrittenException("database is locked", null);
+        },
+        (row, deadline) -> {
+          throw new RowNotWrittenException("database is locked", null);
+        });
+    lock.lock();
+    List<Future<Boolean>> outcomes;
+    try {
+      outcomes = submitAll(nothing, "a", "b");
+    } finally {
+      lock.unlock();
+    }
+    for (Future<Boolean> outcome : outcomes) {
+      assertThatThrownBy(outcome::get).cause().isInstanceOf(RowNotWrittenException.class);
+    }
+  }
+
+  @Test
   void maxWaitMustBePositive() {
     assertThatThrownBy(() -> boundedByLock(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)

@@ -118,8 +118,7 @@ public final class TcpProxy implements AutoCloseable {
     try {
       server.connect(target, 5_000);
     } catch (IOException e) {
-      closeQuietly(server);
-      closeQuietly(client); // the server is down: the client sees the connection closed
+      release(client, server); // the server is down: the client sees the connection closed
       return;
     }
     AtomicInteger ended = new AtomicInteger();

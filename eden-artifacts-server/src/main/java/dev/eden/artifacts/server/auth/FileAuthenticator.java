@@ -14,14 +14,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -39,13 +32,13 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>The admin token is compared in constant time (as SHA-256 digests, so its length does not
  *       leak either).
- *   <li>A worker secret is checked against its PBKDF2 hash. At most {@code
- *       maxConcurrentVerifications} (half the CPUs) such checks run at once, at most {@code maxWaitingVerifications}
- *       more wait for their turn, each for at most {@code verificationWait}; requests presenting
- *       the same bearer at once share one hash; a request beyond that
- *       is refused with {@link ServerBusyException} (503, {@code Retry-After: 1}) instead of
- *       waiting, so a flood of wrong secrets holds a bounded number of request threads and other
- *       requests keep theirs. A bearer already verified (cached) never waits for this.
+ *   <li>A worker secret is checked against its PBKDF2 hash ({@link SlowHashChecks}). At most
+ *       {@code maxConcurrentVerifications} (half the CPUs) such checks run at once, at most {@code
+ *       maxWaitingVerifications} more wait for their turn, each for at most {@code
+ *       verificationWait}; requests presenting the same bearer at once share one hash; a request
+ *       beyond that is refused with {@link ServerBusyException} (503, {@code Retry-After: 1})
+ *       instead of waiting, so a flood of wrong secrets holds a bounded number of request threads
+ *       and other requests keep theirs. A bearer already verified (cached) never waits for this.
  *   <li>A verified bearer is cached under an HMAC of the bearer with a key drawn at random per
  *       process — the cache never holds a secret or an unkeyed hash of one. Entries live for the TTL
  *       and are dropped as soon as the registry changes, so a removed or re-keyed worker stops
@@ -71,7 +64,6 @@ public final class FileAuthenticator implements Authenticator {
   private static final String HMAC = "HmacSHA256";
 
   private static final long WARNING_INTERVAL_NANOS = 10_000_000_000L;
-  private static final long FOLLOWER_MARGIN_NANOS = 10_000_000_000L;
   /** How many requests of unknown workers may wait for a re-check of the registry at once. */
   static final int MAX_WAITING_FOR_RECHECK = 32;
   /** How long a request of an unknown worker waits for a re-check of the registry at most. */
@@ -85,12 +77,7 @@ public final class FileAuthenticator implements Authenticator {
   private final SecretKeySpec cacheKey;
   private final ThreadLocal<Mac> macs;
   private final ConcurrentHashMap<String, Verified> cache = new ConcurrentHashMap<>();
-  private final Semaphore slowHashPermits;
-  private final int maxInVerification;
-  private final long verificationWaitNanos;
-  private final AtomicInteger inVerification = new AtomicInteger();
-  private final AtomicLong slowHashChecks = new AtomicLong();
-  private final ConcurrentHashMap<String, CompletableFuture<Boolean>> verifying = new ConcurrentHashMap<>();
+  private final SlowHashChecks slowHashChecks;
   private final RegistryRechecks rechecks;
   private volatile long lastCheck;
   private volatile long lastWarning;
@@ -103,9 +90,8 @@ public final class FileAuthenticator implements Authenticator {
     this.cacheSize = builder.cacheSize;
     this.cacheKey = new SecretKeySpec(Secrets.randomBytes(32), HMAC);
     this.macs = ThreadLocal.withInitial(this::newMac);
-    this.slowHashPermits = new Semaphore(builder.maxConcurrentVerifications);
-    this.maxInVerification = builder.maxConcurrentVerifications + builder.maxWaitingVerifications;
-    this.verificationWaitNanos = builder.verificationWait.toNanos();
+    this.slowHashChecks = new SlowHashChecks(
+        builder.maxConcurrentVerifications, builder.maxWaitingVerifications, builder.verificationWait);
     this.lastCheck = System.nanoTime();
     this.lastWarning = lastCheck - WARNING_INTERVAL_NANOS;
     this.rechecks = new RegistryRechecks(this::recheck, MAX_WAITING_FOR_RECHECK, MAX_RECHECK_WAIT);
@@ -142,7 +128,8 @@ public final class FileAuthenticator implements Authenticator {
       }
     }
     long generation = registry.generation();
-    if (!verifyOnce(key, name, credential.secret())) {
+    String secret = credential.secret();
+    if (!slowHashChecks.check(key, () -> registry.verify(name, secret))) {
       return Optional.empty();
     }
     Principal worker = Principal.worker(name).withGroups(registry.groups(name));
@@ -167,85 +154,9 @@ public final class FileAuthenticator implements Authenticator {
     return cache.size();
   }
 
-  /**
-   * Requests presenting the same bearer at the same time (a worker's parallel first requests)
-   * share one slow hash: the first computes it, the others wait for its result; all of them count
-   * towards the bound on requests in verification.
-   */
-  private boolean verifyOnce(String key, String workerId, String secret) {
-    CompletableFuture<Boolean> mine = new CompletableFuture<>();
-    CompletableFuture<Boolean> leader = verifying.putIfAbsent(key, mine);
-    if (leader == null) {
-      try {
-        boolean verified = verifySlowly(workerId, secret);
-        mine.complete(verified);
-        return verified;
-      } catch (RuntimeException e) {
-        mine.completeExceptionally(e);
-        throw e;
-      } finally {
-        verifying.remove(key, mine);
-      }
-    }
-    try {
-      if (inVerification.incrementAndGet() > maxInVerification) {
-        throw busy();
-      }
-      // The first request's wait and hash are bounded; this bound is only a safety net.
-      return leader.get(verificationWaitNanos + FOLLOWER_MARGIN_NANOS, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause instanceof ServerBusyException ? busy() : new IllegalStateException("verification failed", cause);
-      }
-      throw new IllegalStateException("verification failed", e.getCause());
-    } catch (TimeoutException e) {
-      throw busy();
-    } finally {
-      inVerification.decrementAndGet();
-    }
-  }
-
   /** How many slow-hash checks ran (for tests). */
   long slowHashChecks() {
-    return slowHashChecks.get();
-  }
-
-  /**
-   * The slow hash, within the bounds: a request that finds every verification slot and waiting
-   * place taken, or whose wait runs out, is refused as busy rather than held.
-   */
-  private boolean verifySlowly(String workerId, String secret) {
-    try {
-      if (inVerification.incrementAndGet() > maxInVerification) {
-        throw busy();
-      }
-      boolean permitted;
-      try {
-        permitted = slowHashPermits.tryAcquire(verificationWaitNanos, TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-      if (!permitted) {
-        throw busy();
-      }
-      try {
-        slowHashChecks.incrementAndGet();
-        return registry.verify(workerId, secret);
-      } finally {
-        slowHashPermits.release();
-      }
-    } finally {
-      inVerification.decrementAndGet();
-    }
-  }
-
-  private static ServerBusyException busy() {
-    return new ServerBusyException(
-        "too many bearer verifications are under way; try again shortly", Duration.ofSeconds(1));
+    return slowHashChecks.ran();
   }
 
   private void remember(String key, Verified verified) {
@@ -382,8 +293,8 @@ public final class FileAuthenticator implements Authenticator {
      * bearer's verification under way), and how long each waits for a slot at most; defaults 32
      * and 5 s (a fleet of workers starting at once pays one slow hash per worker, one or two at a
      * time, and must not be refused for it). A request beyond them gets {@link ServerBusyException}
-     * (503 with {@code Retry-After}). So at most {@code maxConcurrentVerifications + maxWaiting} request threads
-     * are ever busy with the slow hash.
+     * (503 with {@code Retry-After}). So at most {@code maxConcurrentVerifications + maxWaiting}
+     * request threads are ever busy with the slow hash.
      *
      * @param maxWaiting 0 or more
      * @param wait not negative

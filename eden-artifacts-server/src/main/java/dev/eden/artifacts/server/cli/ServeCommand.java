@@ -71,25 +71,26 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--idle-timeout-seconds", defaultValue = "30", description = "Cut off a connection (and abandon its upload) after this many seconds without progress (default: ${DEFAULT-VALUE}).")
   int idleTimeoutSeconds;
 
-  @Option(names = "--request-head-timeout-seconds", defaultValue = "10", description = {
+  @Option(names = "--request-head-timeout-seconds", defaultValue = "" + JettyArtifactServer.DEFAULT_REQUEST_HEAD_TIMEOUT_SECONDS, description = {
       "Close a connection that has not delivered a complete request line and headers this many seconds after it was accepted",
       "(or after the first byte of a later request on it), without an answer (default: ${DEFAULT-VALUE})."})
   int requestHeadTimeoutSeconds;
 
-  @Option(names = "--max-connections", defaultValue = "10000", description = {
+  @Option(names = "--max-connections", defaultValue = "" + JettyArtifactServer.DEFAULT_MAX_CONNECTIONS, description = {
       "Open connections at most; beyond it new ones wait in the system's accept queue until one closes.",
       "Keep it below the open-file limit (ulimit -n) (default: ${DEFAULT-VALUE})."})
   int maxConnections;
 
-  @Option(names = "--max-threads", defaultValue = "200", description = "Request threads at most (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-threads", defaultValue = "" + JettyArtifactServer.DEFAULT_MAX_THREADS, description = "Request threads at most (default: ${DEFAULT-VALUE}).")
   int maxThreads;
 
-  @Option(names = "--max-concurrent-deposits", defaultValue = "64", description = {
+  @Option(names = "--max-concurrent-deposits", defaultValue = "" + ArtifactHandler.DEFAULT_MAX_CONCURRENT_DEPOSITS, description = {
       "Deposits in flight at most; more get 503 with Retry-After at once, body unread, nothing stored.",
       "Keep it well below --max-threads, so fetches and /healthz always find a thread (default: ${DEFAULT-VALUE})."})
   int maxConcurrentDeposits;
 
-  @Option(names = "--max-concurrent-deposits-per-worker", defaultValue = "16", description = {
+  @Option(names = "--max-concurrent-deposits-per-worker",
+      defaultValue = "" + ArtifactHandler.DEFAULT_MAX_CONCURRENT_DEPOSITS_PER_PRINCIPAL, description = {
       "Deposits of one worker (or of the admin) in flight at most; more get 503 as above (default: ${DEFAULT-VALUE})."})
   int maxConcurrentDepositsPerWorker;
 

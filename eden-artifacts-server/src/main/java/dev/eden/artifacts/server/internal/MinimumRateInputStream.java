@@ -1,6 +1,5 @@
 package dev.eden.artifacts.server.internal;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -12,11 +11,10 @@ import java.io.InputStream;
  * TooSlowException}; a body that stops altogether is cut off by the transport's idle time-out.
  * Never closes the underlying body: the transport owns it. Not thread-safe. Not API.
  */
-public final class MinimumRateInputStream extends FilterInputStream {
+public final class MinimumRateInputStream extends CountingBodyStream {
   private final long bytesPerSecond;
   private final long graceNanos;
   private final long startNanos = System.nanoTime();
-  private long count;
   private boolean tooSlow;
 
   /**
@@ -38,40 +36,11 @@ public final class MinimumRateInputStream extends FilterInputStream {
   }
 
   @Override
-  public int read() throws IOException {
-    int b = super.read();
-    advance(b >= 0 ? 1 : 0);
-    return b;
-  }
-
-  @Override
-  public int read(byte[] b, int off, int len) throws IOException {
-    int n = super.read(b, off, len);
-    advance(Math.max(0, n));
-    return n;
-  }
-
-  @Override
-  public long skip(long n) throws IOException {
-    long skipped = super.skip(n);
-    advance(skipped);
-    return skipped;
-  }
-
-  @Override
-  public boolean markSupported() {
-    return false;
-  }
-
-  @Override
-  public void close() {}
-
-  private void advance(long n) throws TooSlowException {
-    count += n;
+  void check() throws TooSlowException {
     long late = System.nanoTime() - startNanos - graceNanos;
-    if (late > 0 && count < multiplyToBytes(late)) {
+    if (late > 0 && count() < multiplyToBytes(late)) {
       tooSlow = true;
-      throw new TooSlowException(count);
+      throw new TooSlowException(count());
     }
   }
 

@@ -2,6 +2,8 @@ package dev.eden.artifacts.checks.reliability;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The campaign's profile: {@code short} (the CI form, the default) or {@code long} (the on-demand
@@ -35,6 +37,19 @@ final class Campaign {
       throw new IllegalStateException("system property eden.campaign.server.jar is not set (run through Maven)");
     }
     return Paths.get(jar).toAbsolutePath().normalize();
+  }
+
+  /**
+   * Fails the scenario with {@code reason} in CI (the environment's {@code CI} set, and not {@code
+   * false}, as {@code S3TestServer} reads it), where everything it needs must be there; skips it,
+   * saying why, in a local run.
+   */
+  static void requireOrSkip(String reason) {
+    String ci = System.getenv("CI");
+    if (ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false")) {
+      Assertions.fail(reason);
+    }
+    Assumptions.abort("skipped: " + reason);
   }
 
   /** Prints one figure line of the run, prefixed so that a log can be grepped for every figure. */

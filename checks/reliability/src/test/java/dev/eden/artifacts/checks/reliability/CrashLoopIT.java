@@ -2,7 +2,6 @@ package dev.eden.artifacts.checks.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -172,6 +171,7 @@ class CrashLoopIT {
     final String filename;
     final Payload payload;
     volatile String uri;
+    volatile boolean refused; // answered, but not with a 201
     private volatile String sha256;
 
     Attempt(long number, Payload payload) {
@@ -236,8 +236,8 @@ class CrashLoopIT {
     void run() throws Exception {
       long started = System.nanoTime();
       RunnableServer server = start();
-      String bearer = RunnableServer.addWorker(environment, add(workerArgs));
       try {
+        String bearer = RunnableServer.addWorker(environment, add(workerArgs));
         for (int round = 1; round <= ROUNDS; round++) {
           load(server, bearer, ThreadLocalRandom.current().nextLong(MAX_LOAD_MILLIS + 1));
           server = start();
@@ -351,7 +351,8 @@ class CrashLoopIT {
       } catch (IOException e) {
         // no answer: the server died under the deposit, which may or may not have stored it
       } catch (ArtifactException e) {
-        refused.incrementAndGet(); // an answer that is not a 201: it stored nothing (checked later)
+        attempt.refused = true; // an answer that is not a 201: it stored nothing (checked by verify)
+        refused.incrementAndGet();
         if (e.status() < 500) {
           failures.add(attempt.filename + ": a valid deposit refused with " + e.status() + " " + e.typeUri());
         }
@@ -363,14 +364,9 @@ class CrashLoopIT {
      * restart every fetch must succeed.
      */
     private void fetchAndCheck(StoreClient client, Attempt attempt, boolean serverMayDie) {
-      MessageDigest digest = Payload.newDigest();
-      long size = 0;
+      Payload.Digested fetched;
       try (ArtifactInputStream in = client.openArtifact(attempt.uri)) {
-        byte[] buffer = new byte[64 * 1024];
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-          digest.update(buffer, 0, n);
-          size += n;
-        }
+        fetched = Payload.digest(in);
       } catch (IOException e) {
         if (!serverMayDie) {
           failures.add("fetch of " + attempt.filename + " (" + attempt.uri + "): " + e);
@@ -380,9 +376,9 @@ class CrashLoopIT {
         failures.add("fetch of " + attempt.filename + " (" + attempt.uri + "): " + e.status() + " " + e.typeUri());
         return;
       }
-      String sha256 = HexFormat.of().formatHex(digest.digest());
-      if (size != attempt.payload.size() || !sha256.equals(attempt.sha256())) {
-        failures.add("fetch of " + attempt.filename + " (" + attempt.uri + "): " + size + " bytes hashing to " + sha256
+      String sha256 = HexFormat.of().formatHex(fetched.sha256());
+      if (fetched.size() != attempt.payload.size() || !sha256.equals(attempt.sha256())) {
+        failures.add("fetch of " + attempt.filename + " (" + attempt.uri + "): " + fetched.size() + " bytes hashing to " + sha256
             + ", deposited " + attempt.payload.size() + " hashing to " + attempt.sha256());
       } else {
         checked.incrementAndGet();
@@ -412,7 +408,9 @@ class CrashLoopIT {
         if (attempt.acknowledged() && !attempt.uri.equals(row.uri())) {
           failures.add(when + ": " + row + " is listed under another URI than its 201's " + attempt.uri);
         }
-        if (!attempt.acknowledged()) {
+        if (attempt.refused) {
+          failures.add(when + ": a row of a deposit answered without a 201: " + row);
+        } else if (!attempt.acknowledged()) {
           without201++; // its 201 was lost: allowed, if all of its bytes are there (fetched below)
         }
         if (row.size() != attempt.payload.size() || !row.sha256().equals(attempt.sha256())) {
@@ -556,13 +554,9 @@ class CrashLoopIT {
   record PostgresSchema(String baseUrl, String name) implements AutoCloseable {
     static PostgresSchema create() throws SQLException {
       String url = System.getenv(POSTGRES_URL_VARIABLE);
-      boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
-      String how = "; start one with `export " + POSTGRES_URL_VARIABLE + "=$(bash .ci/start-postgres)`";
       if (url == null || url.isBlank()) {
-        if (ci) {
-          fail("PostgreSQL is required when CI=true: " + POSTGRES_URL_VARIABLE + " is not set" + how);
-        }
-        assumeTrue(false, "PostgreSQL configurations skipped: " + POSTGRES_URL_VARIABLE + " is not set" + how);
+        Campaign.requireOrSkip("the PostgreSQL configurations need " + POSTGRES_URL_VARIABLE
+            + "; start one with `export " + POSTGRES_URL_VARIABLE + "=$(bash .ci/start-postgres)`");
       }
       String name = "crash_loop_" + HexFormat.of().formatHex(randomBytes(6));
       execute(url, "CREATE SCHEMA " + name);

@@ -84,7 +84,7 @@ class ObjectStoreOutageIT {
   static S3TestServer s3;
   static TcpProxy proxy;
   static ObjectStoreOutageRig rig;
-  static byte[] huge;
+  static Payload huge;
   static long classStart;
   static long objectStoreStartNanos;
   static long serverStartNanos;
@@ -114,10 +114,13 @@ class ObjectStoreOutageIT {
   static void stop() throws Exception {
     try {
       if (rig != null) {
-        rig.printSamples();
-        Campaign.figure(SCENARIO, "wall time " + (System.nanoTime() - classStart) / 1_000_000 + " ms (s3proxy start "
-            + objectStoreStartNanos / 1_000_000 + " ms, server start " + serverStartNanos / 1_000_000 + " ms)");
-        rig.close();
+        try {
+          rig.printSamples();
+          Campaign.figure(SCENARIO, "wall time " + (System.nanoTime() - classStart) / 1_000_000 + " ms (s3proxy start "
+              + objectStoreStartNanos / 1_000_000 + " ms, server start " + serverStartNanos / 1_000_000 + " ms)");
+        } finally {
+          rig.close();
+        }
       }
     } finally {
       if (proxy != null) {
@@ -135,8 +138,8 @@ class ObjectStoreOutageIT {
     int rounds = Campaign.scale(1, 5);
     int newRequests = Campaign.scale(2, 10);
     Tally tally = new Tally();
-    byte[] small = rig.depositExpectingSuccess(bytes(random, SMALL));
-    byte[] large = rig.depositExpectingSuccess(bytes(random, LARGE));
+    Payload small = rig.depositExpectingSuccess(bytes(random, SMALL));
+    Payload large = rig.depositExpectingSuccess(bytes(random, LARGE));
     List<Long> recoveries = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
       // a large deposit and a large fetch, each paused part-way, when s3proxy is killed
@@ -149,7 +152,7 @@ class ObjectStoreOutageIT {
 
       // new requests while it is down; the server itself keeps answering
       for (int i = 0; i < newRequests; i++) {
-        byte[] wanted = i % 2 == 0 ? small : large;
+        Payload wanted = i % 2 == 0 ? small : large;
         tally.newDeposit(rig.deposit(bytes(random, i % 2 == 0 ? SMALL : LARGE), null), DEPOSIT_BOUND);
         tally.newFetch(rig.fetch(rig.uriOf(wanted), wanted, null), FETCH_BOUND);
         tally.serverAnswers(rig);
@@ -174,8 +177,8 @@ class ObjectStoreOutageIT {
     int rounds = Campaign.scale(1, 5);
     int newRequests = Campaign.scale(2, 6);
     Tally tally = new Tally();
-    byte[] small = rig.depositExpectingSuccess(bytes(random, SMALL));
-    byte[] large = rig.depositExpectingSuccess(bytes(random, LARGE));
+    Payload small = rig.depositExpectingSuccess(bytes(random, SMALL));
+    Payload large = rig.depositExpectingSuccess(bytes(random, LARGE));
     List<Long> recoveries = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
       InFlight inFlight = InFlight.start(rig, bytes(random, LARGE), huge);
@@ -186,8 +189,8 @@ class ObjectStoreOutageIT {
       List<CompletableFuture<Outcome>> deposits = new ArrayList<>();
       List<CompletableFuture<Outcome>> fetches = new ArrayList<>();
       for (int i = 0; i < newRequests; i++) {
-        byte[] payload = bytes(random, i % 2 == 0 ? SMALL : LARGE);
-        byte[] wanted = i % 2 == 0 ? small : large;
+        Payload payload = bytes(random, i % 2 == 0 ? SMALL : LARGE);
+        Payload wanted = i % 2 == 0 ? small : large;
         deposits.add(CompletableFuture.supplyAsync(() -> rig.deposit(payload, null), CLIENTS));
         fetches.add(CompletableFuture.supplyAsync(() -> rig.fetch(rig.uriOf(wanted), wanted, null), CLIENTS));
       }
@@ -216,18 +219,17 @@ class ObjectStoreOutageIT {
     Campaign.figure(SCENARIO, "s3proxy silent: recovery (bytes move again -> first 201) " + Stats.millis(recoveries));
   }
 
-  static byte[] bytes(Random random, int size) {
-    byte[] b = new byte[size];
-    random.nextBytes(b);
-    return b;
+  /** {@code size} bytes drawn from {@code random}, never held in memory. */
+  static Payload bytes(Random random, int size) {
+    return new Payload(random.nextLong(), size);
   }
 
   /** A large deposit and a large fetch started and paused part-way, released together. */
   record InFlight(CompletableFuture<Outcome> depositing, CompletableFuture<Outcome> fetching, CountDownLatch go) {
-    static InFlight start(ObjectStoreOutageRig rig, byte[] toDeposit, byte[] toFetch) throws InterruptedException {
+    static InFlight start(ObjectStoreOutageRig rig, Payload toDeposit, Payload toFetch) throws InterruptedException {
       CountDownLatch paused = new CountDownLatch(2);
       CountDownLatch go = new CountDownLatch(1);
-      Pause depositPause = new Pause(toDeposit.length / 2, paused, go);
+      Pause depositPause = new Pause(toDeposit.size() / 2, paused, go);
       Pause fetchPause = new Pause(2 * 1024 * 1024, paused, go);
       String uri = rig.uriOf(toFetch);
       CompletableFuture<Outcome> depositing = CompletableFuture.supplyAsync(() -> rig.deposit(toDeposit, depositPause), CLIENTS);

@@ -51,8 +51,8 @@ final class ObjectStoreOutageRig implements AutoCloseable {
   private final String experiment;
   private final String bearer;
   private final OkHttpClient http;
-  private final Map<byte[], String> uris = new IdentityHashMap<>(); // every deposit answered 201
-  private final List<byte[]> acknowledged = new ArrayList<>(); // those the scenarios meant to keep
+  private final Map<Payload, String> uris = new IdentityHashMap<>(); // every deposit answered 201
+  private final List<Payload> acknowledged = new ArrayList<>(); // those the scenarios meant to keep
 
   private ObjectStoreOutageRig(RunnableServer server, S3TestServer s3, String bucket, String prefix, String bearer) {
     this.server = server;
@@ -82,7 +82,7 @@ final class ObjectStoreOutageRig implements AutoCloseable {
     try {
       String bearer = RunnableServer.addWorker(environment, "--data-dir", data.toString());
       return new ObjectStoreOutageRig(server, s3, bucket, prefix + "/", bearer);
-    } catch (IOException | RuntimeException e) {
+    } catch (Exception | Error e) {
       server.kill();
       throw e;
     }
@@ -94,8 +94,8 @@ final class ObjectStoreOutageRig implements AutoCloseable {
 
   // ---- requests --------------------------------------------------------------------------------
 
-  /** A deposit of {@code bytes}, paused at {@code pause} (null: none). */
-  Outcome deposit(byte[] bytes, Pause pause) {
+  /** A deposit of {@code payload}, streamed, paused at {@code pause} (null: none). */
+  Outcome deposit(Payload payload, Pause pause) {
     RequestBody part = new RequestBody() {
       @Override
       public MediaType contentType() {
@@ -104,19 +104,24 @@ final class ObjectStoreOutageRig implements AutoCloseable {
 
       @Override
       public long contentLength() {
-        return bytes.length;
+        return payload.size();
       }
 
       @Override
       public void writeTo(BufferedSink sink) throws IOException {
         boolean paused = pause == null;
-        for (int at = 0; at < bytes.length; at += CHUNK) {
-          if (!paused && at >= pause.at()) {
-            sink.flush();
-            pause.reached();
-            paused = true;
+        byte[] chunk = new byte[CHUNK];
+        try (InputStream in = payload.open()) {
+          long at = 0;
+          for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+            if (!paused && at >= pause.at()) {
+              sink.flush();
+              pause.reached();
+              paused = true;
+            }
+            sink.write(chunk, 0, n);
+            at += n;
           }
-          sink.write(bytes, at, Math.min(CHUNK, bytes.length - at));
         }
       }
     };
@@ -128,7 +133,7 @@ final class ObjectStoreOutageRig implements AutoCloseable {
       long end = System.nanoTime();
       if (response.code() == 201) {
         synchronized (uris) {
-          uris.put(bytes, JSON.readTree(body).get("artifacts_uri").asText());
+          uris.put(payload, JSON.readTree(body).get("artifacts_uri").asText());
         }
       }
       return new Outcome(response.code(), body, 0, false, false, Duration.ofNanos(end - start), end, null);
@@ -138,14 +143,14 @@ final class ObjectStoreOutageRig implements AutoCloseable {
     }
   }
 
-  /** A fetch of {@code uri}, compared byte by byte with {@code expected}, paused at {@code pause}. */
-  Outcome fetch(String uri, byte[] expected, Pause pause) {
+  /** A fetch of {@code uri}, compared byte by byte with {@code expected} as both stream, paused at {@code pause}. */
+  Outcome fetch(String uri, Payload expected, Pause pause) {
     Request request = v0("?uri=" + URLEncoder.encode(uri, StandardCharsets.UTF_8)).get().build();
     long start = System.nanoTime();
     int status = -1;
     long read = 0;
     boolean wrong = false;
-    try (Response response = http.newCall(request).execute()) {
+    try (Response response = http.newCall(request).execute(); InputStream wanted = expected.open()) {
       status = response.code();
       if (status != 200) {
         String body = response.body().string();
@@ -157,8 +162,7 @@ final class ObjectStoreOutageRig implements AutoCloseable {
       boolean paused = pause == null;
       int n;
       while ((n = in.read(buffer)) != -1) {
-        if (read + n > expected.length
-            || !Arrays.equals(buffer, 0, n, expected, (int) read, (int) read + n)) {
+        if (read + n > expected.size() || !Arrays.equals(buffer, 0, n, wanted.readNBytes(n), 0, n)) {
           wrong = true;
           break;
         }
@@ -169,7 +173,7 @@ final class ObjectStoreOutageRig implements AutoCloseable {
         }
       }
       long end = System.nanoTime();
-      return new Outcome(status, "", read, !wrong && read == expected.length, wrong,
+      return new Outcome(status, "", read, !wrong && read == expected.size(), wrong,
           Duration.ofNanos(end - start), end, null);
     } catch (IOException e) {
       long end = System.nanoTime();
@@ -177,12 +181,12 @@ final class ObjectStoreOutageRig implements AutoCloseable {
     }
   }
 
-  /** Deposits {@code bytes}, which must succeed; returns them. */
-  byte[] depositExpectingSuccess(byte[] bytes) {
-    Outcome o = deposit(bytes, null);
+  /** Deposits {@code payload}, which must succeed; returns it. */
+  Payload depositExpectingSuccess(Payload payload) {
+    Outcome o = deposit(payload, null);
     assertThat(o.status()).as("%s", o).isEqualTo(201);
-    acknowledged.add(bytes);
-    return bytes;
+    acknowledged.add(payload);
+    return payload;
   }
 
   /** How many deposits were answered 201. */
@@ -191,15 +195,15 @@ final class ObjectStoreOutageRig implements AutoCloseable {
   }
 
   /**
-   * Deposits {@code bytes} until it gets its 201, within {@code limit} — each try a new deposit,
+   * Deposits {@code payload} until it gets its 201, within {@code limit} — each try a new deposit,
    * as a worker would, so a try that failed leaves at most an orphan.
    */
-  void awaitFirstDeposit(byte[] bytes, Duration limit) throws InterruptedException {
+  void awaitFirstDeposit(Payload payload, Duration limit) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (true) {
-      Outcome o = deposit(bytes, null);
+      Outcome o = deposit(payload, null);
       if (o.status() == 201) {
-        acknowledged.add(bytes);
+        acknowledged.add(payload);
         return;
       }
       assertThat(System.nanoTime()).as("no deposit succeeded within %s after the store was back: %s", limit, o)
@@ -208,9 +212,9 @@ final class ObjectStoreOutageRig implements AutoCloseable {
     }
   }
 
-  String uriOf(byte[] bytes) {
+  String uriOf(Payload payload) {
     synchronized (uris) {
-      return uris.get(bytes);
+      return uris.get(payload);
     }
   }
 
@@ -241,10 +245,10 @@ final class ObjectStoreOutageRig implements AutoCloseable {
       listed.add(a.get("artifacts_uri").asText());
     }
     Set<String> ours = new HashSet<>();
-    for (byte[] bytes : acknowledged) {
-      ours.add(uriOf(bytes));
-      Outcome o = fetch(uriOf(bytes), bytes, null);
-      assertThat(o.exact()).as("acknowledged artifact %s: %s", uriOf(bytes), o).isTrue();
+    for (Payload payload : acknowledged) {
+      ours.add(uriOf(payload));
+      Outcome o = fetch(uriOf(payload), payload, null);
+      assertThat(o.exact()).as("acknowledged artifact %s: %s", uriOf(payload), o).isTrue();
     }
     assertThat(listed).isEqualTo(ours);
 
@@ -271,13 +275,21 @@ final class ObjectStoreOutageRig implements AutoCloseable {
     assertThat(created).isEqualTo(acknowledged.size());
     assertThat(failed).as("deposits answered 500 (access log) vs. failed at the client").isGreaterThanOrEqualTo(failures);
 
-    List<S3Object> objects = s3.client().listObjectsV2(r -> r.bucket(bucket).prefix(prefix)).contents();
+    List<S3Object> objects = new ArrayList<>();
+    s3.client().listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents().forEach(objects::add);
     int uploads = s3.client().listMultipartUploads(r -> r.bucket(bucket).prefix(prefix)).uploads().size();
     Campaign.figure(ObjectStoreOutageIT.SCENARIO, what + ": so far " + created + " deposits answered 201 and "
         + failed + " answered 500 with an incident id (access log); rows " + listed.size()
         + ", all byte-exact; objects in the bucket " + objects.size() + " (orphans without a row "
         + (objects.size() - listed.size()) + "), multipart uploads left for the sweep " + uploads);
-    assertThat(objects.size()).as("objects without a row").isGreaterThanOrEqualTo(listed.size());
+    // Every row has its object (keys end in the artifact id), whatever else the bucket holds.
+    Set<String> objectIds = new HashSet<>();
+    for (S3Object object : objects) {
+      objectIds.add(object.key().substring(object.key().lastIndexOf('/') + 1));
+    }
+    for (String uri : listed) {
+      assertThat(objectIds).as("the object of %s", uri).contains(uri.substring(uri.lastIndexOf('/') + 1));
+    }
   }
 
   void printSamples() throws IOException, InterruptedException {

@@ -78,12 +78,7 @@ record Payload(long seed, long size) {
 
   /** The SHA-256 of what {@code in} yields until its end, in lowercase hex; reads, never closes. */
   static String sha256(InputStream in) throws IOException {
-    MessageDigest digest = newDigest();
-    byte[] buffer = new byte[64 * 1024];
-    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-      digest.update(buffer, 0, n);
-    }
-    return HexFormat.of().formatHex(digest.digest());
+    return HexFormat.of().formatHex(digest(in).sha256());
   }
 
   /** The SHA-256 of everything {@code in} yields, read to its end (not closed), and how many bytes. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,8 @@ final class RunnableServer implements AutoCloseable {
     builder.environment().keySet().removeIf(name -> name.startsWith("EDEN_"));
     builder.environment().putAll(environment);
     Process process = builder.start();
+    // A safety net: a scenario that fails before closing its server leaves no JVM behind it.
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "kill-runnable-server"));
     StringBuffer output = new StringBuffer();
     BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<URI> listening = CompletableFuture.supplyAsync(() -> {
@@ -102,20 +105,10 @@ final class RunnableServer implements AutoCloseable {
   static String run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(java(), "-jar", Campaign.serverJar().toString()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(name -> name.startsWith("EDEN_"));
     builder.environment().putAll(environment);
-    Process process = builder.start();
-    byte[] out = process.getInputStream().readAllBytes();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IOException(String.join(" ", args) + " did not end within 120 s");
-    }
-    String text = new String(out, StandardCharsets.UTF_8);
-    if (process.exitValue() != 0) {
-      throw new IOException(String.join(" ", args) + " exited " + process.exitValue() + ":\n" + text);
-    }
-    return text;
+    return ChildCommand.run(builder, Duration.ofSeconds(120)).requireSuccess().output();
   }
 
   /** {@code add-worker} with {@code args} (e.g. {@code --data-dir D} or {@code --db URL}): the bearer it printed. */
@@ -187,15 +180,6 @@ final class RunnableServer implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  /** SIGTERM, then waits up to {@code timeoutSeconds} for the exit; returns the exit status. */
-  int terminate(long timeoutSeconds) throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("server did not exit within " + timeoutSeconds + " s of SIGTERM");
-    }
-    return process.exitValue();
-  }
-
   @Override
   public void close() throws InterruptedException {
     kill();
@@ -209,11 +193,6 @@ final class RunnableServer implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", name).toString());
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    byte[] out = process.getInputStream().readAllBytes();
-    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IOException(name + " " + String.join(" ", args) + " failed:\n" + new String(out, StandardCharsets.UTF_8));
-    }
-    return new String(out, StandardCharsets.UTF_8);
+    return ChildCommand.run(new ProcessBuilder(command), Duration.ofSeconds(60)).requireSuccess().output();
   }
 }

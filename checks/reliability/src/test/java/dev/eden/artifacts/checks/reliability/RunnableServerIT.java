@@ -31,7 +31,7 @@ class RunnableServerIT {
       }
       assertThat(server.threads()).isBetween(5, 500);
       assertThat(server.openFileDescriptors()).isBetween(3, 5_000);
-      assertThat(server.heapAfterGcBytes()).isBetween(1L << 20, 64L << 20);
+      assertThat(server.heapAfterGcBytes()).isBetween(1L << 20, 32L << 20); // at -Xmx64m; about 10 MiB seen
     }
   }
 }
