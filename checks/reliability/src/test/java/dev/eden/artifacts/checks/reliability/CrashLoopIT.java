@@ -24,12 +24,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -53,9 +55,12 @@ import org.junit.jupiter.api.io.TempDir;
  * fetch earlier ones, then a restart on the same data. After every restart:
  *
  * <ul>
- *   <li>every artifact that got a 201 is listed with its size and digest and is fetchable
- *       byte-exact (streamed and hashed, never held in memory), and so is every other listed one:
- *       a deposit whose 201 was lost may have its row, but only with all of its bytes;
+ *   <li>every artifact that got a 201 is listed with its size and digest, and so is every other
+ *       listed one: a deposit whose 201 was lost may have its row, but only with all of its bytes;
+ *   <li>every listed artifact new since the last restart, and {@value #OLD_FETCHES_PER_ROUND} older
+ *       ones picked at random, are fetched byte-exact (streamed and hashed, never held in memory);
+ *       after the last round, every one is (fetching all after every round would make a long run
+ *       quadratic in its rounds);
  *   <li>no unknown id is fetchable, neither a random one nor that of a blob without a row;
  *   <li>the blob store holds exactly the blobs of the rows plus, at most, orphans: blobs without a
  *       row, each the complete bytes of a deposit that never got its 201;
@@ -85,6 +90,8 @@ class CrashLoopIT {
   /** How long a round waits for its first 201 at most. */
   private static final Duration FIRST_ACK_TIMEOUT = Duration.ofSeconds(90);
   private static final int VERIFIERS = 4;
+  /** Artifacts already fetched after an earlier restart that each restart fetches again. */
+  private static final int OLD_FETCHES_PER_ROUND = 64;
   private static final int UNKNOWN_IDS_PER_CHECK = 16;
   private static final String ADMIN_TOKEN = "crash-loop-admin-token-" + HexFormat.of().formatHex(randomBytes(8));
   private static final String POSTGRES_URL_VARIABLE = "EDEN_TEST_POSTGRES_URL";
@@ -214,10 +221,14 @@ class CrashLoopIT {
     private final List<Attempt> acknowledged = new CopyOnWriteArrayList<>();
     private final AtomicLong numbers = new AtomicLong();
     private final AtomicLong checked = new AtomicLong();
+    /** URIs fetched byte-exact after some restart. */
+    private final Set<String> fetchedAfterRestart = ConcurrentHashMap.newKeySet();
     private final AtomicLong refused = new AtomicLong();
     private final Queue<String> failures = new ConcurrentLinkedQueue<>();
     private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(60)).build();
     private int roundsSurvived;
+    /** Listed artifacts fetched byte-exact after the last restart, every one of them. */
+    private int fetchedAfterLastRestart;
     private int orphans;
     private int rowsWithout201;
     private int maxLeftovers;
@@ -241,7 +252,7 @@ class CrashLoopIT {
         for (int round = 1; round <= ROUNDS; round++) {
           load(server, bearer, ThreadLocalRandom.current().nextLong(MAX_LOAD_MILLIS + 1));
           server = start();
-          verify(server, bearer, round);
+          verify(server, bearer, round, round == ROUNDS);
           roundsSurvived = round;
           if (round % FIGURES_EVERY == 0 && round < ROUNDS) {
             figures(started, " (so far)");
@@ -256,7 +267,8 @@ class CrashLoopIT {
     private void figures(long started, String note) {
       Campaign.figure(SCENARIO, name + note + ": rounds survived " + roundsSurvived + "/" + ROUNDS
             + ", artifacts acknowledged " + acknowledged.size() + " (of " + attempts.size() + " deposits begun)"
-            + ", artifacts checked " + checked.get() + " (byte-exact fetches)"
+            + ", artifacts checked " + checked.get() + " (byte-exact fetches; all " + fetchedAfterLastRestart
+            + " listed after the last restart)"
             + ", rows without a 201 " + rowsWithout201 + ", orphans " + orphans
             + ", " + blobs.leftoverName() + " left after start-up sweeps " + maxLeftovers + " (max)"
             + ", non-201 answers " + refused.get()
@@ -363,7 +375,7 @@ class CrashLoopIT {
      * Streams the artifact and hashes it. During the load a broken connection is the kill; after a
      * restart every fetch must succeed.
      */
-    private void fetchAndCheck(StoreClient client, Attempt attempt, boolean serverMayDie) {
+    private boolean fetchAndCheck(StoreClient client, Attempt attempt, boolean serverMayDie) {
       Payload.Digested fetched;
       try (ArtifactInputStream in = client.openArtifact(attempt.uri)) {
         fetched = Payload.digest(in);
@@ -371,23 +383,24 @@ class CrashLoopIT {
         if (!serverMayDie) {
           failures.add("fetch of " + attempt.filename + " (" + attempt.uri + "): " + e);
         }
-        return;
+        return false;
       } catch (ArtifactException e) {
         failures.add("fetch of " + attempt.filename + " (" + attempt.uri + "): " + e.status() + " " + e.typeUri());
-        return;
+        return false;
       }
       String sha256 = HexFormat.of().formatHex(fetched.sha256());
       if (fetched.size() != attempt.payload.size() || !sha256.equals(attempt.sha256())) {
         failures.add("fetch of " + attempt.filename + " (" + attempt.uri + "): " + fetched.size() + " bytes hashing to " + sha256
             + ", deposited " + attempt.payload.size() + " hashing to " + attempt.sha256());
-      } else {
-        checked.incrementAndGet();
+        return false;
       }
+      checked.incrementAndGet();
+      return true;
     }
 
     // ---- after a restart -------------------------------------------------------------------------
 
-    private void verify(RunnableServer server, String bearer, int round) throws Exception {
+    private void verify(RunnableServer server, String bearer, int round, boolean fetchAll) throws Exception {
       String when = "after restart " + round;
       List<String> leftovers = blobs.leftovers();
       maxLeftovers = Math.max(maxLeftovers, leftovers.size());
@@ -438,7 +451,7 @@ class CrashLoopIT {
       orphans = orphanIds.size();
 
       try (StoreClient client = client(server, bearer)) {
-        checkEveryListedArtifact(client, rows, byName);
+        fetchListedArtifacts(client, rows, byName, fetchAll);
         checkUnknownIdsAreNotFound(client, orphanIds, when);
       }
       assertNoFailures(when);
@@ -463,20 +476,39 @@ class CrashLoopIT {
       }
     }
 
-    private void checkEveryListedArtifact(StoreClient client, List<Row> rows, Map<String, Attempt> byName)
+    /**
+     * Fetches every listed artifact not fetched after an earlier restart, and {@value
+     * #OLD_FETCHES_PER_ROUND} of the others at random; or every one, if {@code all}.
+     */
+    private void fetchListedArtifacts(StoreClient client, List<Row> rows, Map<String, Attempt> byName, boolean all)
         throws Exception {
+      List<Row> fresh = new ArrayList<>();
+      List<Row> old = new ArrayList<>();
+      for (Row row : rows) {
+        (fetchedAfterRestart.contains(row.uri()) ? old : fresh).add(row);
+      }
+      Collections.shuffle(old);
+      List<Row> toFetch = new ArrayList<>(fresh);
+      toFetch.addAll(all ? old : old.subList(0, Math.min(OLD_FETCHES_PER_ROUND, old.size())));
       ExecutorService pool = Executors.newFixedThreadPool(VERIFIERS);
       try {
         List<Future<?>> fetches = new ArrayList<>();
-        for (Row row : rows) {
+        for (Row row : toFetch) {
           Attempt attempt = byName.get(row.filename());
           if (attempt != null) {
             Attempt target = attempt.acknowledged() ? attempt : listedOnly(attempt, row.uri());
-            fetches.add(pool.submit(() -> fetchAndCheck(client, target, false)));
+            fetches.add(pool.submit(() -> {
+              if (fetchAndCheck(client, target, false)) {
+                fetchedAfterRestart.add(row.uri());
+              }
+            }));
           }
         }
         for (Future<?> f : fetches) {
           f.get(10, TimeUnit.MINUTES);
+        }
+        if (all && failures.isEmpty()) {
+          fetchedAfterLastRestart = toFetch.size();
         }
       } finally {
         pool.shutdownNow();
