@@ -267,8 +267,8 @@ class CrashLoopIT {
     private void figures(long started, String note) {
       Campaign.figure(SCENARIO, name + note + ": rounds survived " + roundsSurvived + "/" + ROUNDS
             + ", artifacts acknowledged " + acknowledged.size() + " (of " + attempts.size() + " deposits begun)"
-            + ", artifacts checked " + checked.get() + " (byte-exact fetches; all " + fetchedAfterLastRestart
-            + " listed after the last restart)"
+            + ", artifacts checked " + checked.get() + " (byte-exact fetches"
+            + (note.isEmpty() ? "; every one of the " + fetchedAfterLastRestart + " listed after the last restart)" : ")")
             + ", rows without a 201 " + rowsWithout201 + ", orphans " + orphans
             + ", " + blobs.leftoverName() + " left after start-up sweeps " + maxLeftovers + " (max)"
             + ", non-201 answers " + refused.get()
