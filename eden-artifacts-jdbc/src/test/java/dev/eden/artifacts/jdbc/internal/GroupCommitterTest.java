@@ -131,13 +131,7 @@ class GroupCommitterTest {
               }
               return table.add(row);
             });
-    lock.lock();
-    List<Future<Boolean>> outcomes;
-    try {
-      outcomes = submitAll(throwing, "a", "b");
-    } finally {
-      lock.unlock();
-    }
+    List<Future<Boolean>> outcomes = submitWhileLocked(throwing, "a", "b");
 
     assertThat(outcomes.get(0).get()).isTrue();
     assertThatThrownBy(() -> outcomes.get(1).get())
@@ -149,13 +143,7 @@ class GroupCommitterTest {
   @Test
   void aGroupIsCappedAtMaxGroupRows() throws Exception {
     GroupCommitter<String> small = committer(2);
-    lock.lock();
-    List<Future<Boolean>> outcomes;
-    try {
-      outcomes = submitAll(small, "a", "b", "c");
-    } finally {
-      lock.unlock();
-    }
+    List<Future<Boolean>> outcomes = submitWhileLocked(small, "a", "b", "c");
 
     assertThat(results(outcomes)).containsExactly(true, true, true);
     assertThat(batches).hasSize(1);
@@ -258,13 +246,7 @@ class GroupCommitterTest {
           throw new IOException("database is locked");
         });
     long started = System.nanoTime();
-    lock.lock();
-    List<Future<Boolean>> outcomes;
-    try {
-      outcomes = submitAll(locked, "a", "b", "c", "d");
-    } finally {
-      lock.unlock();
-    }
+    List<Future<Boolean>> outcomes = submitWhileLocked(locked, "a", "b", "c", "d");
     for (Future<Boolean> outcome : outcomes) {
       assertThatThrownBy(outcome::get).cause().isInstanceOf(IOException.class);
     }
@@ -289,13 +271,7 @@ class GroupCommitterTest {
         (row, deadline) -> {
           throw new RowNotWrittenException("database went away before the insert", null);
         });
-    lock.lock();
-    List<Future<Boolean>> outcomes;
-    try {
-      outcomes = submitAll(unknown, "a", "b");
-    } finally {
-      lock.unlock();
-    }
+    List<Future<Boolean>> outcomes = submitWhileLocked(unknown, "a", "b");
     for (Future<Boolean> outcome : outcomes) {
       assertThatThrownBy(outcome::get).cause()
           .isInstanceOf(IOException.class)
@@ -313,13 +289,7 @@ class GroupCommitterTest {
         (row, deadline) -> {
           throw new RowNotWrittenException("database is locked", null);
         });
-    lock.lock();
-    List<Future<Boolean>> outcomes;
-    try {
-      outcomes = submitAll(nothing, "a", "b");
-    } finally {
-      lock.unlock();
-    }
+    List<Future<Boolean>> outcomes = submitWhileLocked(nothing, "a", "b");
     for (Future<Boolean> outcome : outcomes) {
       assertThatThrownBy(outcome::get).cause().isInstanceOf(RowNotWrittenException.class);
     }
@@ -358,9 +328,15 @@ class GroupCommitterTest {
 
   /** Holds the lock until every row's caller waits on it, so all rows are queued together. */
   private List<Future<Boolean>> submitWhileLocked(String... rows) throws InterruptedException {
+    return submitWhileLocked(committer, rows);
+  }
+
+  /** {@link #submitWhileLocked(String...)} to {@code target}. */
+  private List<Future<Boolean>> submitWhileLocked(GroupCommitter<String> target, String... rows)
+      throws InterruptedException {
     lock.lock();
     try {
-      return submitAll(committer, rows);
+      return submitAll(target, rows);
     } finally {
       lock.unlock();
     }
