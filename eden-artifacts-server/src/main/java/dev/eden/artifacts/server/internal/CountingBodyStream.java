@@ -7,8 +7,8 @@ import java.io.InputStream;
 /**
  * A request body whose every read is counted and then {@linkplain #check() checked}, which may
  * fail it: the one place the body's bounds ({@link LimitedInputStream}, {@link
- * MinimumRateInputStream}) see bytes arrive. No mark or reset; never closes the underlying body, which the transport owns.
- * Not thread-safe. Not API.
+ * MinimumRateInputStream}) see bytes arrive. No mark or reset; never closes the underlying body,
+ * which the transport owns. Not thread-safe. Not API.
  */
 abstract class CountingBodyStream extends FilterInputStream {
   private long count;
