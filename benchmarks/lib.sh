@@ -1,6 +1,6 @@
 # Helpers shared by run.sh, run-s3.sh and scaling.sh; sourced, never run. The sourcing script sets
 # ROOT, SCRIPT (its name in messages) and, once it has one, RUN (its run directory).
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2153 # the upper-case globals used here are the caller's
 
 die() { echo "${SCRIPT:-benchmarks}: $*" >&2; exit 1; }
 note() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
@@ -101,7 +101,7 @@ record() { echo "$2" >>"$RUN/results/$1"; } # series value
 m() { median <"$RUN/results/$1"; }           # series -> its median
 all() { paste -sd/ "$RUN/results/$1"; }      # series -> every round, a/b/c
 
-# ---- HTTP against the server (ENDPOINT and the AUTH curl arguments set by the caller) ----
+# ---- HTTP against the server (ENDPOINT, EXPERIMENT and the AUTH curl arguments set by the caller) ----
 deposit() { # file -> prints "<seconds> <artifacts_uri>"
   local file=$1 start code took
   start=$(ms_now)
@@ -110,6 +110,17 @@ deposit() { # file -> prints "<seconds> <artifacts_uri>"
   took=$(seconds_since "$start")
   [[ $code == 201 ]] || die "deposit answered $code: $(cat "$RUN/deposit.json")"
   echo "$took $(sed -n 's/.*"artifacts_uri":"\([^"]*\)".*/\1/p' "$RUN/deposit.json")"
+}
+# One deposit by each worker given, so that the server has checked every bearer once (a slow hash,
+# a few at a time, with at most 32 requests waiting: a cold fleet of 128 connections would get 503s).
+first_deposits() { # file bearer...
+  local file=$1 bearer code
+  shift
+  for bearer; do
+    code=$(curl -sS -o "$RUN/deposit.json" -w '%{http_code}' -H "Authorization: Bearer $bearer" \
+      -H "X-Eden-Experiment-Id: $EXPERIMENT" -F "file=@$file;type=application/octet-stream" "$ENDPOINT")
+    [[ $code == 201 ]] || die "a worker's first deposit answered $code: $(cat "$RUN/deposit.json")"
+  done
 }
 urlencode() { printf '%s' "$1" | sed -e 's/%/%25/g' -e 's/:/%3A/g' -e 's/\//%2F/g'; }
 fetch() { # url expected-bytes [curl args...] -> prints seconds
@@ -126,14 +137,27 @@ blob_name() { local id=${1##*/}; echo "${id:0:2}/$id"; } # artifacts_uri -> its 
 # ---- wrk ----
 # wrk's default 2 s timeout would count a slow deposit as a socket error; 10 s does not hide one.
 WRK_OPTS=(--timeout 10s)
-wrk_run() { # wrk args... -> prints "<requests/s> <requests>"; fails on any error or non-2xx answer
+# Prints "<requests/s> <requests> <p50 ms> <p99 ms>" (the latencies "-" unless given --latency);
+# fails on any error or non-2xx answer.
+wrk_run() { # wrk args...
   local out
   out=$(wrk "${WRK_OPTS[@]}" "$@")
   echo "$out" >>"$RUN/wrk.txt"
   if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then
     die "wrk saw errors: $out"
   fi
-  awk '/^Requests\/sec:/ { r = $2 } /requests in/ { n = $1 } END { print r, n }' <<<"$out"
+  awk '
+    function ms(t) { # wrk prints 812.00us, 1.23ms, 2.01s, 1.50m
+      if (t ~ /us$/) return t / 1000
+      if (t ~ /ms$/) return t + 0
+      if (t ~ /m$/) return t * 60000
+      return t * 1000
+    }
+    /^Requests\/sec:/ { r = $2 }
+    /requests in/ { n = $1 }
+    $1 == "50%" { p50 = sprintf("%.2f", ms($2)) }
+    $1 == "99%" { p99 = sprintf("%.2f", ms($2)) }
+    END { print r, n, (p50 == "" ? "-" : p50), (p99 == "" ? "-" : p99) }' <<<"$out"
 }
 # Lua: give each wrk thread its own enrolled worker (the bearers in $2.., one a thread in turn).
 lua_workers() { # experiment bearer...
@@ -224,14 +248,15 @@ heap_figures() { # jstat-file gc-log-slice
     }
     END { printf "%.1f %.1f %.1f %d %s %d\n", peak / 1024, old / 1024, allocated / 1024, n, after_gc, pauses }' "$1"
 }
-# Heap sampling: heap_watch_start NAME, then the load, then heap_watch_stop NAME prints one line.
+# Heap sampling: heap_watch_start NAME, then the load, then heap_watch_stop NAME sets HEAP_SUMMARY
+# to one line (in this shell: it waits for its own jstat).
 heap_watch_start() { # name
   GC_LINES_BEFORE=$(wc -l <"$RUN/gc.log")
   # One sample every 100 ms, at most 20 minutes' worth.
   jstat -gc "$SERVER_PID" 100 12000 >"$RUN/jstat-$1.txt" &
   JSTAT_PID=$!
 }
-heap_watch_stop() { # name what-moved -> prints the summary line
+heap_watch_stop() { # name what-moved
   kill -TERM "$JSTAT_PID" 2>/dev/null || true
   wait "$JSTAT_PID" 2>/dev/null || true
   JSTAT_PID=""
@@ -239,7 +264,8 @@ heap_watch_stop() { # name what-moved -> prints the summary line
   local peak old allocated samples after_gc pauses
   read -r peak old allocated samples after_gc pauses < <(heap_figures "$RUN/jstat-$1.txt" "$RUN/gc-$1.log")
   if [[ $after_gc == - ]]; then after_gc="n/a (no GC)"; else after_gc+=" MiB"; fi
-  echo "peak used $peak MiB of $HEAP, old gen peak $old MiB, after-GC max $after_gc, $pauses GC pauses, ~$allocated MiB allocated for $2 ($samples samples)"
+  # shellcheck disable=SC2034 # for the sourcing script
+  HEAP_SUMMARY="peak used $peak MiB of $HEAP, old gen peak $old MiB, after-GC max $after_gc, $pauses GC pauses, ~$allocated MiB allocated for $2 ($samples samples)"
 }
 
 # ---- PostgreSQL: a schema of this run's own, dropped at exit unless KEEP=1 ----

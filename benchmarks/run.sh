@@ -172,6 +172,7 @@ for _ in 1 2 3; do
   fetch "$ENDPOINT?uri=$(urlencode "$warm_uri")" $((64 * 1024 * 1024)) "${AUTH[@]}" >/dev/null
   fetch "$(nginx_url "$warm_uri")" $((64 * 1024 * 1024)) >/dev/null
 done
+first_deposits "$SMALL" "${BEARERS[@]}"
 res=$(deposit "$SMALL")
 small_uri=${res#* }
 fetch_lua "$RUN/fetch.lua" "$EXPERIMENT" "$BEARER $small_uri"
@@ -215,14 +216,17 @@ for i in $(seq 1 "$REPEAT"); do
   record fetch_cpu "$cpu"
   note "  round $i: nginx $ng_s s ($(mibps $GIB "$ng_s") MiB/s), server $sv_s s ($(mibps $GIB "$sv_s") MiB/s, server CPU $cpu s)"
 done
-HEAP_1GIB=$(heap_watch_stop 1gib "$((2 * REPEAT)) GiB moved")
+heap_watch_stop 1gib "$((2 * REPEAT)) GiB moved"
+HEAP_1GIB=$HEAP_SUMMARY
 
 # ---- 4 KiB fetch by a steady worker under wrk vs nginx's static 4 KiB file ----
 note "4 KiB fetch, wrk -t2 -c32 -d$WRK_DURATION, $WRK_ROUNDS rounds"
 for i in $(seq 1 "$WRK_ROUNDS"); do
-  read -r ng _ < <(wrk_run -t2 -c32 -d"$WRK_DURATION" "$SMALL_NGINX_URL")
+  res=$(wrk_run -t2 -c32 -d"$WRK_DURATION" "$SMALL_NGINX_URL")
+  read -r ng _ <<<"$res"
   cpu0=$(cpu_of "$SERVER_PID")
-  read -r sv n < <(wrk_run -t2 -c32 -d"$WRK_DURATION" -s "$RUN/fetch.lua" "$BASE")
+  res=$(wrk_run -t2 -c32 -d"$WRK_DURATION" -s "$RUN/fetch.lua" "$BASE")
+  read -r sv n _ <<<"$res"
   us=$(per_op_us "$(cpu_delta "$cpu0" "$(cpu_of "$SERVER_PID")")" "$n")
   record nginx_rps "$ng"
   record rps "$sv"
@@ -238,7 +242,8 @@ for i in $(seq 1 "$WRK_ROUNDS"); do
   for c in "${DEPOSIT_CONNECTIONS[@]}"; do
     raw=$(durable_write "$c" "$i")
     cpu0=$(cpu_of "$SERVER_PID")
-    read -r dep n < <(wrk_run -t"$(deposit_threads "$c")" -c"$c" -d"$WRK_DURATION" -s "$RUN/deposit.lua" "$BASE")
+    res=$(wrk_run -t"$(deposit_threads "$c")" -c"$c" -d"$WRK_DURATION" -s "$RUN/deposit.lua" "$BASE")
+    read -r dep n _ <<<"$res"
     us=$(per_op_us "$(cpu_delta "$cpu0" "$(cpu_of "$SERVER_PID")")" "$n")
     small_deposits=$((small_deposits + n))
     record "raw_$c" "$raw"
@@ -247,7 +252,8 @@ for i in $(seq 1 "$WRK_ROUNDS"); do
     note "  round $i, x$c: durable-write $raw ops/s, deposits $dep req/s (server CPU $us us per deposit)"
   done
 done
-HEAP_SMALL=$(heap_watch_stop small_deposits "$small_deposits deposits of 4 KiB")
+heap_watch_stop small_deposits "$small_deposits deposits of 4 KiB"
+HEAP_SMALL=$HEAP_SUMMARY
 
 # ---- the Java client SDK (StoreClient) against the same server ----
 if [[ $CLIENT_DRIVER == 1 ]]; then
