@@ -269,8 +269,8 @@ heap_watch_stop() { # name what-moved
 }
 
 # ---- PostgreSQL: a schema of this run's own, dropped at exit unless KEEP=1 ----
-# Sets PG_URL (from .ci/start-postgres if empty), PSQL_URL and SCHEMA_URL (PG_URL in the new schema).
-pg_schema() { # schema
+# Sets PG_URL (from .ci/start-postgres if empty) and PSQL_URL, and checks the connection.
+pg_connect() {
   if [[ -z ${PG_URL:-} ]]; then
     [[ -f $ROOT/.ci/start-postgres ]] || die "set PG_URL to a jdbc:postgresql:// URL"
     PG_URL=$(bash "$ROOT/.ci/start-postgres" 2>/dev/null | tail -n 1)
@@ -278,6 +278,9 @@ pg_schema() { # schema
   [[ $PG_URL == jdbc:postgresql://* ]] || die "PG_URL must be a jdbc:postgresql:// URL"
   PSQL_URL=${PG_URL#jdbc:} # libpq takes the same URL, user and password as query parameters
   psql "$PSQL_URL" -qtAc 'select 1' >/dev/null || die "cannot connect to PostgreSQL (PG_URL)"
+}
+# Creates the schema; sets PG_SCHEMA and SCHEMA_URL (PG_URL in that schema). After pg_connect.
+pg_schema() { # schema
   psql "$PSQL_URL" -qtAc "CREATE SCHEMA $1" >/dev/null || die "cannot create schema $1"
   PG_SCHEMA=$1
   # shellcheck disable=SC2034 # for the sourcing script

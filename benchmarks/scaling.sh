@@ -68,7 +68,7 @@ MAX_FETCH_BYTES=$(bytes_of "$SCALE_MAX_FETCH_BYTES")
 DISK_RESERVE=$(bytes_of "$SCALE_DISK_RESERVE")
 [[ -f $SERVER_JAR ]] || die "no $SERVER_JAR: run 'mvn -B -q -DskipTests package' first"
 require java curl awk sort xargs df find
-[[ $SCALE_PG != 1 ]] || require psql
+if [[ $SCALE_PG == 1 ]]; then require psql; pg_connect; fi
 install_missing wrk:wrk
 require_free_ports SERVER_PORT
 
