@@ -84,8 +84,10 @@ SERVER_PID=""
 cleanup() {
   local rc=$?
   stop_processes "$SERVER_PID"
+  # Only the files above 64 KiB go: deleting the many small ones would slow the next run's file
+  # creation on this disk for minutes.
   if [[ $KEEP != 1 ]]; then
-    rm -rf "$RUN"/data-*
+    find "$RUN" -path "$RUN/data-*" -type f -size +64k -delete 2>/dev/null || true
   fi
   pg_drop_schema
   echo "run directory: $RUN"
@@ -209,8 +211,9 @@ curl_requests() { # size connections -> a multiple of the connections, moving at
 }
 
 # All cells of one size on the running server: deposits at each concurrency, then fetches of one
-# artifact of that size deposited by the first worker. Deposits of 1 MiB and more are deleted right
-# after their cell (their rows stay; nothing fetches them), so the disk holds one cell at a time.
+# artifact of that size deposited by the first worker. The curl cells' deposits (64 MiB, 1 GiB) are
+# deleted right after their cell (their rows stay; nothing fetches them): a few large files, so the
+# disk holds one such cell at a time.
 measure_size() { # metadata size ops
   local meta=$1 size=$2 ops=$3 bytes input c n rate script res target uri
   bytes=$(bytes_of "$size")
@@ -238,7 +241,7 @@ measure_size() { # metadata size ops
         fi
         curl_cell "$meta" deposit "$size" "$c" "$n"
       fi
-      if ((bytes >= 1024 * 1024)); then
+      if ((bytes > WRK_LARGEST)); then
         find "$DATA/blobs" -type f -size "${bytes}c" ! -name "$target" -delete
       fi
     done
@@ -283,6 +286,7 @@ field() { # cell-file field-number -> that field, or "–" for a cell skipped or
 client() { # cell-file -> how it was driven, or why it was skipped
   if skipped "$1"; then cat "$1"; elif [[ -f $1 ]]; then cut -d' ' -f6- "$1"; else echo "–"; fi
 }
+label() { if [[ $1 =~ ^([0-9]+)([KMG]iB)$ ]]; then echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"; else echo "$1 B"; fi; }
 # Numbers as in the README: 12,345 and 812 from 100 up, 1.23 below; anything else as it is.
 fmt() {
   if [[ $1 =~ ^[0-9.]+$ ]]; then
@@ -314,7 +318,7 @@ for op in deposit fetch; do
       else
         pg="– | – | –"
       fi
-      echo "| $op | $size | $c | $(client "$f") | $(fmt "$(field "$f" 1)") | $(fmt "$(field "$f" 2)") | $(fmt "$(field "$f" 3)") | $(fmt "$(field "$f" 4)") | $(fmt "$(field "$f" 5)") | $pg |"
+      echo "| $op | $(label "$size") | $c | $(client "$f") | $(fmt "$(field "$f" 1)") | $(fmt "$(field "$f" 2)") | $(fmt "$(field "$f" 3)") | $(fmt "$(field "$f" 4)") | $(fmt "$(field "$f" 5)") | $pg |"
     done
   done
 done
