@@ -122,7 +122,8 @@ final class DepositOperation {
   private DepositResult depositFrom(InputStream body, ObservedExchange exchange, ExperimentId experimentId,
       Principal principal, byte[] boundary, long cap) {
     try {
-      MultipartReader form = multipartReader.open(body, boundary, maxPartHeaderBytes);
+      MultipartReader form = multipartReader.open(
+          body, exchange.requestContentLength(), boundary, maxPartHeaderBytes);
       if (!form.firstPart()) {
         throw new BadRequestException("the multipart body holds no part; exactly one part named 'file' is required");
       }

@@ -13,7 +13,7 @@ import dev.eden.artifacts.store.InMemoryArtifactStore;
 import org.junit.jupiter.api.Test;
 
 class MultipartReaderChoiceTest {
-  private static final MultipartReader.Factory OTHER = (body, boundary, max) -> {
+  private static final MultipartReader.Factory OTHER = (body, bodyBytes, boundary, max) -> {
     throw new AssertionError("not used here");
   };
 

@@ -81,9 +81,12 @@ public final class MultipartForm implements MultipartReader {
     return next == ';' || next == ' ' || next == '\t';
   }
 
-  /** Reads {@code body}, delimited by {@code boundary}; part headers above {@code maxPartHeaderBytes} fail. */
-  public static MultipartForm open(InputStream body, byte[] boundary, int maxPartHeaderBytes)
-      throws IOException {
+  /**
+   * Reads {@code body}, delimited by {@code boundary}; part headers above {@code maxPartHeaderBytes}
+   * fail. {@code bodyBytes} is the declared body length, or -1, and only sizes the buffer.
+   */
+  public static MultipartForm open(InputStream body, long bodyBytes, byte[] boundary,
+      int maxPartHeaderBytes) throws IOException {
     // FileUpload starts after FirstDelimiter has read the real delimiter line, on a clean copy.
     byte[] cleanDelimiterLine = new byte[boundary.length + 4];
     cleanDelimiterLine[0] = '-';
@@ -95,7 +98,7 @@ public final class MultipartForm implements MultipartReader {
         .setInputStream(new SequenceInputStream(new ByteArrayInputStream(cleanDelimiterLine), body))
         .setBoundary(boundary)
         .setMaxPartHeaderSize(maxPartHeaderBytes)
-        .setBufferSize(BUFFER_SIZE)
+        .setBufferSize(MultipartReader.bufferBytes(bodyBytes, BUFFER_SIZE))
         .get();
     input.setHeaderCharset(StandardCharsets.UTF_8);
     return new MultipartForm(body, boundary, maxPartHeaderBytes, input);

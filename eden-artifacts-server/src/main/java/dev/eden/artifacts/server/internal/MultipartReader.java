@@ -31,8 +31,21 @@ public interface MultipartReader {
     /**
      * Reads {@code body}, delimited by {@code boundary} (as returned by
      * {@link MultipartForm#boundary}); part header blocks above {@code maxPartHeaderBytes} fail.
+     *
+     * @param bodyBytes the body's declared length ({@code Content-Length}), or -1 if unknown
+     *     (chunked); only sizes buffers, never trusted as the length
      */
-    MultipartReader open(InputStream body, byte[] boundary, int maxPartHeaderBytes) throws IOException;
+    MultipartReader open(InputStream body, long bodyBytes, byte[] boundary, int maxPartHeaderBytes)
+        throws IOException;
+  }
+
+  /**
+   * The read buffer for a body of {@code bodyBytes} (-1: unknown): at most {@code maxBytes}, and
+   * no larger than a known body needs, so a small deposit does not allocate (and zero) a buffer
+   * it never fills. Never below 4 KiB, which holds any delimiter many times over.
+   */
+  static int bufferBytes(long bodyBytes, int maxBytes) {
+    return bodyBytes < 0 ? maxBytes : (int) Math.max(4096, Math.min(maxBytes, bodyBytes));
   }
 
   /**

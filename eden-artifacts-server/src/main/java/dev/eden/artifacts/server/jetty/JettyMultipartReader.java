@@ -31,7 +31,8 @@ import org.eclipse.jetty.util.SearchPattern;
  * only {@code CRLF "--" boundary} ends the part, as with the FileUpload reader, so such content is
  * stored byte for byte.
  *
- * <p>Memory stays at one {@value #CHUNK_BYTES}-byte buffer however large the part: content is
+ * <p>Memory stays at one buffer of at most {@value #CHUNK_BYTES} bytes (less for a smaller body
+ * of declared length) however large the part: content is
  * handed out from that buffer, and only a possible partial delimiter at its end is carried over
  * when it is refilled. Once a second part begins, everything after it is ignored and nothing more
  * is read.
@@ -49,7 +50,7 @@ final class JettyMultipartReader implements MultipartReader {
   private final String boundary;
   /** {@code CRLF "--" boundary}: the only thing that ends a part's content. */
   private final SearchPattern delimiter;
-  private final byte[] input = new byte[CHUNK_BYTES];
+  private final byte[] input;
   private final MultipartForm head;
   /** The unread window of {@link #input}: {@code [position, limit)}. */
   private int position;
@@ -61,22 +62,24 @@ final class JettyMultipartReader implements MultipartReader {
   private boolean bodyEnded;
   private boolean partRead;
 
-  private JettyMultipartReader(InputStream body, byte[] boundary, int maxPartHeaderBytes)
-      throws IOException {
+  private JettyMultipartReader(InputStream body, long bodyBytes, byte[] boundary,
+      int maxPartHeaderBytes) throws IOException {
     this.body = body;
+    this.input = new byte[MultipartReader.bufferBytes(bodyBytes, CHUNK_BYTES)];
     this.boundary = new String(boundary, StandardCharsets.US_ASCII);
     this.delimiter = SearchPattern.compile("\r\n--" + this.boundary);
-    this.head = MultipartForm.open(new HeadStream(), boundary, maxPartHeaderBytes);
+    // The head stream hands FileUpload one byte per read: its buffer can stay at the minimum.
+    this.head = MultipartForm.open(new HeadStream(), 0, boundary, maxPartHeaderBytes);
   }
 
-  static MultipartReader open(InputStream body, byte[] boundary, int maxPartHeaderBytes)
-      throws IOException {
+  static MultipartReader open(InputStream body, long bodyBytes, byte[] boundary,
+      int maxPartHeaderBytes) throws IOException {
     for (byte b : boundary) {
       if (b < 0x20) { // negative: not ASCII; below space: control
         throw new MalformedMultipartException("the multipart boundary must be printable ASCII");
       }
     }
-    return new JettyMultipartReader(body, boundary, maxPartHeaderBytes);
+    return new JettyMultipartReader(body, bodyBytes, boundary, maxPartHeaderBytes);
   }
 
   @Override

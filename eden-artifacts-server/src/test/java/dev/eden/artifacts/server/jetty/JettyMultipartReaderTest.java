@@ -44,7 +44,7 @@ class JettyMultipartReaderTest {
   }
 
   private static MultipartReader open(InputStream body) throws IOException {
-    return JettyMultipartReader.open(body, BOUNDARY_BYTES, 1024);
+    return JettyMultipartReader.open(body, -1, BOUNDARY_BYTES, 1024);
   }
 
   /** Reads the single part's content and checks the body closes after it. */
@@ -88,6 +88,32 @@ class JettyMultipartReaderTest {
       int cut = delimiterStart + k;
       assertThat(singlePartContent(new Segmented(body, cut))).as("cut %d into the delimiter", k)
           .isEqualTo(content);
+    }
+  }
+
+  @Test
+  void declaredBodyLengthOnlySizesTheBufferWhateverItSays() throws IOException {
+    byte[] content = random(3 * CHUNK + 12_345, 4);
+    byte[] body = concat(bytes(HEAD), content, bytes(CLOSE));
+    for (long declared : new long[] {0, 10, 5000, body.length, Long.MAX_VALUE}) {
+      MultipartReader reader = JettyMultipartReader.open(new Segmented(body), declared, BOUNDARY_BYTES, 1024);
+      assertThat(reader.firstPart()).isTrue();
+      assertThat(reader.readPart().content().readAllBytes()).as("declared %d", declared).isEqualTo(content);
+      assertThat(reader.nextPart()).isFalse();
+    }
+  }
+
+  @Test
+  void delimiterAcrossTheEndOfTheSmallestBufferAtEveryOffset() throws IOException {
+    // A small declared body gets a 4 KiB buffer: the delimiter may straddle its first refill.
+    for (int k = 0; k <= CLOSE.length(); k++) {
+      byte[] content = random(4096 - HEAD.length() - k, 5);
+      byte[] body = concat(bytes(HEAD), content, bytes(CLOSE));
+      MultipartReader reader = JettyMultipartReader.open(new Segmented(body), 1, BOUNDARY_BYTES, 1024);
+      assertThat(reader.firstPart()).isTrue();
+      assertThat(reader.readPart().content().readAllBytes()).as("%d delimiter bytes in the buffer", k)
+          .isEqualTo(content);
+      assertThat(reader.nextPart()).isFalse();
     }
   }
 
@@ -289,7 +315,7 @@ class JettyMultipartReaderTest {
   @Test
   void nonAsciiBoundaryIsRejected() {
     byte[] boundary = {'a', (byte) 0xE9};
-    assertThatThrownBy(() -> JettyMultipartReader.open(new Segmented(new byte[0]), boundary, 1024))
+    assertThatThrownBy(() -> JettyMultipartReader.open(new Segmented(new byte[0]), -1, boundary, 1024))
         .isInstanceOf(IOException.class);
   }
 
