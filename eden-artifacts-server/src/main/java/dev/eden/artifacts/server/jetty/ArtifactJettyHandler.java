@@ -7,12 +7,18 @@ import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.ServerExchange;
 import dev.eden.artifacts.server.internal.HandlerKnobs;
 import dev.eden.artifacts.server.internal.JettyConnectors;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -31,6 +37,7 @@ import org.eclipse.jetty.util.Callback;
 public final class ArtifactJettyHandler extends Handler.Abstract {
   private final ArtifactHandler handler;
   private final AdminHandler admin; // null: no admin API, no console
+  private final BodySending sending;
 
   /** The artifact endpoints alone. */
   public ArtifactJettyHandler(ArtifactHandler handler) {
@@ -44,10 +51,16 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
    * @param admin may be null for the artifact endpoints alone
    */
   public ArtifactJettyHandler(ArtifactHandler handler, AdminHandler admin) {
+    this(handler, admin, BodySending.DEFAULT);
+  }
+
+  /** With other body sizes, for tests (a body of several mapped slices without gigabytes). */
+  ArtifactJettyHandler(ArtifactHandler handler, AdminHandler admin, BodySending sending) {
     super(InvocationType.BLOCKING);
     this.handler = HandlerKnobs.preferringMultipartReader(
         requireNonNull(handler, "handler"), JettyMultipartReader.FACTORY);
     this.admin = admin;
+    this.sending = requireNonNull(sending, "sending");
   }
 
   /**
@@ -67,7 +80,7 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    CoreExchange exchange = new CoreExchange(request, response);
+    CoreExchange exchange = new CoreExchange(request, response, sending);
     try {
       if (admin != null && admin.handles(exchange.rawPath())) {
         admin.handle(exchange);
@@ -82,14 +95,26 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
     return true;
   }
 
+  /**
+   * How a response body is sent (see {@link CoreExchange#sendBody}). Bodies up to {@code
+   * smallBody} bytes go in one buffer with the headers; larger ones from a file go as mapped slices
+   * of {@code mappedSlice} bytes, or else through buffers of {@code smallBody} bytes.
+   */
+  record BodySending(int smallBody, int mappedSlice) {
+    static final BodySending DEFAULT = new BodySending(Integer.getInteger("eden.tmp.small", 64 * 1024), Integer.getInteger("eden.tmp.slice", 16 * 1024 * 1024)); // TMP
+  }
+
   private static final class CoreExchange implements ServerExchange {
     private final Request request;
     private final Response response;
     private OutputStream body;
 
-    CoreExchange(Request request, Response response) {
+    private final BodySending sending;
+
+    CoreExchange(Request request, Response response, BodySending sending) {
       this.request = request;
       this.response = response;
+      this.sending = sending;
     }
 
     void finish() throws IOException {
@@ -169,6 +194,78 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
         body = Content.Sink.asOutputStream(response);
       }
       return body;
+    }
+
+    /**
+     * Writes the body as Jetty's own buffers, never through a heap array: a small body is read into
+     * one pooled buffer and leaves with the headers in one write; a larger file on a plain-text
+     * connection is written as read-only mapped slices, which the kernel copies straight from the
+     * page cache to the socket (Jetty's HTTP/1.1 and HTTP/2 generators hand content buffers to the
+     * socket as they are); anything else goes through pooled direct buffers. A TLS connection
+     * reads the bytes in Java to encrypt them, so it gets no mapping: Java code touching a mapping
+     * of a file cut behind our back fails with an {@link InternalError}, while the kernel writing
+     * one to a socket fails the write with an {@link IOException}.
+     */
+    @Override
+    public void sendBody(ReadableByteChannel source, long length) throws IOException {
+      if (length <= sending.smallBody()) {
+        sendBuffered(source, length);
+      } else if (sending.mappedSlice() > 0 && source instanceof FileChannel && !request.getConnectionMetaData().isSecure()) {
+        sendMapped((FileChannel) source, length);
+      } else {
+        sendBuffered(source, length);
+      }
+    }
+
+    /** Reads {@code source} into pooled direct buffers, one at a time, and writes each. */
+    private void sendBuffered(ReadableByteChannel source, long length) throws IOException {
+      RetainableByteBuffer pooled = request.getComponents().getByteBufferPool()
+          .acquire((int) Math.max(1, Math.min(sending.smallBody(), length)), true);
+      try {
+        ByteBuffer buffer = pooled.getByteBuffer();
+        long remaining = length;
+        do {
+          buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
+          while (buffer.hasRemaining()) {
+            if (source.read(buffer) < 0) {
+              throw new EOFException("the body's source ended " + (remaining - buffer.position()) + " bytes early");
+            }
+          }
+          buffer.flip();
+          remaining -= buffer.remaining();
+          write(remaining == 0, buffer);
+        } while (remaining > 0);
+      } finally {
+        pooled.release();
+      }
+    }
+
+    /**
+     * Writes {@code length} bytes of {@code file} from its position as read-only mapped slices,
+     * moving the position past each slice once written. Slices bound the address space a body maps
+     * at once; each is unmapped when collected. A slice is mapped only while the file still holds
+     * it, so a file cut before is reported before its bytes are due; one cut while its slice is
+     * being written fails the write.
+     */
+    private void sendMapped(FileChannel file, long length) throws IOException {
+      long position = file.position();
+      long end = position + length;
+      while (position < end) {
+        long slice = Math.min(sending.mappedSlice(), end - position);
+        if (file.size() < position + slice) {
+          throw new EOFException("the body's file ends before byte " + (position + slice));
+        }
+        write(position + slice == end, file.map(FileChannel.MapMode.READ_ONLY, position, slice));
+        position += slice;
+        file.position(position);
+      }
+    }
+
+    private void write(boolean last, ByteBuffer content) throws IOException {
+      try (Blocker.Callback written = Blocker.callback()) {
+        response.write(last, content, written);
+        written.block();
+      }
     }
   }
 }
