@@ -12,13 +12,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -38,6 +42,7 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
   private final ArtifactHandler handler;
   private final AdminHandler admin; // null: no admin API, no console
   private final BodySending sending;
+  private final MappedSlices slices;
 
   /** The artifact endpoints alone. */
   public ArtifactJettyHandler(ArtifactHandler handler) {
@@ -61,6 +66,12 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
         requireNonNull(handler, "handler"), JettyMultipartReader.FACTORY);
     this.admin = admin;
     this.sending = requireNonNull(sending, "sending");
+    this.slices = new MappedSlices(sending.mappedBudget());
+  }
+
+  /** Bytes of blob files mapped and not yet collected, for tests. */
+  long mappedBytes() {
+    return slices.mapped();
   }
 
   /**
@@ -80,7 +91,7 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    CoreExchange exchange = new CoreExchange(request, response, sending);
+    CoreExchange exchange = new CoreExchange(request, response, sending, slices);
     try {
       if (admin != null && admin.handles(exchange.rawPath())) {
         admin.handle(exchange);
@@ -98,10 +109,12 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
   /**
    * How a response body is sent (see {@link CoreExchange#sendBody}). Bodies up to {@code
    * smallBody} bytes go in one buffer with the headers; larger ones from a file go as mapped slices
-   * of {@code mappedSlice} bytes, or else through buffers of {@code smallBody} bytes.
+   * of {@code mappedSlice} bytes while at most {@code mappedBudget} bytes are mapped and not yet
+   * collected ({@link MappedSlices}), and else through buffers of {@code smallBody} bytes.
    */
-  record BodySending(int smallBody, int mappedSlice) {
-    static final BodySending DEFAULT = new BodySending(Integer.getInteger("eden.tmp.small", 64 * 1024), Integer.getInteger("eden.tmp.slice", 16 * 1024 * 1024)); // TMP
+  record BodySending(int smallBody, int mappedSlice, long mappedBudget) {
+    /** 16 MiB slices: fewer, larger writes; a budget of 64 of them. */
+    static final BodySending DEFAULT = new BodySending(64 * 1024, 16 * 1024 * 1024, 1L << 30);
   }
 
   private static final class CoreExchange implements ServerExchange {
@@ -110,11 +123,13 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
     private OutputStream body;
 
     private final BodySending sending;
+    private final MappedSlices slices;
 
-    CoreExchange(Request request, Response response, BodySending sending) {
+    CoreExchange(Request request, Response response, BodySending sending, MappedSlices slices) {
       this.request = request;
       this.response = response;
       this.sending = sending;
+      this.slices = slices;
     }
 
     void finish() throws IOException {
@@ -198,19 +213,20 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
 
     /**
      * Writes the body as Jetty's own buffers, never through a heap array: a small body is read into
-     * one pooled buffer and leaves with the headers in one write; a larger file on a plain-text
+     * one pooled buffer and leaves with the headers in one write; a larger file on a plain HTTP/1.x
      * connection is written as read-only mapped slices, which the kernel copies straight from the
-     * page cache to the socket (Jetty's HTTP/1.1 and HTTP/2 generators hand content buffers to the
-     * socket as they are); anything else goes through pooled direct buffers. A TLS connection
-     * reads the bytes in Java to encrypt them, so it gets no mapping: Java code touching a mapping
-     * of a file cut behind our back fails with an {@link InternalError}, while the kernel writing
-     * one to a socket fails the write with an {@link IOException}.
+     * page cache to the socket (Jetty's HTTP/1.1 generator hands content buffers to the socket's
+     * gathering write as they are, never copying them); anything else goes through pooled direct
+     * buffers. Only that path gets mappings because Java code must never read one: a mapping of a
+     * file cut behind our back fails a Java read with an {@link InternalError}, while the kernel
+     * writing it to a socket fails the write with an {@link IOException} (TLS would read the
+     * bytes to encrypt them; other protocols are not checked).
      */
     @Override
     public void sendBody(ReadableByteChannel source, long length) throws IOException {
-      if (length <= sending.smallBody()) {
-        sendBuffered(source, length);
-      } else if (sending.mappedSlice() > 0 && source instanceof FileChannel && !request.getConnectionMetaData().isSecure()) {
+      ConnectionMetaData connection = request.getConnectionMetaData();
+      if (length > sending.smallBody() && source instanceof FileChannel && !connection.isSecure()
+          && (connection.getHttpVersion() == HttpVersion.HTTP_1_1 || connection.getHttpVersion() == HttpVersion.HTTP_1_0)) {
         sendMapped((FileChannel) source, length);
       } else {
         sendBuffered(source, length);
@@ -242,21 +258,26 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
 
     /**
      * Writes {@code length} bytes of {@code file} from its position as read-only mapped slices,
-     * moving the position past each slice once written. Slices bound the address space a body maps
-     * at once; each is unmapped when collected. A slice is mapped only while the file still holds
-     * it, so a file cut before is reported before its bytes are due; one cut while its slice is
-     * being written fails the write.
+     * moving the position past each slice once written; the rest goes through buffers once the
+     * mapping budget is spent. Each slice is unmapped when collected. A slice is mapped only while
+     * the file still holds it, so a file cut before is reported before its bytes are due; one cut
+     * while its slice is being written fails the write.
      */
     private void sendMapped(FileChannel file, long length) throws IOException {
       long position = file.position();
       long end = position + length;
       while (position < end) {
-        long slice = Math.min(sending.mappedSlice(), end - position);
-        if (file.size() < position + slice) {
-          throw new EOFException("the body's file ends before byte " + (position + slice));
+        long size = Math.min(sending.mappedSlice(), end - position);
+        if (file.size() < position + size) {
+          throw new EOFException("the body's file ends before byte " + (position + size));
         }
-        write(position + slice == end, file.map(FileChannel.MapMode.READ_ONLY, position, slice));
-        position += slice;
+        Optional<MappedByteBuffer> slice = slices.map(file, position, size);
+        if (slice.isEmpty()) {
+          sendBuffered(file, end - position);
+          return;
+        }
+        write(position + size == end, slice.get());
+        position += size;
         file.position(position);
       }
     }

@@ -70,6 +70,12 @@ class ZeroCopyFetchTest {
   }
 
   private void start(ArtifactBackend backend, int mappedSlice) throws Exception {
+    start(backend, mappedSlice, 1L << 30);
+  }
+
+  private ArtifactJettyHandler jettyHandler;
+
+  private void start(ArtifactBackend backend, int mappedSlice, long mappedBudget) throws Exception {
     service = ArtifactService.builder().backend(backend).store(new InMemoryArtifactStore())
         .maxArtifactBytes(1L << 30).build();
     ArtifactHandler handler = ArtifactHandler.builder().service(service)
@@ -87,8 +93,9 @@ class ZeroCopyFetchTest {
         new HttpConnectionFactory(ExactRequestHeaders.apply(new HttpConfiguration())));
     connector.setHost("127.0.0.1");
     jetty.addConnector(connector);
-    jetty.setHandler(new ArtifactJettyHandler(handler, null,
-        new ArtifactJettyHandler.BodySending(SMALL, mappedSlice)));
+    jettyHandler = new ArtifactJettyHandler(handler, null,
+        new ArtifactJettyHandler.BodySending(SMALL, mappedSlice, mappedBudget));
+    jetty.setHandler(jettyHandler);
     jetty.start();
     port = connector.getLocalPort();
   }
@@ -186,6 +193,23 @@ class ZeroCopyFetchTest {
     int last = Integer.parseInt(span[1]);
     assertThat(response.body()).isEqualTo(Arrays.copyOfRange(bytes, first, last + 1));
     assertThat(event(1).bytesOut()).isEqualTo(last + 1 - first);
+  }
+
+  /**
+   * Mappings are undone only by the garbage collector, so the bytes mapped and not yet collected
+   * are bounded: past the budget a body goes on through buffers, exact all the same.
+   */
+  @Test
+  void pastTheMappingBudgetABodyGoesOnThroughBuffers() throws Exception {
+    start(new FileArtifactBackend(dir.resolve("blobs")), SLICE, 2L * SLICE);
+    byte[] bytes = random(5 * SLICE + 123, 12);
+    String uri = deposit(bytes);
+    for (int i = 1; i <= 3; i++) {
+      HttpResponse<byte[]> response = fetch(uri, null);
+      assertThat(response.body()).as("fetch %d", i).isEqualTo(bytes);
+      assertThat(event(i).bytesOut()).isEqualTo(bytes.length);
+    }
+    assertThat(jettyHandler.mappedBytes()).isLessThanOrEqualTo(2L * SLICE);
   }
 
   @Test
