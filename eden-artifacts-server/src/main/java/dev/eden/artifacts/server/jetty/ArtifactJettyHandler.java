@@ -21,11 +21,11 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.RetainableByteBuffer;
-import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -120,10 +120,9 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
   private static final class CoreExchange implements ServerExchange {
     private final Request request;
     private final Response response;
-    private OutputStream body;
-
     private final BodySending sending;
     private final MappedSlices slices;
+    private OutputStream body;
 
     CoreExchange(Request request, Response response, BodySending sending, MappedSlices slices) {
       this.request = request;
