@@ -110,11 +110,17 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
    * How a response body is sent (see {@link CoreExchange#sendBody}). Bodies up to {@code
    * smallBody} bytes go in one buffer with the headers; larger ones from a file go as mapped slices
    * of {@code mappedSlice} bytes while at most {@code mappedBudget} bytes are mapped and not yet
-   * collected ({@link MappedSlices}), and else through buffers of {@code smallBody} bytes.
+   * collected ({@link MappedSlices}), and else through buffers of {@code chunk} bytes.
    */
-  record BodySending(int smallBody, int mappedSlice, long mappedBudget) {
-    /** 16 MiB slices: fewer, larger writes; a budget of 64 of them. */
-    static final BodySending DEFAULT = new BodySending(64 * 1024, 16 * 1024 * 1024, 1L << 30);
+  record BodySending(int smallBody, int chunk, int mappedSlice, long mappedBudget) {
+    /**
+     * 16 MiB slices: fewer, larger writes. A budget of 4 GiB of address space: at {@code -Xmx64m}
+     * a server sending only large files goes many GiB between collections, and a mapping costs no
+     * heap, its resident pages are the page cache's (reclaimable), and its page tables about 2 MiB
+     * per GiB. 256 KiB buffers otherwise, as many bytes per blocking write as the copy before.
+     */
+    static final BodySending DEFAULT =
+        new BodySending(64 * 1024, 256 * 1024, 16 * 1024 * 1024, 4L << 30);
   }
 
   private static final class CoreExchange implements ServerExchange {
@@ -232,10 +238,10 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
       }
     }
 
-    /** Reads {@code source} into pooled direct buffers, one at a time, and writes each. */
+    /** Reads {@code source} into one direct buffer from Jetty's pool, a chunk at a time, and writes each. */
     private void sendBuffered(ReadableByteChannel source, long length) throws IOException {
-      RetainableByteBuffer pooled = request.getComponents().getByteBufferPool()
-          .acquire((int) Math.max(1, Math.min(sending.smallBody(), length)), true);
+      int size = length <= sending.smallBody() ? (int) Math.max(1, length) : sending.chunk();
+      RetainableByteBuffer pooled = request.getComponents().getByteBufferPool().acquire(size, true);
       try {
         ByteBuffer buffer = pooled.getByteBuffer();
         long remaining = length;

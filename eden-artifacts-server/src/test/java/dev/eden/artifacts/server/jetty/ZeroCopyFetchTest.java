@@ -94,7 +94,7 @@ class ZeroCopyFetchTest {
     connector.setHost("127.0.0.1");
     jetty.addConnector(connector);
     jettyHandler = new ArtifactJettyHandler(handler, null,
-        new ArtifactJettyHandler.BodySending(SMALL, mappedSlice, mappedBudget));
+        new ArtifactJettyHandler.BodySending(SMALL, 4 * SMALL, mappedSlice, mappedBudget));
     jetty.setHandler(jettyHandler);
     jetty.start();
     port = connector.getLocalPort();
