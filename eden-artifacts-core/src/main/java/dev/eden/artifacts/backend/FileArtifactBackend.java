@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.internal.CrashSafeFile;
+import dev.eden.artifacts.internal.RangedStreams;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
 import dev.eden.artifacts.spi.ArtifactBackend;
 import dev.eden.artifacts.spi.CommittedBlob;
@@ -15,6 +16,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -171,6 +173,30 @@ public final class FileArtifactBackend implements ArtifactBackend {
     if (offset < 0) {
       throw new IllegalArgumentException("offset must not be negative: " + offset);
     }
+    return openFile(id, offset).map(Channels::newInputStream);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: the blob file's own read-only {@link FileChannel}, positioned at {@code offset}
+   * (clamped to the file's size), after the same checks as {@link #open(ArtifactId, long)}. It does
+   * not stop after {@code length} bytes: the caller does.
+   */
+  @Override
+  public Optional<ReadableByteChannel> openChannel(ArtifactId id, long offset, long length)
+      throws IOException {
+    requireNonNull(id, "id");
+    RangedStreams.checkRange(offset, length);
+    return openFile(id, offset).map(channel -> channel);
+  }
+
+  /**
+   * The committed blob file of {@code id}, opened for reading at {@code offset}, or empty if there
+   * is none. Never follows a symbolic link, refuses anything but a regular file, and refuses a file
+   * swapped in between its check and its opening.
+   */
+  private Optional<FileChannel> openFile(ArtifactId id, long offset) throws IOException {
     Path path = finalPath(id);
     if (!shardExists(path.getParent())) {
       return Optional.empty();
@@ -199,7 +225,7 @@ public final class FileArtifactBackend implements ArtifactBackend {
       // Clamped: reading at an offset past what the file system supports fails (EINVAL)
       // instead of answering end of file.
       channel.position(Math.min(offset, channel.size()));
-      return Optional.of(Channels.newInputStream(channel));
+      return Optional.of(channel);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;

@@ -6,6 +6,8 @@ import dev.eden.artifacts.ArtifactId;
 import dev.eden.artifacts.internal.RangedStreams;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -25,8 +27,9 @@ import java.util.stream.Stream;
  * may be reported that way — a missing bucket, an auth failure or an I/O error is an
  * {@code IOException}. A {@code null} argument is a {@link NullPointerException}.
  *
- * <p><b>Stream ownership.</b> Whoever calls {@code open}, {@link #ids()} or {@link #blobs()} owns
- * the returned stream and closes it; the backend closes nothing it handed out.
+ * <p><b>Stream ownership.</b> Whoever calls {@code open}, {@link #openChannel}, {@link #ids()} or
+ * {@link #blobs()} owns the returned stream or channel and closes it; the backend closes nothing it
+ * handed out.
  *
  * <p><b>Evolution.</b> This interface grows by default methods, so an implementation written
  * against an earlier release keeps compiling and working:
@@ -37,6 +40,10 @@ import java.util.stream.Stream;
  *   <li>{@link #open(ArtifactId, long, long)} (a ranged read) works for free on top of {@code
  *       open(id, offset)}, reading no further than the range; override it when the storage can ask
  *       for exactly those bytes (an object store's ranged GET);
+ *   <li>{@link #openChannel} (a range as a channel) works for free on top of the ranged {@code
+ *       open}; a backend whose blobs are files overrides it to hand out the file's own {@link
+ *       java.nio.channels.FileChannel}, which a server can send without copying the bytes through
+ *       its heap;
  *   <li>{@link #blobs()} and {@link #stalePending}, {@link #removeStalePending} (with {@link
  *       #sweepStalePending} on top of them) are optional {@linkplain Capability
  *       capabilities}: their defaults throw {@link UnsupportedOperationException}, and an
@@ -92,6 +99,29 @@ public interface ArtifactBackend {
     requireNonNull(id, "id");
     RangedStreams.checkRange(offset, length);
     return open(id, offset).map(in -> RangedStreams.limit(in, length));
+  }
+
+  /**
+   * Opens the bytes {@code [offset, min(offset + length, size))} of the committed blob for {@code
+   * id} as a channel positioned at the first of them, or empty if no blob is committed under
+   * {@code id}. The caller reads at most {@code length} bytes from it and closes it. What a server
+   * sends a fetch's body from.
+   *
+   * <p>The default wraps the ranged {@link #open(ArtifactId, long, long)} in {@link
+   * Channels#newChannel}: the channel ends after the range. A backend whose blobs are files may
+   * instead return a read-only {@link java.nio.channels.FileChannel} of the blob's file, positioned
+   * at {@code offset} (or at the end of the file if {@code offset} lies past it): that channel does
+   * not end after the range, so the caller must stop after {@code length} bytes, and it lets a
+   * server send the bytes to a socket without copying them through the heap (a mapped file, or
+   * {@code transferTo}). Such a backend must apply the same checks as its {@code open}.
+   *
+   * @param offset where to start, {@code >= 0}; at or past the end gives a channel at its end
+   * @param length how many bytes at most, {@code >= 0}; {@link Long#MAX_VALUE} reads to the end
+   * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
+   */
+  default Optional<ReadableByteChannel> openChannel(ArtifactId id, long offset, long length)
+      throws IOException {
+    return open(id, offset, length).map(Channels::newChannel);
   }
 
   /**

@@ -15,8 +15,7 @@ import dev.eden.artifacts.server.internal.HttpDates;
 import dev.eden.artifacts.server.internal.Preconditions;
 import dev.eden.artifacts.server.internal.QueryParameters;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.channels.ReadableByteChannel;
 import java.util.List;
 
 /**
@@ -32,7 +31,6 @@ import java.util.List;
 final class FetchOperation {
   /** Our bytes never change once issued: any cache may keep them for a year, privately (§5.2.2.3 of RFC 9111). */
   static final String CACHE_CONTROL = "private, max-age=31536000, immutable";
-  private static final int COPY_BUFFER = 256 * 1024; // fewer blocking writes per GiB; capped at the artifact size
 
   private final ArtifactService service;
 
@@ -70,9 +68,9 @@ final class FetchOperation {
     }
     // Opened before any header is set: a blob that cannot be read is a plain 500 problem, without
     // the headers of the answer that could not be given.
-    InputStream content = !get ? null
-        : selection.kind() == ByteRanges.Kind.WHOLE ? artifact.openStream()
-        : artifact.openStream(selection.first(), selection.length());
+    ReadableByteChannel content = !get ? null
+        : selection.kind() == ByteRanges.Kind.WHOLE ? artifact.openChannel()
+        : artifact.openChannel(selection.first(), selection.length());
     try {
       respond(exchange, metadata, etag, selection, content);
     } finally {
@@ -83,7 +81,7 @@ final class FetchOperation {
   }
 
   private static void respond(ServerExchange exchange, ArtifactMetadata metadata, String etag,
-      ByteRanges.Selection selection, InputStream content) throws IOException {
+      ByteRanges.Selection selection, ReadableByteChannel content) throws IOException {
     validators(exchange, metadata, etag);
     exchange.responseHeader("Content-Type", metadata.contentType());
     exchange.responseHeader("Content-Disposition", ContentDisposition.attachment(metadata.filename()));
@@ -100,7 +98,7 @@ final class FetchOperation {
     }
     exchange.responseContentLength(selection.length());
     if (content != null) {
-      copy(content, ClientOutputStream.open(exchange), selection.length(), metadata);
+      send(exchange, content, selection.length(), metadata);
     }
   }
 
@@ -117,17 +115,17 @@ final class FetchOperation {
     exchange.responseHeader("Repr-Digest", DigestFields.sha256(metadata.sha256()));
   }
 
-  private static void copy(InputStream in, OutputStream out, long length, ArtifactMetadata metadata)
-      throws IOException {
-    byte[] buffer = new byte[(int) Math.max(1, Math.min(COPY_BUFFER, length))];
-    long remaining = length;
-    while (remaining > 0) {
-      int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-      if (n < 0) {
-        throw new IOException("artifact " + metadata.id() + " is shorter than its recorded size");
-      }
-      out.write(buffer, 0, n);
-      remaining -= n;
+  /**
+   * Sends the body through the adapter, which may write a blob file without copying it through the
+   * heap; a failure is then told apart as the blob's or the client's (see {@link BodySource}).
+   */
+  private static void send(ServerExchange exchange, ReadableByteChannel content, long length,
+      ArtifactMetadata metadata) throws IOException {
+    BodySource source = BodySource.of(content, length);
+    try {
+      exchange.sendBody(source.channel(), length);
+    } catch (IOException e) {
+      throw source.blame(e, metadata.id().toString());
     }
   }
 

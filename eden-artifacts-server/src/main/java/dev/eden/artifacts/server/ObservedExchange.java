@@ -4,6 +4,9 @@ import dev.eden.artifacts.Principal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +28,7 @@ final class ObservedExchange implements ServerExchange {
   private int status;
   private CountingInputStream requestBody;
   private CountingOutputStream responseBody;
+  private long bytesOut;
   private String principal;
   private String problem;
   private String incident;
@@ -81,7 +85,7 @@ final class ObservedExchange implements ServerExchange {
     String path = exchange.rawPath();
     ExchangeEvent event = new ExchangeEvent(exchange.method(),
         query == null ? path : path + "?" + query, status,
-        requestBody == null ? 0 : requestBody.count, responseBody == null ? 0 : responseBody.count,
+        requestBody == null ? 0 : requestBody.count, bytesOut,
         System.nanoTime() - start, principal, operation, problem, incident, artifactBytes,
         digestMismatch, completed);
     finished(listener, event);
@@ -180,6 +184,53 @@ final class ObservedExchange implements ServerExchange {
     return responseBody;
   }
 
+  /**
+   * Forwards to the adapter and counts what it sent: for a file channel, how far the adapter moved
+   * its position (it may send the file without reading it); otherwise, what it read.
+   */
+  @Override
+  public void sendBody(ReadableByteChannel source, long length) throws IOException {
+    if (source instanceof FileChannel) {
+      FileChannel file = (FileChannel) source;
+      long start = file.position();
+      try {
+        exchange.sendBody(file, length);
+      } finally {
+        bytesOut += file.isOpen() ? file.position() - start : 0;
+      }
+    } else {
+      exchange.sendBody(new CountingChannel(source), length);
+    }
+  }
+
+  /** Counts what is read from it, into {@link #bytesOut}; never closes its source. */
+  private final class CountingChannel implements ReadableByteChannel {
+    private final ReadableByteChannel source;
+
+    CountingChannel(ReadableByteChannel source) {
+      this.source = source;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      int n = source.read(dst);
+      if (n > 0) {
+        bytesOut += n;
+      }
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return source.isOpen();
+    }
+
+    @Override
+    public void close() {
+      // The caller of sendBody owns the source.
+    }
+  }
+
   /** Counts what is read; closing it closes the adapter's stream, as the handler would. */
   private static final class CountingInputStream extends InputStream {
     private final InputStream in;
@@ -225,10 +276,9 @@ final class ObservedExchange implements ServerExchange {
     }
   }
 
-  /** Counts what is written, once the adapter took it. */
-  private static final class CountingOutputStream extends OutputStream {
+  /** Counts what is written into {@link #bytesOut}, once the adapter took it. */
+  private final class CountingOutputStream extends OutputStream {
     private final OutputStream out;
-    private long count;
 
     CountingOutputStream(OutputStream out) {
       this.out = out;
@@ -237,13 +287,13 @@ final class ObservedExchange implements ServerExchange {
     @Override
     public void write(int b) throws IOException {
       out.write(b);
-      count++;
+      bytesOut++;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       out.write(b, off, len);
-      count += len;
+      bytesOut += len;
     }
 
     @Override

@@ -1,8 +1,11 @@
 package dev.eden.artifacts.server;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.util.List;
 
 /**
@@ -83,4 +86,36 @@ public interface ServerExchange {
 
   /** The response body; the exchange ends when the handler returns. */
   OutputStream responseBody() throws IOException;
+
+  /**
+   * Sends the whole response body: exactly {@code length} bytes of {@code source}, from its current
+   * position, as the {@link #responseContentLength} already set announced. Commits the response
+   * first, like {@link #responseBody()}; a handler uses one or the other, once. The caller owns
+   * {@code source} and closes it; {@code source} may hold more than {@code length} bytes (a file
+   * channel of a range) and is read no further.
+   *
+   * <p>The default reads {@code source} through a heap buffer into {@link #responseBody()}, which
+   * every transport can do. An adapter whose transport can write a file without copying it through
+   * the heap overrides this for a {@link java.nio.channels.FileChannel} (the Jetty adapter writes
+   * mapped slices of it); it must then move the channel's position past the bytes it handed to the
+   * transport, as reading them would have, so the caller can tell how far it got.
+   *
+   * @param length how many bytes, {@code >= 0}
+   * @throws IOException if reading {@code source} fails or it ends before {@code length} bytes, or
+   *     the response cannot be written (the client is gone): the transport's own exception
+   */
+  default void sendBody(ReadableByteChannel source, long length) throws IOException {
+    OutputStream out = responseBody();
+    // 256 KiB: fewer blocking writes per GiB; never more than the body needs.
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(1, Math.min(256 * 1024, length)));
+    for (long remaining = length; remaining > 0; ) {
+      buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
+      int n = source.read(buffer);
+      if (n < 0) {
+        throw new EOFException("the body's source ended " + remaining + " bytes early");
+      }
+      out.write(buffer.array(), 0, n);
+      remaining -= n;
+    }
+  }
 }

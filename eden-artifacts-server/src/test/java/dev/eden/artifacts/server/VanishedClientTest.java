@@ -180,14 +180,19 @@ class VanishedClientTest {
     String uri = depositLargeArtifact();
     String id = uri.substring(uri.lastIndexOf('/') + 1);
     Path blob = dir.resolve("blobs").resolve(id.substring(0, 2)).resolve(id);
-    try (var channel = java.nio.channels.FileChannel.open(blob, java.nio.file.StandardOpenOption.WRITE)) {
-      channel.truncate(SIZE / 2);
-    }
+    // Cut once the response has started: the Jetty adapter checks a file's size before it sends
+    // a mapped slice of it, so a file cut before the fetch is a 500 (see ZeroCopyFetchTest).
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write(fetchHead(uri).getBytes(StandardCharsets.US_ASCII));
-      byte[] got = socket.getInputStream().readAllBytes(); // the server aborts the connection
-      assertThat(got.length).isLessThan(SIZE);
+      InputStream in = socket.getInputStream();
+      byte[] first = in.readNBytes(64 * 1024);
+      assertThat(new String(first, 0, 12, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+      try (var channel = java.nio.channels.FileChannel.open(blob, java.nio.file.StandardOpenOption.WRITE)) {
+        channel.truncate(SIZE / 2);
+      }
+      byte[] rest = in.readAllBytes(); // the server aborts the connection
+      assertThat(first.length + rest.length).isLessThan(SIZE);
     } catch (java.net.SocketException reset) {
       // an abort may arrive as a reset
     }

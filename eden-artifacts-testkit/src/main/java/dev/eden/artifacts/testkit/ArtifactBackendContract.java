@@ -458,6 +458,50 @@ public interface ArtifactBackendContract {
     assertThatThrownBy(() -> backend.open(null, 0, 1)).isInstanceOf(NullPointerException.class);
   }
 
+  // ---- a range as a channel -----------------------------------------------------------------
+
+  /**
+   * {@link ArtifactBackend#openChannel} gives exactly the range when read no further than its
+   * length, whether the channel ends after the range (the default) or goes on (a file's channel).
+   */
+  @Test
+  default void channelOpenReturnsExactlyTheRange() throws Exception {
+    ArtifactBackend backend = trackedBackend();
+    ArtifactId id = ArtifactId.mint();
+    byte[] bytes = generated(100_003, 17);
+    commit(backend, id, bytes);
+    long[][] ranges = {
+      {0, 1}, {0, 100_003}, {1, 8192}, {8191, 2}, {50_000, 1}, {100_002, 1}, {0, 0}, {77, 0},
+      {99_000, 5_000}, {0, Long.MAX_VALUE}, {12_345, Long.MAX_VALUE}, {100_003, 1}, {Long.MAX_VALUE - 1, 5},
+    };
+    for (long[] range : ranges) {
+      long offset = range[0];
+      long length = range[1];
+      int from = (int) Math.min(offset, bytes.length);
+      int to = (int) Math.min(bytes.length, from + Math.min(length, bytes.length));
+      assertThat(Blobs.readChannel(backend, id, offset, length))
+          .as("offset %d, length %d", offset, length)
+          .hasValueSatisfying(back -> assertThat(back).isEqualTo(Arrays.copyOfRange(bytes, from, to)));
+    }
+  }
+
+  @Test
+  default void channelOpenOfAbsentIdIsEmpty() throws Exception {
+    ArtifactBackend backend = trackedBackend();
+    commit(backend, ArtifactId.mint(), new byte[] {1});
+    assertThat(backend.openChannel(ArtifactId.mint(), 0, 1)).isEmpty();
+  }
+
+  @Test
+  default void negativeChannelRangeIsRejected() throws Exception {
+    ArtifactBackend backend = trackedBackend();
+    ArtifactId id = ArtifactId.mint();
+    commit(backend, id, new byte[] {1});
+    assertThatThrownBy(() -> backend.openChannel(id, -1, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> backend.openChannel(id, 0, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> backend.openChannel(null, 0, 1)).isInstanceOf(NullPointerException.class);
+  }
+
   // ---- capabilities and blob listing ---------------------------------------------------------
 
   @Test

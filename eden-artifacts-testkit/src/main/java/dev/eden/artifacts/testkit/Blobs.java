@@ -9,6 +9,8 @@ import dev.eden.artifacts.spi.PendingBlob;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.io.OutputStream;
 import java.util.Comparator;
 import java.util.List;
@@ -93,6 +95,33 @@ public final class Blobs {
     }
     try (InputStream stream = in.get()) {
       return Optional.of(readAll(stream));
+    }
+  }
+
+  /**
+   * At most {@code length} bytes read from {@link ArtifactBackend#openChannel} at {@code offset}
+   * (fewer if the channel ends first), or empty if {@code backend} holds no blob under {@code id}.
+   * Reads with a small, odd buffer and never past {@code length}, as the SPI asks of its callers.
+   */
+  public static Optional<byte[]> readChannel(ArtifactBackend backend, ArtifactId id, long offset, long length)
+      throws IOException {
+    Optional<ReadableByteChannel> opened = backend.openChannel(requireNonNull(id, "id"), offset, length);
+    if (opened.isEmpty()) {
+      return Optional.empty();
+    }
+    try (ReadableByteChannel channel = opened.get()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteBuffer buffer = ByteBuffer.allocate(4093);
+      for (long remaining = length; remaining > 0; ) {
+        buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
+        int n = channel.read(buffer);
+        if (n < 0) {
+          break;
+        }
+        out.write(buffer.array(), 0, n);
+        remaining -= n;
+      }
+      return Optional.of(out.toByteArray());
     }
   }
 

@@ -11,6 +11,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channel;
+import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,11 +23,13 @@ import java.util.stream.Stream;
 
 /**
  * Wraps a backend and remembers everything it hands out that its caller must release: every stream
- * from {@code open}, {@link #ids()} and {@link #blobs()} until it is closed, and every pending blob
- * until it is committed (successfully or not), aborted or closed. {@link #assertNoLeaks()} then
+ * from {@code open}, {@link #ids()} and {@link #blobs()} and every channel from {@link #openChannel}
+ * until it is closed, and every pending blob until it is committed (successfully or not), aborted or
+ * closed. {@link #assertNoLeaks()} then
  * proves that the code under test released them all — the ownership rules of {@link
  * ArtifactBackend} (whoever opens a stream closes it). Otherwise it behaves exactly like the
- * backend it wraps, including the ranged open and the capabilities it declares.
+ * backend it wraps, including the ranged open, the backend's own kind of channel (a file backend's
+ * {@code FileChannel} stays one) and the capabilities it declares.
  *
  * <pre>{@code
  * LeakTrackingBackend backend = new LeakTrackingBackend(new InMemoryArtifactBackend());
@@ -51,7 +55,12 @@ public final class LeakTrackingBackend implements ArtifactBackend {
    * order; empty when everything was released.
    */
   public List<String> leaks() {
-    return held.stream().map(h -> h.what).sorted().collect(Collectors.toList());
+    return stillHeld().stream().map(h -> h.what).sorted().collect(Collectors.toList());
+  }
+
+  private List<Held> stillHeld() {
+    held.removeIf(h -> h.channel != null && !h.channel.isOpen());
+    return List.copyOf(held);
   }
 
   /**
@@ -59,14 +68,18 @@ public final class LeakTrackingBackend implements ArtifactBackend {
    *     where the first one was handed out as its cause
    */
   public void assertNoLeaks() {
-    List<Held> now = List.copyOf(held);
+    List<Held> now = stillHeld();
     if (!now.isEmpty()) {
       throw new AssertionError("not released: " + leaks(), now.get(0).handedOutAt);
     }
   }
 
   private Held hold(String what) {
-    Held h = new Held(what);
+    return hold(what, null);
+  }
+
+  private Held hold(String what, Channel channel) {
+    Held h = new Held(what, channel);
     held.add(h);
     return h;
   }
@@ -132,6 +145,17 @@ public final class LeakTrackingBackend implements ArtifactBackend {
     });
   }
 
+  /**
+   * The delegate's own channel, unwrapped (a server may send a {@code FileChannel} without reading
+   * it), held until it reports itself closed.
+   */
+  @Override
+  public Optional<ReadableByteChannel> openChannel(ArtifactId id, long offset, long length) throws IOException {
+    Optional<ReadableByteChannel> opened = delegate.openChannel(id, offset, length);
+    opened.ifPresent(channel -> hold("channel from openChannel(" + id + ", " + offset + ", " + length + ")", channel));
+    return opened;
+  }
+
   @Override
   public boolean delete(ArtifactId id) throws IOException {
     return delegate.delete(id);
@@ -175,10 +199,12 @@ public final class LeakTrackingBackend implements ArtifactBackend {
   /** One thing handed out; identity matters, so equal descriptions stay distinct. */
   private static final class Held {
     final String what;
+    final Channel channel; // null: released by an explicit call, not by closing a channel
     final Throwable handedOutAt;
 
-    Held(String what) {
+    Held(String what, Channel channel) {
       this.what = what;
+      this.channel = channel;
       this.handedOutAt = new Throwable("handed out here: " + what);
     }
   }

@@ -19,6 +19,7 @@ import dev.eden.artifacts.PayloadTooLargeException;
 import dev.eden.artifacts.PendingDeposit;
 import dev.eden.artifacts.Principal;
 import dev.eden.artifacts.ProblemType;
+import dev.eden.artifacts.ResolvedArtifact;
 import dev.eden.artifacts.backend.FileArtifactBackend;
 import dev.eden.artifacts.backend.InMemoryArtifactBackend;
 import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
@@ -29,12 +30,15 @@ import dev.eden.artifacts.store.InMemoryArtifactStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -543,6 +547,42 @@ class ArtifactServiceTest {
     backend.delete(ArtifactUris.parse(result.artifactsUri()).orElseThrow());
     assertThatThrownBy(() -> service.open(EXPERIMENT, ALICE, result.artifactsUri()))
         .isInstanceOf(ArtifactStorageException.class);
+  }
+
+  @Test
+  void aResolvedArtifactsChannelsGiveTheBytesAndRangesWithTheStreamsChecks() throws Exception {
+    byte[] bytes = {1, 2, 3, 4, 5, 6, 7};
+    DepositResult result = deposit(ALICE, bytes);
+    ResolvedArtifact artifact = service.resolve(EXPERIMENT, ALICE, result.artifactsUri());
+    try (ReadableByteChannel whole = artifact.openChannel()) {
+      assertThat(readExactly(whole, bytes.length)).isEqualTo(bytes);
+    }
+    try (ReadableByteChannel range = artifact.openChannel(2, 3)) {
+      assertThat(readExactly(range, 3)).containsExactly(3, 4, 5);
+    }
+    try (ReadableByteChannel empty = artifact.openChannel(7, 0)) {
+      assertThat(empty.isOpen()).isTrue();
+    }
+    assertThatThrownBy(() -> artifact.openChannel(5, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> artifact.openChannel(-1, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> artifact.openChannel(8, 0)).isInstanceOf(IndexOutOfBoundsException.class);
+    backend.failOn(FaultyArtifactBackend.Operation.OPEN);
+    assertThatThrownBy(artifact::openChannel)
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasRootCauseMessage(FaultyArtifactBackend.MESSAGE + ": open");
+    backend.heal();
+    backend.delete(ArtifactUris.parse(result.artifactsUri()).orElseThrow());
+    assertThatThrownBy(() -> artifact.openChannel(0, 1))
+        .isInstanceOf(ArtifactStorageException.class)
+        .hasRootCauseMessage("metadata row without blob: " + ArtifactUris.parse(result.artifactsUri()).orElseThrow());
+  }
+
+  private static byte[] readExactly(ReadableByteChannel channel, int length) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(length);
+    while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+      // until the length
+    }
+    return Arrays.copyOf(buffer.array(), buffer.position());
   }
 
   // ---- two-phase deposit ---------------------------------------------------------------------

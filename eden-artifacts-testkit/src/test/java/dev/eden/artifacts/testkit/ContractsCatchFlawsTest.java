@@ -106,6 +106,11 @@ class ContractsCatchFlawsTest {
   }
 
   @Test
+  void channelIgnoringTheOffsetIsCaught() {
+    assertThat(failuresOf(ChannelIgnoresOffset.class)).contains("channelOpenReturnsExactlyTheRange");
+  }
+
+  @Test
   void lyingDeleteIsCaught() {
     assertThat(failuresOf(DeleteLies.class)).contains(
         "deleteOfAbsentIdIsFalse", "deleteRemovesTheBlob", "threadsRacingToDeleteOneBlobExactlyOneSeesIt",
@@ -283,6 +288,13 @@ class ContractsCatchFlawsTest {
     @Override
     public ArtifactBackend newBackend() {
       return new FlawedBackend(Flaw.RANGE_READS_TOO_MUCH);
+    }
+  }
+
+  static class ChannelIgnoresOffset implements ArtifactBackendContract {
+    @Override
+    public ArtifactBackend newBackend() {
+      return new FlawedBackend(Flaw.CHANNEL_IGNORES_OFFSET);
     }
   }
 

@@ -16,6 +16,8 @@ import dev.eden.artifacts.spi.ArtifactAlreadyExistsException;
 import dev.eden.artifacts.spi.PendingBlob;
 import dev.eden.artifacts.spi.PendingLeftover;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -349,6 +351,37 @@ class FileArtifactBackendTest {
     assertThatThrownBy(() -> backend.open(id, 0))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("not a regular file");
+  }
+
+  @Test
+  void symlinkAtTheFinalNameIsRefusedOnChannelOpen() throws IOException {
+    ArtifactId id = ArtifactId.mint();
+    Path secret = Files.write(dir.resolve("secret"), new byte[] {42});
+    Path shard = Files.createDirectories(root.resolve(id.value().substring(0, 2)));
+    Files.createSymbolicLink(shard.resolve(id.value()), secret);
+    assertThatThrownBy(() -> backend.openChannel(id, 0, 1))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not a regular file");
+    Files.delete(shard.resolve(id.value()));
+    Files.createDirectory(shard.resolve(id.value()));
+    assertThatThrownBy(() -> backend.openChannel(id, 0, 1))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not a regular file");
+  }
+
+  /** What lets a server send the bytes without reading them: the file's own channel, at the offset. */
+  @Test
+  void channelOpenIsTheBlobFilesChannelAtTheOffset() throws IOException {
+    ArtifactId id = ArtifactId.mint();
+    commit(backend, id, new byte[] {1, 2, 3, 4, 5});
+    for (long offset : new long[] {0, 3, 5, 6, Long.MAX_VALUE}) {
+      try (ReadableByteChannel channel = backend.openChannel(id, offset, 1).orElseThrow()) {
+        assertThat(channel).isInstanceOf(FileChannel.class);
+        assertThat(((FileChannel) channel).position()).as("offset %d", offset).isEqualTo(Math.min(offset, 5));
+        assertThat(((FileChannel) channel).size()).isEqualTo(5);
+      }
+    }
+    assertThat(backend.openChannel(ArtifactId.mint(), 0, 1)).isEmpty();
   }
 
   @Test

@@ -9,6 +9,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.Arrays;
@@ -36,6 +38,8 @@ final class FlawedBackend implements ArtifactBackend {
     RANGE_READS_TOO_MUCH,
     /** The ranged {@code open} starts at the beginning, whatever the offset. */
     RANGE_IGNORES_OFFSET,
+    /** {@code openChannel} starts at the beginning, whatever the offset. */
+    CHANNEL_IGNORES_OFFSET,
     /** {@code delete} reports a blob whether or not there was one. */
     DELETE_LIES,
     /** {@code blobs()} reports the time of the first write instead of the commit's: the epoch here. */
@@ -162,6 +166,11 @@ final class FlawedBackend implements ArtifactBackend {
     int from = flaw == Flaw.RANGE_IGNORES_OFFSET ? 0 : (int) Math.min(offset, bytes.length);
     int count = flaw == Flaw.RANGE_READS_TOO_MUCH ? bytes.length - from : (int) Math.min(length, bytes.length - from);
     return Optional.of(new ByteArrayInputStream(bytes, from, count));
+  }
+
+  @Override
+  public Optional<ReadableByteChannel> openChannel(ArtifactId id, long offset, long length) {
+    return open(id, flaw == Flaw.CHANNEL_IGNORES_OFFSET ? 0 : offset, length).map(Channels::newChannel);
   }
 
   @Override

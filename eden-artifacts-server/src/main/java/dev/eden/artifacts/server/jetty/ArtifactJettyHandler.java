@@ -7,15 +7,25 @@ import dev.eden.artifacts.server.ArtifactHandler;
 import dev.eden.artifacts.server.ServerExchange;
 import dev.eden.artifacts.server.internal.HandlerKnobs;
 import dev.eden.artifacts.server.internal.JettyConnectors;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -31,6 +41,8 @@ import org.eclipse.jetty.util.Callback;
 public final class ArtifactJettyHandler extends Handler.Abstract {
   private final ArtifactHandler handler;
   private final AdminHandler admin; // null: no admin API, no console
+  private final BodySending sending;
+  private final MappedSlices slices;
 
   /** The artifact endpoints alone. */
   public ArtifactJettyHandler(ArtifactHandler handler) {
@@ -44,10 +56,22 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
    * @param admin may be null for the artifact endpoints alone
    */
   public ArtifactJettyHandler(ArtifactHandler handler, AdminHandler admin) {
+    this(handler, admin, BodySending.DEFAULT);
+  }
+
+  /** With other body sizes, for tests (a body of several mapped slices without gigabytes). */
+  ArtifactJettyHandler(ArtifactHandler handler, AdminHandler admin, BodySending sending) {
     super(InvocationType.BLOCKING);
     this.handler = HandlerKnobs.preferringMultipartReader(
         requireNonNull(handler, "handler"), JettyMultipartReader.FACTORY);
     this.admin = admin;
+    this.sending = requireNonNull(sending, "sending");
+    this.slices = new MappedSlices(sending.mappedBudget());
+  }
+
+  /** Bytes of blob files mapped and not yet collected, for tests. */
+  long mappedBytes() {
+    return slices.mapped();
   }
 
   /**
@@ -67,7 +91,7 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    CoreExchange exchange = new CoreExchange(request, response);
+    CoreExchange exchange = new CoreExchange(request, response, sending, slices);
     try {
       if (admin != null && admin.handles(exchange.rawPath())) {
         admin.handle(exchange);
@@ -82,14 +106,35 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
     return true;
   }
 
+  /**
+   * How a response body is sent (see {@link CoreExchange#sendBody}). Bodies up to {@code
+   * smallBody} bytes go in one buffer with the headers; larger ones from a file go as mapped slices
+   * of {@code mappedSlice} bytes while at most {@code mappedBudget} bytes are mapped and not yet
+   * collected ({@link MappedSlices}), and else through buffers of {@code chunk} bytes.
+   */
+  record BodySending(int smallBody, int chunk, int mappedSlice, long mappedBudget) {
+    /**
+     * 16 MiB slices: fewer, larger writes. A budget of 4 GiB of address space: at {@code -Xmx64m}
+     * a server sending only large files goes many GiB between collections, and a mapping costs no
+     * heap, its resident pages are the page cache's (reclaimable), and its page tables about 2 MiB
+     * per GiB. 256 KiB buffers otherwise, as many bytes per blocking write as the copy before.
+     */
+    static final BodySending DEFAULT =
+        new BodySending(64 * 1024, 256 * 1024, 16 * 1024 * 1024, 4L << 30);
+  }
+
   private static final class CoreExchange implements ServerExchange {
     private final Request request;
     private final Response response;
+    private final BodySending sending;
+    private final MappedSlices slices;
     private OutputStream body;
 
-    CoreExchange(Request request, Response response) {
+    CoreExchange(Request request, Response response, BodySending sending, MappedSlices slices) {
       this.request = request;
       this.response = response;
+      this.sending = sending;
+      this.slices = slices;
     }
 
     void finish() throws IOException {
@@ -169,6 +214,84 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
         body = Content.Sink.asOutputStream(response);
       }
       return body;
+    }
+
+    /**
+     * Writes the body as Jetty's own buffers, never through a heap array: a small body is read into
+     * one pooled buffer and leaves with the headers in one write; a larger file on a plain HTTP/1.x
+     * connection is written as read-only mapped slices, which the kernel copies straight from the
+     * page cache to the socket (Jetty's HTTP/1.1 generator hands content buffers to the socket's
+     * gathering write as they are, never copying them); anything else goes through pooled direct
+     * buffers. Only that path gets mappings because Java code must never read one: a mapping of a
+     * file cut behind our back fails a Java read with an {@link InternalError}, while the kernel
+     * writing it to a socket fails the write with an {@link IOException} (TLS would read the
+     * bytes to encrypt them; other protocols are not checked).
+     */
+    @Override
+    public void sendBody(ReadableByteChannel source, long length) throws IOException {
+      ConnectionMetaData connection = request.getConnectionMetaData();
+      if (length > sending.smallBody() && source instanceof FileChannel && !connection.isSecure()
+          && (connection.getHttpVersion() == HttpVersion.HTTP_1_1 || connection.getHttpVersion() == HttpVersion.HTTP_1_0)) {
+        sendMapped((FileChannel) source, length);
+      } else {
+        sendBuffered(source, length);
+      }
+    }
+
+    /** Reads {@code source} into one direct buffer from Jetty's pool, a chunk at a time, and writes each. */
+    private void sendBuffered(ReadableByteChannel source, long length) throws IOException {
+      int size = length <= sending.smallBody() ? (int) Math.max(1, length) : sending.chunk();
+      RetainableByteBuffer pooled = request.getComponents().getByteBufferPool().acquire(size, true);
+      try {
+        ByteBuffer buffer = pooled.getByteBuffer();
+        long remaining = length;
+        do {
+          buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
+          while (buffer.hasRemaining()) {
+            if (source.read(buffer) < 0) {
+              throw new EOFException("the body's source ended " + (remaining - buffer.position()) + " bytes early");
+            }
+          }
+          buffer.flip();
+          remaining -= buffer.remaining();
+          write(remaining == 0, buffer);
+        } while (remaining > 0);
+      } finally {
+        pooled.release();
+      }
+    }
+
+    /**
+     * Writes {@code length} bytes of {@code file} from its position as read-only mapped slices,
+     * moving the position past each slice once written; the rest goes through buffers once the
+     * mapping budget is spent. Each slice is unmapped when collected. A slice is mapped only while
+     * the file still holds it, so a file cut before is reported before its bytes are due; one cut
+     * while its slice is being written fails the write.
+     */
+    private void sendMapped(FileChannel file, long length) throws IOException {
+      long position = file.position();
+      long end = position + length;
+      while (position < end) {
+        long size = Math.min(sending.mappedSlice(), end - position);
+        if (file.size() < position + size) {
+          throw new EOFException("the body's file ends before byte " + (position + size));
+        }
+        Optional<MappedByteBuffer> slice = slices.map(file, position, size);
+        if (slice.isEmpty()) {
+          sendBuffered(file, end - position);
+          return;
+        }
+        write(position + size == end, slice.get());
+        position += size;
+        file.position(position);
+      }
+    }
+
+    private void write(boolean last, ByteBuffer content) throws IOException {
+      try (Blocker.Callback written = Blocker.callback()) {
+        response.write(last, content, written);
+        written.block();
+      }
     }
   }
 }

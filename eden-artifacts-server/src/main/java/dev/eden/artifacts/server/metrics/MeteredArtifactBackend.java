@@ -7,6 +7,8 @@ import dev.eden.artifacts.spi.PendingBlob;
 import dev.eden.artifacts.spi.PendingLeftover;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Optional;
@@ -47,6 +49,17 @@ final class MeteredArtifactBackend implements ArtifactBackend {
   @Override
   public Optional<InputStream> open(ArtifactId id, long offset, long length) throws IOException {
     return calls.call("open", () -> delegate.open(id, offset, length)).map(in -> calls.reading("read", in));
+  }
+
+  /**
+   * The backend's own channel, so a file's stays a {@link FileChannel} the server can send without
+   * reading it; then only a failing open counts, as nothing reads it. Any other channel counts its
+   * read failures.
+   */
+  @Override
+  public Optional<ReadableByteChannel> openChannel(ArtifactId id, long offset, long length) throws IOException {
+    return calls.call("open", () -> delegate.openChannel(id, offset, length))
+        .map(channel -> channel instanceof FileChannel ? channel : calls.reading("read", channel));
   }
 
   @Override

@@ -4,6 +4,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.util.function.Consumer;
 
 /**
@@ -65,6 +67,26 @@ final class StorageCalls {
       @Override
       public long skip(long n) throws IOException {
         return call(name, () -> super.skip(n));
+      }
+    };
+  }
+
+  /** {@code channel}, whose read failures are reported as {@code name}; closing it closes {@code channel}. */
+  ReadableByteChannel reading(String name, ReadableByteChannel channel) {
+    return new ReadableByteChannel() {
+      @Override
+      public int read(ByteBuffer dst) throws IOException {
+        return call(name, () -> channel.read(dst));
+      }
+
+      @Override
+      public boolean isOpen() {
+        return channel.isOpen();
+      }
+
+      @Override
+      public void close() throws IOException {
+        channel.close();
       }
     };
   }
