@@ -23,6 +23,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,10 +33,15 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +80,8 @@ class ZeroCopyFetchTest {
   }
 
   private ArtifactJettyHandler jettyHandler;
+  /** A handler put around the adapter, or null. */
+  private UnaryOperator<Handler> around;
 
   private void start(ArtifactBackend backend, int mappedSlice, long mappedBudget) throws Exception {
     service = ArtifactService.builder().backend(backend).store(new InMemoryArtifactStore())
@@ -95,7 +103,7 @@ class ZeroCopyFetchTest {
     jetty.addConnector(connector);
     jettyHandler = new ArtifactJettyHandler(handler, null,
         new ArtifactJettyHandler.BodySending(SMALL, 4 * SMALL, mappedSlice, mappedBudget));
-    jetty.setHandler(jettyHandler);
+    jetty.setHandler(around == null ? jettyHandler : around.apply(jettyHandler));
     jetty.start();
     port = connector.getLocalPort();
   }
@@ -210,6 +218,34 @@ class ZeroCopyFetchTest {
       assertThat(event(i).bytesOut()).isEqualTo(bytes.length);
     }
     assertThat(jettyHandler.mappedBytes()).isLessThanOrEqualTo(2L * SLICE);
+  }
+
+  /**
+   * A handler around the adapter that wraps the response (Jetty's {@code GzipHandler} does) may
+   * read the content in Java, which a mapping of a file cut behind the server's back would fail:
+   * such a response gets no mapped slice, and every byte all the same.
+   */
+  @Test
+  void aWrappedResponseGetsNoMappedSlice() throws Exception {
+    List<ByteBuffer> written = new CopyOnWriteArrayList<>();
+    around = inner -> new Handler.Wrapper(inner) {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        return super.handle(request, new Response.Wrapper(request, response) {
+          @Override
+          public void write(boolean last, ByteBuffer content, Callback done) {
+            written.add(content);
+            super.write(last, content, done);
+          }
+        }, callback);
+      }
+    };
+    startOnFiles();
+    byte[] bytes = random(3 * SLICE + 5, 13);
+    assertThat(fetch(deposit(bytes), null).body()).isEqualTo(bytes);
+    // A mapped slice is read-only; the pool's buffers are not (and every direct buffer is a MappedByteBuffer).
+    assertThat(written).isNotEmpty().noneMatch(ByteBuffer::isReadOnly);
+    assertThat(jettyHandler.mappedBytes()).isZero();
   }
 
   @Test
