@@ -117,10 +117,11 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
      * 16 MiB slices: fewer, larger writes. A budget of 4 GiB of address space: at {@code -Xmx64m}
      * a server sending only large files goes many GiB between collections, and a mapping costs no
      * heap, its resident pages are the page cache's (reclaimable), and its page tables about 2 MiB
-     * per GiB. 256 KiB buffers otherwise, as many bytes per blocking write as the copy before.
+     * per GiB. 64 KiB buffers otherwise, the largest Jetty's default pool keeps: a larger one is
+     * allocated afresh, direct, for every body, and freed only by the garbage collector.
      */
     static final BodySending DEFAULT =
-        new BodySending(64 * 1024, 256 * 1024, 16 * 1024 * 1024, 4L << 30);
+        new BodySending(64 * 1024, 64 * 1024, 16 * 1024 * 1024, 4L << 30);
   }
 
   private static final class CoreExchange implements ServerExchange {

@@ -34,6 +34,7 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -84,6 +85,10 @@ class ZeroCopyFetchTest {
   private UnaryOperator<Handler> around;
 
   private void start(ArtifactBackend backend, int mappedSlice, long mappedBudget) throws Exception {
+    start(backend, new ArtifactJettyHandler.BodySending(SMALL, 4 * SMALL, mappedSlice, mappedBudget));
+  }
+
+  private void start(ArtifactBackend backend, ArtifactJettyHandler.BodySending sending) throws Exception {
     service = ArtifactService.builder().backend(backend).store(new InMemoryArtifactStore())
         .maxArtifactBytes(1L << 30).build();
     ArtifactHandler handler = ArtifactHandler.builder().service(service)
@@ -101,8 +106,7 @@ class ZeroCopyFetchTest {
         new HttpConnectionFactory(ExactRequestHeaders.apply(new HttpConfiguration())));
     connector.setHost("127.0.0.1");
     jetty.addConnector(connector);
-    jettyHandler = new ArtifactJettyHandler(handler, null,
-        new ArtifactJettyHandler.BodySending(SMALL, 4 * SMALL, mappedSlice, mappedBudget));
+    jettyHandler = new ArtifactJettyHandler(handler, null, sending);
     jetty.setHandler(around == null ? jettyHandler : around.apply(jettyHandler));
     jetty.start();
     port = connector.getLocalPort();
@@ -246,6 +250,21 @@ class ZeroCopyFetchTest {
     // A mapped slice is read-only; the pool's buffers are not (and every direct buffer is a MappedByteBuffer).
     assertThat(written).isNotEmpty().noneMatch(ByteBuffer::isReadOnly);
     assertThat(jettyHandler.mappedBytes()).isZero();
+  }
+
+  /**
+   * A buffer larger than the largest Jetty's pool keeps (64 KiB by default) is allocated afresh,
+   * direct, for every body and freed only by the garbage collector, while direct memory is capped
+   * at the heap's size: the default buffers come from the pool.
+   */
+  @Test
+  void theDefaultBuffersComeFromJettysPool() throws Exception {
+    start(new InMemoryArtifactBackend(), ArtifactJettyHandler.BodySending.DEFAULT);
+    ArrayByteBufferPool pool = (ArrayByteBufferPool) jetty.getByteBufferPool();
+    pool.setStatisticsEnabled(true);
+    byte[] bytes = random(3 * SLICE + 7, 14);
+    assertThat(fetch(deposit(bytes), null).body()).isEqualTo(bytes);
+    assertThat(pool.getNoBucketDirectAcquires()).as("direct buffers the pool could not give").isEmpty();
   }
 
   @Test
