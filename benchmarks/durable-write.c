@@ -40,9 +40,9 @@ static void *writer(void *arg) {
   char temp[4096], final[4096], shard[4096];
   for (long i = 0; !atomic_load(&stop); i++) {
     unsigned shard_no = (unsigned) ((thread * 7919 + i * 104729) & 0xff);
-    snprintf(temp, sizeof temp, "%s/.tmp-%d-%ld-%ld", dir, (int) getpid(), thread, i);
+    snprintf(temp, sizeof temp, "%s/.tmp-%ld-%ld-%ld", dir, pid, thread, i);
     snprintf(shard, sizeof shard, "%s/%02x", dir, shard_no);
-    snprintf(final, sizeof final, "%s/%02x/blob-%d-%ld-%ld", dir, shard_no, (int) getpid(), thread, i);
+    snprintf(final, sizeof final, "%s/%02x/blob-%ld-%ld-%ld", dir, shard_no, pid, thread, i);
     int fd = open(temp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
     if (fd < 0) die("open", temp);
     for (size_t done = 0; done < size;) {

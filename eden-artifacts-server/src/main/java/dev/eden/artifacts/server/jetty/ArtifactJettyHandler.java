@@ -117,10 +117,11 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
      * 16 MiB slices: fewer, larger writes. A budget of 4 GiB of address space: at {@code -Xmx64m}
      * a server sending only large files goes many GiB between collections, and a mapping costs no
      * heap, its resident pages are the page cache's (reclaimable), and its page tables about 2 MiB
-     * per GiB. 256 KiB buffers otherwise, as many bytes per blocking write as the copy before.
+     * per GiB. 64 KiB buffers otherwise, the largest Jetty's default pool keeps: a larger one is
+     * allocated afresh, direct, for every body, and freed only by the garbage collector.
      */
     static final BodySending DEFAULT =
-        new BodySending(64 * 1024, 256 * 1024, 16 * 1024 * 1024, 4L << 30);
+        new BodySending(64 * 1024, 64 * 1024, 16 * 1024 * 1024, 4L << 30);
   }
 
   private static final class CoreExchange implements ServerExchange {
@@ -225,17 +226,24 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
      * buffers. Only that path gets mappings because Java code must never read one: a mapping of a
      * file cut behind our back fails a Java read with an {@link InternalError}, while the kernel
      * writing it to a socket fails the write with an {@link IOException} (TLS would read the
-     * bytes to encrypt them; other protocols are not checked).
+     * bytes to encrypt them; other protocols are not checked; a handler around this one that wraps
+     * the response, such as Jetty's {@code GzipHandler}, may read or compress them).
      */
     @Override
     public void sendBody(ReadableByteChannel source, long length) throws IOException {
-      ConnectionMetaData connection = request.getConnectionMetaData();
-      if (length > sending.smallBody() && source instanceof FileChannel && !connection.isSecure()
-          && (connection.getHttpVersion() == HttpVersion.HTTP_1_1 || connection.getHttpVersion() == HttpVersion.HTTP_1_0)) {
+      if (length > sending.smallBody() && source instanceof FileChannel && mayMap()) {
         sendMapped((FileChannel) source, length);
       } else {
         sendBuffered(source, length);
       }
+    }
+
+    /** Whether content buffers reach the socket as they are: see {@link #sendBody}. */
+    private boolean mayMap() {
+      ConnectionMetaData connection = request.getConnectionMetaData();
+      HttpVersion version = connection.getHttpVersion();
+      return !connection.isSecure() && !(response instanceof Response.Wrapper)
+          && (version == HttpVersion.HTTP_1_1 || version == HttpVersion.HTTP_1_0);
     }
 
     /** Reads {@code source} into one direct buffer from Jetty's pool, a chunk at a time, and writes each. */

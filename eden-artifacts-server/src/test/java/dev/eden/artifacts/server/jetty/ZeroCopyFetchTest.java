@@ -23,6 +23,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,10 +33,16 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,8 +81,14 @@ class ZeroCopyFetchTest {
   }
 
   private ArtifactJettyHandler jettyHandler;
+  /** A handler put around the adapter, or null. */
+  private UnaryOperator<Handler> around;
 
   private void start(ArtifactBackend backend, int mappedSlice, long mappedBudget) throws Exception {
+    start(backend, new ArtifactJettyHandler.BodySending(SMALL, 4 * SMALL, mappedSlice, mappedBudget));
+  }
+
+  private void start(ArtifactBackend backend, ArtifactJettyHandler.BodySending sending) throws Exception {
     service = ArtifactService.builder().backend(backend).store(new InMemoryArtifactStore())
         .maxArtifactBytes(1L << 30).build();
     ArtifactHandler handler = ArtifactHandler.builder().service(service)
@@ -93,9 +106,8 @@ class ZeroCopyFetchTest {
         new HttpConnectionFactory(ExactRequestHeaders.apply(new HttpConfiguration())));
     connector.setHost("127.0.0.1");
     jetty.addConnector(connector);
-    jettyHandler = new ArtifactJettyHandler(handler, null,
-        new ArtifactJettyHandler.BodySending(SMALL, 4 * SMALL, mappedSlice, mappedBudget));
-    jetty.setHandler(jettyHandler);
+    jettyHandler = new ArtifactJettyHandler(handler, null, sending);
+    jetty.setHandler(around == null ? jettyHandler : around.apply(jettyHandler));
     jetty.start();
     port = connector.getLocalPort();
   }
@@ -210,6 +222,49 @@ class ZeroCopyFetchTest {
       assertThat(event(i).bytesOut()).isEqualTo(bytes.length);
     }
     assertThat(jettyHandler.mappedBytes()).isLessThanOrEqualTo(2L * SLICE);
+  }
+
+  /**
+   * A handler around the adapter that wraps the response (Jetty's {@code GzipHandler} does) may
+   * read the content in Java, which a mapping of a file cut behind the server's back would fail:
+   * such a response gets no mapped slice, and every byte all the same.
+   */
+  @Test
+  void aWrappedResponseGetsNoMappedSlice() throws Exception {
+    List<ByteBuffer> written = new CopyOnWriteArrayList<>();
+    around = inner -> new Handler.Wrapper(inner) {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        return super.handle(request, new Response.Wrapper(request, response) {
+          @Override
+          public void write(boolean last, ByteBuffer content, Callback done) {
+            written.add(content);
+            super.write(last, content, done);
+          }
+        }, callback);
+      }
+    };
+    startOnFiles();
+    byte[] bytes = random(3 * SLICE + 5, 13);
+    assertThat(fetch(deposit(bytes), null).body()).isEqualTo(bytes);
+    // A mapped slice is read-only; the pool's buffers are not (and every direct buffer is a MappedByteBuffer).
+    assertThat(written).isNotEmpty().noneMatch(ByteBuffer::isReadOnly);
+    assertThat(jettyHandler.mappedBytes()).isZero();
+  }
+
+  /**
+   * A buffer larger than the largest Jetty's pool keeps (64 KiB by default) is allocated afresh,
+   * direct, for every body and freed only by the garbage collector, while direct memory is capped
+   * at the heap's size: the default buffers come from the pool.
+   */
+  @Test
+  void theDefaultBuffersComeFromJettysPool() throws Exception {
+    start(new InMemoryArtifactBackend(), ArtifactJettyHandler.BodySending.DEFAULT);
+    ArrayByteBufferPool pool = (ArrayByteBufferPool) jetty.getByteBufferPool();
+    pool.setStatisticsEnabled(true);
+    byte[] bytes = random(3 * SLICE + 7, 14);
+    assertThat(fetch(deposit(bytes), null).body()).isEqualTo(bytes);
+    assertThat(pool.getNoBucketDirectAcquires()).as("direct buffers the pool could not give").isEmpty();
   }
 
   @Test

@@ -22,6 +22,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 import dev.eden.artifacts.maintenance.GcReport;
@@ -142,6 +145,34 @@ class ArtifactMetricsTest {
     assertThat(backend.delete(stored)).isTrue();
     assertThat(registry.get("eden.artifacts.blob.store.errors").counters().stream()
         .mapToDouble(c -> c.count()).sum()).isEqualTo(13);
+  }
+
+  /**
+   * A file backend's channel stays its {@link FileChannel}, which the server sends without reading
+   * (so nothing can count its reads); any other channel counts its failed opens and reads.
+   */
+  @Test
+  void channelFailuresAreCountedAndAFilesChannelStaysOne() throws Exception {
+    ArtifactId stored = ArtifactId.mint();
+    FileArtifactBackend files = new FileArtifactBackend(dir);
+    try (PendingBlob blob = files.begin(stored)) {
+      blob.output().write(new byte[] {1, 2, 3});
+      blob.commit();
+    }
+    try (ReadableByteChannel channel = metrics.instrument(files).openChannel(stored, 1, 2).orElseThrow()) {
+      assertThat(channel).isInstanceOf(FileChannel.class);
+    }
+    FaultyArtifactBackend faulty = new FaultyArtifactBackend(files);
+    ArtifactBackend backend = metrics.instrument(faulty);
+    faulty.failOn(FaultyArtifactBackend.Operation.OPEN);
+    assertThatThrownBy(() -> backend.openChannel(stored, 0, 3)).isInstanceOf(IOException.class);
+    faulty.heal().failOn(FaultyArtifactBackend.Operation.READ);
+    try (ReadableByteChannel channel = backend.openChannel(stored, 0, 3).orElseThrow()) {
+      assertThatThrownBy(() -> channel.read(ByteBuffer.allocate(3))).isInstanceOf(IOException.class);
+    }
+    faulty.heal();
+    assertThat(blobErrors("open")).isEqualTo(1);
+    assertThat(blobErrors("read")).isEqualTo(1);
   }
 
   @Test
