@@ -102,7 +102,7 @@ public final class PendingDeposit implements Closeable {
       size += n;
       read += n;
       if (n == buffer.length && n < BUFFER_SIZE) {
-        buffer = new byte[BUFFER_SIZE]; // a full first read: the artifact is not small
+        buffer = new byte[BUFFER_SIZE]; // a read filled the small buffer: the artifact is not small
       }
     }
     return read;

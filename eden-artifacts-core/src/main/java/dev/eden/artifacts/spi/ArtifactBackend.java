@@ -113,11 +113,16 @@ public interface ArtifactBackend {
    * at {@code offset} (or at the end of the file if {@code offset} lies past it): that channel does
    * not end after the range, so the caller must stop after {@code length} bytes, and it lets a
    * server send the bytes to a socket without copying them through the heap (a mapped file, or
-   * {@code transferTo}). Such a backend must apply the same checks as its {@code open}.
+   * {@code transferTo}). Such a backend must apply the same checks as its {@code open} (for
+   * {@link dev.eden.artifacts.backend.FileArtifactBackend}: no symbolic link followed, a regular
+   * file only, and empty when the blob is missing).
    *
+   * @param id the artifact, not null
    * @param offset where to start, {@code >= 0}; at or past the end gives a channel at its end
    * @param length how many bytes at most, {@code >= 0}; {@link Long#MAX_VALUE} reads to the end
+   * @return the open channel, owned by the caller, or empty if no blob is committed under {@code id}
    * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
+   * @throws IOException if the storage fails
    */
   default Optional<ReadableByteChannel> openChannel(ArtifactId id, long offset, long length)
       throws IOException {

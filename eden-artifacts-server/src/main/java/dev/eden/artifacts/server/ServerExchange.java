@@ -98,8 +98,12 @@ public interface ServerExchange {
    * every transport can do. An adapter whose transport can write a file without copying it through
    * the heap overrides this for a {@link java.nio.channels.FileChannel} (the Jetty adapter writes
    * mapped slices of it); it must then move the channel's position past the bytes it handed to the
-   * transport, as reading them would have, so the caller can tell how far it got.
+   * transport, as reading them would have, so the caller can tell how far it got. A mapping must
+   * only ever reach code that hands it to the kernel (a socket write), never code that reads it in
+   * Java or native code (compression, TLS): a file cut behind the server's back makes such a read
+   * fail with an {@link InternalError}, or crash the process in native code.
    *
+   * @param source the body's bytes from its current position, not null
    * @param length how many bytes, {@code >= 0}
    * @throws IOException if reading {@code source} fails or it ends before {@code length} bytes, or
    *     the response cannot be written (the client is gone): the transport's own exception

@@ -40,9 +40,9 @@ public interface MultipartReader {
   }
 
   /**
-   * The read buffer for a body of {@code bodyBytes} (-1: unknown): at most {@code maxBytes}, and
-   * no larger than a known body needs, so a small deposit does not allocate (and zero) a buffer
-   * it never fills. Never below 4 KiB, which holds any delimiter many times over.
+   * The read buffer for a body of {@code bodyBytes} (-1: unknown): {@code maxBytes}, or less for a
+   * smaller known body, so a small deposit does not allocate (and zero) a buffer it never fills;
+   * never below 4 KiB, which holds any delimiter many times over.
    */
   static int bufferBytes(long bodyBytes, int maxBytes) {
     return bodyBytes < 0 ? maxBytes : (int) Math.max(4096, Math.min(maxBytes, bodyBytes));

@@ -74,6 +74,11 @@ public final class ArtifactJettyHandler extends Handler.Abstract {
     return slices.mapped();
   }
 
+  /** How many slices of blob files were ever mapped, for tests. */
+  long slicesMapped() {
+    return slices.slicesMapped();
+  }
+
   /**
    * @throws IllegalStateException if an HTTP/1.1 connector of the server does not hand header values
    *     over byte for byte (see {@link ExactRequestHeaders}): credentials could be read as an earlier

@@ -21,6 +21,7 @@ final class MappedSlices {
 
   private final long budget;
   private final AtomicLong mapped = new AtomicLong();
+  private final AtomicLong slicesMapped = new AtomicLong();
 
   /** @param budget the most bytes mapped and not yet collected, {@code >= 0} */
   MappedSlices(long budget) {
@@ -42,6 +43,7 @@ final class MappedSlices {
     try {
       MappedByteBuffer slice = file.map(FileChannel.MapMode.READ_ONLY, position, size);
       COLLECTED.register(slice, () -> mapped.addAndGet(-size));
+      slicesMapped.incrementAndGet();
       return Optional.of(slice);
     } catch (IOException | RuntimeException e) {
       mapped.addAndGet(-size);
@@ -52,5 +54,10 @@ final class MappedSlices {
   /** Bytes mapped and not yet collected, for tests. */
   long mapped() {
     return mapped.get();
+  }
+
+  /** How many slices were ever mapped, for tests. */
+  long slicesMapped() {
+    return slicesMapped.get();
   }
 }

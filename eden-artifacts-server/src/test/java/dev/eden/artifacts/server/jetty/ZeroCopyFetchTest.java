@@ -181,6 +181,8 @@ class ZeroCopyFetchTest {
     assertThat(response.body()).isEqualTo(bytes);
     assertThat(event(1).bytesOut()).isEqualTo(size);
     assertThat(event(1).completed()).isTrue();
+    // Above the small-body size the bytes went out as mapped slices, one per started slice.
+    assertThat(jettyHandler.slicesMapped()).isEqualTo(size <= SMALL ? 0 : (size + SLICE - 1) / SLICE);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -222,6 +224,7 @@ class ZeroCopyFetchTest {
       assertThat(event(i).bytesOut()).isEqualTo(bytes.length);
     }
     assertThat(jettyHandler.mappedBytes()).isLessThanOrEqualTo(2L * SLICE);
+    assertThat(jettyHandler.slicesMapped()).as("the first fetch maps up to the budget").isGreaterThanOrEqualTo(2);
   }
 
   /**
