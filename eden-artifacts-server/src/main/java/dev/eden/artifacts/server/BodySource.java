@@ -1,7 +1,6 @@
 package dev.eden.artifacts.server;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 
@@ -30,7 +29,8 @@ final class BodySource {
     } else {
       this.file = null;
       this.end = -1;
-      this.channel = new Watched(source);
+      // The adapter reads no further than the body, so an end of the source is an early one.
+      this.channel = new ReadsObserved(source, n -> endedEarly |= n < 0, e -> readFailure = e);
     }
   }
 
@@ -65,40 +65,6 @@ final class BodySource {
       return file != null && file.size() < end;
     } catch (IOException e) {
       return false; // cannot tell: the send failure decides
-    }
-  }
-
-  /** Notes how reading the source went; never closes it (the fetch does). */
-  private final class Watched implements ReadableByteChannel {
-    private final ReadableByteChannel source;
-
-    Watched(ReadableByteChannel source) {
-      this.source = source;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      int n;
-      try {
-        n = source.read(dst);
-      } catch (IOException e) {
-        readFailure = e;
-        throw e;
-      }
-      if (n < 0) {
-        endedEarly = true; // the adapter reads no further than the body
-      }
-      return n;
-    }
-
-    @Override
-    public boolean isOpen() {
-      return source.isOpen();
-    }
-
-    @Override
-    public void close() {
-      // The fetch owns the source.
     }
   }
 }

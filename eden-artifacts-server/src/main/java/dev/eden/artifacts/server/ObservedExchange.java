@@ -4,7 +4,6 @@ import dev.eden.artifacts.Principal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.util.List;
@@ -199,35 +198,7 @@ final class ObservedExchange implements ServerExchange {
         bytesOut += file.isOpen() ? file.position() - start : 0;
       }
     } else {
-      exchange.sendBody(new CountingChannel(source), length);
-    }
-  }
-
-  /** Counts what is read from it, into {@link #bytesOut}; never closes its source. */
-  private final class CountingChannel implements ReadableByteChannel {
-    private final ReadableByteChannel source;
-
-    CountingChannel(ReadableByteChannel source) {
-      this.source = source;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      int n = source.read(dst);
-      if (n > 0) {
-        bytesOut += n;
-      }
-      return n;
-    }
-
-    @Override
-    public boolean isOpen() {
-      return source.isOpen();
-    }
-
-    @Override
-    public void close() {
-      // The caller of sendBody owns the source.
+      exchange.sendBody(new ReadsObserved(source, n -> bytesOut += Math.max(0, n), e -> { }), length);
     }
   }
 
